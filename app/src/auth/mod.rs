@@ -1,0 +1,113 @@
+//! Logging in and out. Passwords are argon2id hashes; a session is a random token kept in an
+//! HttpOnly cookie, stored only as its SHA-256 hash.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, Result};
+use crate::i18n::use_texts;
+use crate::layout::{ErrorMessage, LanguageSwitch};
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub const SESSION_COOKIE: &str = "esemes_session";
+
+/// What the browser may know about the logged-in operator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OperatorInfo {
+    pub name: String,
+    pub login: String,
+    pub company_name: String,
+}
+
+#[server(endpoint = "login")]
+pub async fn login(login: String, password: String) -> Result<()> {
+    use crate::error::{Field, Problem};
+    if login.trim().is_empty() {
+        return Err(AppError::invalid(Field::Login, Problem::Required));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid(Field::Password, Problem::Required));
+    }
+    let state = crate::ssr::app_state();
+    let token = match ssr::log_in(&state.db, login.trim(), &password).await {
+        Ok(token) => token,
+        Err(e) => {
+            // A plain form post (no JavaScript) gets its message back through the URL.
+            if e == AppError::WrongCredentials && crate::ssr::is_plain_form_post() {
+                leptos_axum::redirect("/login?error=credentials");
+            }
+            return Err(e);
+        }
+    };
+    ssr::set_session_cookie(&token, state.secure_cookies);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<()> {
+    let state = crate::ssr::app_state();
+    if let Some(token) = ssr::session_token_from_request() {
+        ssr::end_session(&state.db, &token).await?;
+    }
+    ssr::clear_session_cookie(state.secure_cookies);
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+#[server(endpoint = "current_operator")]
+pub async fn current_operator() -> Result<OperatorInfo> {
+    let operator = ssr::require_operator()?;
+    Ok(OperatorInfo {
+        name: operator.name,
+        login: operator.login,
+        company_name: operator.company_name,
+    })
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<Login>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let error = move || {
+        action.value().get().and_then(|result| result.err()).or_else(|| {
+            (query.read().get("error").as_deref() == Some("credentials"))
+                .then_some(AppError::WrongCredentials)
+        })
+    };
+    view! {
+        <main class="login">
+            <div class="login-card">
+                <h1 class="brand">{t.app_name}</h1>
+                <h2>{t.login_title}</h2>
+                <p>{t.login_intro}</p>
+                <ActionForm action>
+                    <label for="login">{t.login_label}</label>
+                    <input id="login" name="login" type="text" autocomplete="username" required autofocus />
+                    <label for="password">{t.password_label}</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required />
+                    <ErrorMessage error=Signal::derive(error) />
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        {t.login_button}
+                    </button>
+                </ActionForm>
+                <LanguageSwitch />
+            </div>
+        </main>
+    }
+}
+
+/// The logout button: a form, so it works without JavaScript too.
+#[component]
+pub fn LogoutButton() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<Logout>::new();
+    view! {
+        <ActionForm action attr:class="logout">
+            <button type="submit" class="link">{t.logout}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,264 @@
+//! The composer: phone and text with a live counter computed in the browser by the `sms` crate
+//! on every keystroke. The server checks everything again with the same code before storing.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+use sms::{analyze, Analysis, Options};
+
+use crate::error::{AppError, Field, Problem, Result};
+use crate::i18n::{use_texts, Texts};
+use crate::layout::{ErrorMessage, Page};
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+/// The most SMS parts one message may take (1,530 GSM characters or 670 Unicode ones).
+pub const MAX_PARTS: u32 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Intent {
+    Send,
+    Draft,
+}
+
+/// A message that passed the checks for its intent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// E.164, or empty for a draft saved without a number.
+    pub phone: String,
+    pub body: String,
+    pub analysis: Analysis,
+}
+
+/// The rules for saving or sending, run in the browser for a quick answer and again on the
+/// server, which never trusts the browser. A draft may lack a number or a text (not both) and
+/// may be too long; a message to send may not.
+pub fn check(phone: &str, body: &str, intent: Intent) -> Result<Checked> {
+    let phone = phone.trim();
+    let analysis = analyze(body, &Options::default());
+    let has_text = !body.trim().is_empty();
+    let phone = if phone.is_empty() {
+        if intent == Intent::Send {
+            return Err(AppError::invalid(Field::Phone, Problem::Required));
+        }
+        String::new()
+    } else {
+        sms::normalize(phone).map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?
+    };
+    match intent {
+        Intent::Send if !has_text => return Err(AppError::invalid(Field::Body, Problem::Required)),
+        Intent::Send if analysis.segments > MAX_PARTS => {
+            return Err(AppError::invalid(
+                Field::Body,
+                Problem::TooManyParts { parts: analysis.segments, max: MAX_PARTS },
+            ))
+        }
+        Intent::Draft if !has_text && phone.is_empty() => {
+            return Err(AppError::invalid(Field::Body, Problem::EmptyDraft))
+        }
+        _ => {}
+    }
+    Ok(Checked { phone, body: body.to_string(), analysis })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub id: i64,
+    pub phone: String,
+    pub body: String,
+}
+
+/// Saves a draft or queues the message for sending, then opens the messages list.
+#[server(endpoint = "submit_message")]
+pub async fn submit_message(draft_id: Option<i64>, phone: String, body: String, intent: Intent) -> Result<i64> {
+    let operator = crate::auth::ssr::require_operator()?;
+    let checked = check(&phone, &body, intent)?;
+    let state = crate::ssr::app_state();
+    let id = ssr::store(&state.db, &operator, draft_id, &checked, intent).await?;
+    if intent == Intent::Send {
+        state.outbox.notify_one();
+    }
+    leptos_axum::redirect("/messages");
+    Ok(id)
+}
+
+#[server(endpoint = "load_draft")]
+pub async fn load_draft(id: i64) -> Result<Draft> {
+    let operator = crate::auth::ssr::require_operator()?;
+    ssr::load_draft(&crate::ssr::app_state().db, operator.company_id, id).await
+}
+
+#[component]
+pub fn ComposerPage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let draft_id = move || query.read().get("draft").and_then(|id| id.parse::<i64>().ok());
+    let draft = Resource::new(draft_id, |id| async move {
+        match id {
+            Some(id) => load_draft(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <Page>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match draft.await {
+                        Ok(draft) => view! { <ComposerForm draft /> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
+    let t = use_texts();
+    let draft_id = draft.as_ref().map(|d| d.id);
+    let phone = RwSignal::new(draft.as_ref().map(|d| sms::format_display(&d.phone)).unwrap_or_default());
+    let body = RwSignal::new(draft.map(|d| d.body).unwrap_or_default());
+    let action = ServerAction::<SubmitMessage>::new();
+    let local_error = RwSignal::new(None::<AppError>);
+    let error = Signal::derive(move || {
+        local_error.get().or_else(|| action.value().get().and_then(|result| result.err()))
+    });
+    let invalid = move |field: Field| move || error.get().and_then(|e| e.field()) == Some(field);
+
+    let submit = move |intent: Intent| {
+        // The same check as the server's, so a mistake is shown at once without a round trip.
+        match check(&phone.get_untracked(), &body.get_untracked(), intent) {
+            Err(e) => local_error.set(Some(e)),
+            Ok(_) => {
+                local_error.set(None);
+                action.dispatch(SubmitMessage {
+                    draft_id,
+                    phone: phone.get_untracked(),
+                    body: body.get_untracked(),
+                    intent,
+                });
+            }
+        }
+    };
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let intent = match submitter_value(&ev).as_deref() {
+            Some("Draft") => Intent::Draft,
+            _ => Intent::Send,
+        };
+        submit(intent);
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key() == "Enter" {
+            ev.prevent_default();
+            submit(Intent::Draft);
+        }
+    };
+
+    view! {
+        <h1>{if draft_id.is_some() { t.draft_title } else { t.composer_title }}</h1>
+        // Without JavaScript the form posts straight to the server function.
+        <form class="composer" method="post" action="/api/submit_message" on:submit=on_submit on:keydown=on_keydown>
+            {draft_id.map(|id| view! { <input type="hidden" name="draft_id" value=id /> })}
+            <label for="phone">{t.phone_label}</label>
+            <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
+                aria-describedby="phone-hint" aria-invalid=move || invalid(Field::Phone)().to_string()
+                prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
+            <p id="phone-hint" class="hint">{t.phone_hint}</p>
+            <label for="body">{t.body_label}</label>
+            <textarea id="body" name="body" rows="6" aria-describedby="counter"
+                aria-invalid=move || invalid(Field::Body)().to_string()
+                prop:value=body on:input=move |ev| body.set(event_target_value(&ev))>
+                {body.get_untracked()}
+            </textarea>
+            <Counter body />
+            <ErrorMessage error />
+            <div class="buttons">
+                <button type="submit" name="intent" value="Send" class="primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { t.sending } else { t.send }}
+                </button>
+                <button type="submit" name="intent" value="Draft" title=t.save_shortcut aria-keyshortcuts="Control+Enter">
+                    {t.save}<kbd>{t.save_shortcut}</kbd>
+                </button>
+                <a class="button" href="/messages">{t.cancel}</a>
+            </div>
+        </form>
+    }
+}
+
+fn submitter_value(ev: &web_sys::SubmitEvent) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let button = ev.submitter()?.dyn_into::<web_sys::HtmlButtonElement>().ok()?;
+    Some(button.value())
+}
+
+/// The live counter under the text: characters left in this SMS, number of SMS, encoding and the
+/// characters that force Unicode.
+#[component]
+fn Counter(body: RwSignal<String>) -> impl IntoView {
+    let t: &'static Texts = use_texts();
+    let analysis = Memo::new(move |_| analyze(&body.read(), &Options::default()));
+    let encoding = move || analysis.with(|a| if a.encoding == sms::Encoding::Gsm7 { "gsm7" } else { "ucs2" });
+    view! {
+        <div id="counter" class="counter" aria-live="polite"
+            data-segments=move || analysis.with(|a| a.segments) data-encoding=encoding>
+            <span class="chars-left">{move || (t.chars_left)(analysis.with(|a| a.remaining))}</span>
+            " · "
+            <span class="sms-count">{move || (t.sms_count)(analysis.with(|a| a.segments))}</span>
+            " · "
+            <span class="encoding">{move || analysis.with(|a| (t.encoding_name)(a.encoding))}</span>
+            {move || analysis.with(|a| {
+                (!a.non_gsm.is_empty()).then(|| view! {
+                    <p class="unicode-chars">
+                        {t.unicode_because}" "
+                        {a.non_gsm.iter().map(|c| view! { <mark>{c.ch.to_string()}</mark> }).collect_view()}
+                    </p>
+                })
+            })}
+            {move || analysis.with(|a| {
+                (a.segments > MAX_PARTS).then(|| view! {
+                    <p class="error">{(t.too_long)(a.segments, MAX_PARTS)}</p>
+                })
+            })}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sending_needs_a_valid_phone_and_a_text() {
+        assert_eq!(check("", "Hi", Intent::Send), Err(AppError::invalid(Field::Phone, Problem::Required)));
+        assert_eq!(check("600 100 200", "  ", Intent::Send), Err(AppError::invalid(Field::Body, Problem::Required)));
+        assert!(matches!(
+            check("12", "Hi", Intent::Send),
+            Err(AppError::Invalid { field: Field::Phone, problem: Problem::Phone(_) })
+        ));
+        let ok = check(" 600 100 200 ", "Dzień dobry", Intent::Send).unwrap();
+        assert_eq!(ok.phone, "+48600100200");
+        assert_eq!(ok.analysis.encoding, sms::Encoding::Ucs2);
+    }
+
+    #[test]
+    fn a_message_over_the_part_limit_is_refused_but_can_be_kept_as_a_draft() {
+        let long = "a".repeat(153 * MAX_PARTS as usize + 1);
+        assert_eq!(
+            check("600100200", &long, Intent::Send),
+            Err(AppError::invalid(Field::Body, Problem::TooManyParts { parts: MAX_PARTS + 1, max: MAX_PARTS }))
+        );
+        assert!(check("600100200", &"a".repeat(153 * MAX_PARTS as usize), Intent::Send).is_ok());
+        assert!(check("600100200", &long, Intent::Draft).is_ok());
+    }
+
+    #[test]
+    fn a_draft_needs_a_phone_or_a_text() {
+        assert_eq!(check("", " ", Intent::Draft), Err(AppError::invalid(Field::Body, Problem::EmptyDraft)));
+        assert_eq!(check("", "note", Intent::Draft).unwrap().phone, "");
+        assert!(check("600100200", "", Intent::Draft).is_ok());
+        assert!(check("abc", "note", Intent::Draft).is_err());
+    }
+}

@@ -1,0 +1,104 @@
+//! The one error type of server functions. Variants are what the browser may see; details of
+//! internal failures are logged on the server and never sent.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+use sms::PhoneError;
+
+use crate::i18n::Texts;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// No valid session: the operator must log in.
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("wrong login or password")]
+    WrongCredentials,
+    #[error("invalid {field:?}: {problem:?}")]
+    Invalid { field: Field, problem: Problem },
+    #[error("internal error")]
+    Internal,
+    /// The request did not reach the server or its answer could not be read.
+    #[error("communication: {0}")]
+    Communication(String),
+}
+
+/// The form field an error is about, so the UI can name it and put the message next to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Login,
+    Password,
+    Phone,
+    Body,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    Phone(PhoneError),
+    TooManyParts { parts: u32, max: u32 },
+    /// Neither a phone nor a text: nothing worth saving.
+    EmptyDraft,
+    /// The message was already sent and can no longer be changed.
+    AlreadySent,
+}
+
+impl AppError {
+    pub fn invalid(field: Field, problem: Problem) -> Self {
+        Self::Invalid { field, problem }
+    }
+
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Self::Invalid { field, .. } => Some(*field),
+            _ => None,
+        }
+    }
+
+    /// The message shown to the operator, in the UI language.
+    pub fn message(&self, t: &Texts) -> String {
+        match self {
+            Self::NotFound => t.error_not_found.to_string(),
+            Self::Unauthorized => t.error_unauthorized.to_string(),
+            Self::Forbidden => t.error_forbidden.to_string(),
+            Self::WrongCredentials => t.error_wrong_credentials.to_string(),
+            Self::Internal => t.error_internal.to_string(),
+            Self::Communication(_) => t.error_communication.to_string(),
+            Self::Invalid { field, problem } => {
+                let what = match problem {
+                    Problem::Required => t.error_required.to_string(),
+                    Problem::Phone(e) => (t.phone_error)(e),
+                    Problem::TooManyParts { parts, max } => (t.error_too_many_parts)(*parts, *max),
+                    Problem::EmptyDraft => t.error_empty_draft.to_string(),
+                    Problem::AlreadySent => t.error_already_sent.to_string(),
+                };
+                format!("{}: {}", t.field_name(*field), what)
+            }
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Communication(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        Self::Internal
+    }
+}

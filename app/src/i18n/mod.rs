@@ -1,0 +1,195 @@
+//! UI languages. Every string the operator reads lives in one `Texts` per language (`pl.rs`,
+//! `en.rs`); a missing string is a compile error, not a blank on screen. The language is chosen
+//! by the `lang` cookie (set by `/lang/{code}`), Polish by default.
+
+mod en;
+mod pl;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use sms::{Encoding, PhoneError};
+
+use crate::error::Field;
+use crate::messages::Status;
+
+pub const LANG_COOKIE: &str = "lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Pl,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Pl, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Pl => "pl",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language named by the `lang` cookie in a `Cookie` header value.
+    pub fn from_cookie_header(header: &str) -> Lang {
+        header
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == LANG_COOKIE)
+            .and_then(|(_, value)| Lang::from_code(value))
+            .unwrap_or_default()
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Pl => &pl::TEXTS,
+            Lang::En => &en::TEXTS,
+        }
+    }
+}
+
+/// Every UI string of one language. Strings with values are functions.
+pub struct Texts {
+    pub app_name: &'static str,
+    /// The name of this language in itself, shown on the switch to it.
+    pub language_name: &'static str,
+    pub nav_compose: &'static str,
+    pub nav_messages: &'static str,
+    pub nav_main: &'static str,
+    pub logout: &'static str,
+    pub logged_in_as: &'static str,
+    pub not_found: &'static str,
+    pub back_home: &'static str,
+    pub loading: &'static str,
+
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub login_label: &'static str,
+    pub password_label: &'static str,
+    pub login_button: &'static str,
+
+    pub composer_title: &'static str,
+    pub draft_title: &'static str,
+    pub phone_label: &'static str,
+    pub phone_hint: &'static str,
+    pub body_label: &'static str,
+    pub send: &'static str,
+    pub save: &'static str,
+    pub save_shortcut: &'static str,
+    pub cancel: &'static str,
+    pub sending: &'static str,
+    pub chars_left: fn(u32) -> String,
+    pub sms_count: fn(u32) -> String,
+    pub encoding_name: fn(Encoding) -> &'static str,
+    pub unicode_because: &'static str,
+    pub too_long: fn(u32, u32) -> String,
+    pub sent_ok: &'static str,
+    pub draft_saved: &'static str,
+
+    pub messages_title: &'static str,
+    pub filter_label: &'static str,
+    pub filter_all: &'static str,
+    pub filter_sent: &'static str,
+    pub filter_drafts: &'static str,
+    pub col_date: &'static str,
+    pub col_phone: &'static str,
+    pub col_body: &'static str,
+    pub col_status: &'static str,
+    pub no_messages: &'static str,
+    pub edit_draft: &'static str,
+    pub status_name: fn(Status) -> &'static str,
+
+    pub field_login: &'static str,
+    pub field_password: &'static str,
+    pub field_phone: &'static str,
+    pub field_body: &'static str,
+    pub error_not_found: &'static str,
+    pub error_unauthorized: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_wrong_credentials: &'static str,
+    pub error_internal: &'static str,
+    pub error_communication: &'static str,
+    pub error_required: &'static str,
+    pub error_too_many_parts: fn(u32, u32) -> String,
+    pub error_empty_draft: &'static str,
+    pub error_already_sent: &'static str,
+    pub phone_error: fn(&PhoneError) -> String,
+}
+
+impl Texts {
+    pub fn field_name(&self, field: Field) -> &'static str {
+        match field {
+            Field::Login => self.field_login,
+            Field::Password => self.field_password,
+            Field::Phone => self.field_phone,
+            Field::Body => self.field_body,
+        }
+    }
+}
+
+/// Decides the page's language (from the request cookie on the server, from `document.cookie`
+/// in the browser, so hydration renders the same text) and provides it to the app.
+pub fn provide_language() -> Lang {
+    let lang = current_language();
+    provide_context(lang);
+    lang
+}
+
+#[cfg(feature = "ssr")]
+fn current_language() -> Lang {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let header = parts.headers.get(http::header::COOKIE)?;
+            Some(Lang::from_cookie_header(header.to_str().ok()?))
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn current_language() -> Lang {
+    use wasm_bindgen::JsCast;
+    document()
+        .dyn_into::<web_sys::HtmlDocument>()
+        .ok()
+        .and_then(|doc| doc.cookie().ok())
+        .map(|cookie| Lang::from_cookie_header(&cookie))
+        .unwrap_or_default()
+}
+
+pub fn use_language() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+pub fn use_texts() -> &'static Texts {
+    use_language().texts()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_header_picks_the_lang_cookie() {
+        assert_eq!(Lang::from_cookie_header("a=b; lang=en; c=d"), Lang::En);
+        assert_eq!(Lang::from_cookie_header("lang=pl"), Lang::Pl);
+        assert_eq!(Lang::from_cookie_header("lang=de"), Lang::Pl);
+        assert_eq!(Lang::from_cookie_header(""), Lang::Pl);
+        assert_eq!(Lang::from_cookie_header("xlang=en"), Lang::Pl);
+    }
+
+    #[test]
+    fn polish_plurals() {
+        let t = Lang::Pl.texts();
+        assert_eq!((t.chars_left)(1), "Pozostał 1 znak w tym SMS");
+        assert_eq!((t.chars_left)(3), "Pozostały 3 znaki w tym SMS");
+        assert_eq!((t.chars_left)(13), "Pozostało 13 znaków w tym SMS");
+        assert_eq!((t.chars_left)(22), "Pozostały 22 znaki w tym SMS");
+        assert_eq!((t.chars_left)(160), "Pozostało 160 znaków w tym SMS");
+        assert_eq!((Lang::En.texts().chars_left)(1), "1 character left in this SMS");
+    }
+}

@@ -1,0 +1,69 @@
+//! The Esemes web app: components, routes and server functions, shared by the server (feature
+//! `ssr`) and the browser (feature `hydrate`, compiled to WebAssembly).
+
+pub mod auth;
+pub mod composer;
+pub mod error;
+pub mod format;
+pub mod i18n;
+pub mod layout;
+pub mod messages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, Link, Meta, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::i18n::use_texts;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <leptos_meta::MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = i18n::provide_language();
+    let t = use_texts();
+
+    view! {
+        <Html attr:lang=lang.code() />
+        <Stylesheet id="leptos" href="/pkg/esemes.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Meta name="theme-color" content="#1f4e79" />
+        <Title text=t.app_name />
+        <Router>
+            <Routes fallback=|| view! { <layout::NotFound /> }>
+                <Route path=path!("/login") view=auth::LoginPage />
+                <Route path=path!("/") view=composer::ComposerPage />
+                <Route path=path!("/messages") view=messages::MessagesPage />
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

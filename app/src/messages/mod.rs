@@ -1,0 +1,190 @@
+//! The messages list: one row per message (a long message is one row although it is sent as
+//! several SMS), drafts in green, statuses updated as delivery reports arrive.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::format::LocalTime;
+use crate::i18n::{use_language, use_texts};
+use crate::layout::Page;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+/// Where a message is. A status only moves forward: draft → pending → sent → delivered or
+/// undelivered (a rejection at the gateway goes from pending straight to undelivered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Draft,
+    Pending,
+    Sent,
+    Delivered,
+    Undelivered,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Pending => "pending",
+            Status::Sent => "sent",
+            Status::Delivered => "delivered",
+            Status::Undelivered => "undelivered",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Draft, Status::Pending, Status::Sent, Status::Delivered, Status::Undelivered]
+            .into_iter()
+            .find(|status| status.as_str() == s)
+    }
+
+    /// Delivered and undelivered are final: nothing will change them any more.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Delivered | Status::Undelivered)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Sent,
+    Drafts,
+}
+
+impl StatusFilter {
+    const ALL: [StatusFilter; 3] = [StatusFilter::All, StatusFilter::Sent, StatusFilter::Drafts];
+
+    fn code(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Sent => "sent",
+            StatusFilter::Drafts => "drafts",
+        }
+    }
+
+    fn from_code(code: &str) -> StatusFilter {
+        Self::ALL.into_iter().find(|f| f.code() == code).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageRow {
+    pub id: i64,
+    pub status: Status,
+    /// Sent date for sent messages, save date for drafts.
+    pub date: LocalTime,
+    /// E.164, or empty for a draft without a number.
+    pub phone: String,
+    pub body: String,
+    pub parts: u32,
+    /// The gateway's reason for an undelivered message.
+    pub error: Option<String>,
+}
+
+#[server(endpoint = "list_messages")]
+pub async fn list_messages(filter: StatusFilter) -> Result<Vec<MessageRow>> {
+    let operator = crate::auth::ssr::require_operator()?;
+    ssr::list(&crate::ssr::app_state().db, operator.company_id, filter).await
+}
+
+/// How often the list asks for news while some message still waits for its delivery report.
+/// Polling keeps the server stateless (several servers can share one database) and works
+/// through any proxy; at one small query per open list every few seconds it costs little.
+const POLL_MS: u64 = 3000;
+
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_language();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| StatusFilter::from_code(&query.read().get("status").unwrap_or_default()));
+    let tick = RwSignal::new(0u32);
+    let messages = Resource::new(move || (filter.get(), tick.get()), |(filter, _)| list_messages(filter));
+
+    Effect::new(move |_| {
+        let unfinished = messages
+            .get()
+            .and_then(|rows| rows.ok())
+            .is_some_and(|rows| rows.iter().any(|row| !row.status.is_final() && row.status != Status::Draft));
+        if unfinished {
+            set_timeout(move || tick.update(|n| *n += 1), std::time::Duration::from_millis(POLL_MS));
+        }
+    });
+
+    let filter_name = move |f: StatusFilter| match f {
+        StatusFilter::All => t.filter_all,
+        StatusFilter::Sent => t.filter_sent,
+        StatusFilter::Drafts => t.filter_drafts,
+    };
+
+    view! {
+        <Page>
+            <h1>{t.messages_title}</h1>
+            <nav class="filters" aria-label=t.filter_label>
+                <span>{t.filter_label}":"</span>
+                {StatusFilter::ALL.into_iter().map(|f| view! {
+                    <a href=format!("/messages?status={}", f.code())
+                       aria-current=move || (filter.get() == f).then_some("true")>
+                        {filter_name(f)}
+                    </a>
+                }).collect_view()}
+            </nav>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match messages.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Ok(rows) if rows.is_empty() => view! { <p class="empty">{t.no_messages}</p> }.into_any(),
+                        Ok(rows) => view! {
+                            <table class="messages">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.col_date}</th>
+                                        <th scope="col">{t.col_phone}</th>
+                                        <th scope="col">{t.col_body}</th>
+                                        <th scope="col">{t.col_status}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows.into_iter().map(|row| view! { <MessageRowView row lang /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Page>
+    }
+}
+
+#[component]
+fn MessageRowView(row: MessageRow, lang: crate::i18n::Lang) -> impl IntoView {
+    let t = lang.texts();
+    let status_class = format!("status status-{}", row.status.as_str());
+    let is_draft = row.status == Status::Draft;
+    let phone = if row.phone.is_empty() { String::new() } else { sms::format_display(&row.phone) };
+    let parts = (row.parts > 1).then(|| format!(" · {}", (t.sms_count)(row.parts)));
+    view! {
+        <tr class:draft=is_draft data-message-id=row.id>
+            <td data-label=t.col_date>
+                <time datetime=row.date.iso()>{row.date.format(lang)}</time>
+            </td>
+            <td data-label=t.col_phone class="phone">{phone}</td>
+            // The full text is in the title (hover) and the cell expands when focused (tap).
+            <td data-label=t.col_body class="body" title=row.body.clone() tabindex="0">
+                {row.body.clone()}
+            </td>
+            <td data-label=t.col_status>
+                <span class=status_class>{(t.status_name)(row.status)}</span>
+                {parts}
+                {row.error.map(|e| view! { <span class="gateway-error">" — "{e}</span> })}
+                {is_draft.then(|| view! {
+                    <a class="edit" href=format!("/?draft={}", row.id)>{t.edit_draft}</a>
+                })}
+            </td>
+        </tr>
+    }
+}

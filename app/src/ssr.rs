@@ -1,0 +1,166 @@
+//! Server-only plumbing shared by the features: application state, the database handle and time.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use tokio::sync::Notify;
+
+use crate::format::LocalTime;
+
+/// State of the server, handed to axum handlers and provided to server functions as context.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    /// Wakes the dispatcher when a message is queued, so sends do not wait for its next poll.
+    pub outbox: Arc<Notify>,
+    /// Marks the session cookie `Secure` (set when the app is served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+pub fn app_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database: one pool and one query code path for SQLite and PostgreSQL (sqlx `Any`).
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported DATABASE_URL {0:?}: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("cannot open the database: {0}")]
+    Open(sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Opens (creating a SQLite file if needed) and migrates the database named by `url`.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(DbError::UnsupportedUrl(url.to_string()));
+        };
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options: AnyConnectOptions = url.parse().map_err(DbError::Open)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // SQLite has one writer; a few readers are enough for one file.
+                Backend::Sqlite => 4,
+                Backend::Postgres => 16,
+            })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(DbError::Open)?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), DbError> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await,
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.pool).await,
+        }
+        .map_err(DbError::Migrate)
+    }
+}
+
+/// Adds `mode=rwc` (create the file) and creates the file's folder.
+fn sqlite_url(url: &str) -> Result<String, DbError> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let file = path.split('?').next().unwrap_or_default();
+    if file != ":memory:" && !file.is_empty() {
+        if let Some(folder) = std::path::Path::new(file).parent() {
+            if !folder.as_os_str().is_empty() {
+                std::fs::create_dir_all(folder).map_err(|source| DbError::Folder {
+                    path: folder.display().to_string(),
+                    source,
+                })?;
+            }
+        }
+    }
+    Ok(if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") })
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The companies' time zone; per-company zones can come later without changing callers.
+const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Warsaw;
+
+/// An instant with the UTC offset of the company's time zone, for display in the browser.
+pub fn local_time(epoch_ms: i64) -> LocalTime {
+    use chrono::{Offset, TimeZone};
+    let offset_minutes = chrono::DateTime::from_timestamp_millis(epoch_ms)
+        .map(|utc| TIME_ZONE.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc() / 60)
+        .unwrap_or(0);
+    LocalTime { epoch_ms, offset_minutes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warsaw_offset_follows_daylight_saving() {
+        // 2026-07-01 12:00 UTC (summer, UTC+2) and 2026-11-23 13:05 UTC (winter, UTC+1).
+        assert_eq!(local_time(1_782_907_200_000).offset_minutes, 120);
+        assert_eq!(local_time(1_795_439_100_000).offset_minutes, 60);
+    }
+
+    #[test]
+    fn sqlite_url_creates_its_folder_and_file_mode() {
+        let dir = std::env::temp_dir().join(format!("esemes-url-{}", std::process::id()));
+        let url = format!("sqlite://{}/sub/db.sqlite", dir.display());
+        assert_eq!(sqlite_url(&url).unwrap(), format!("{url}?mode=rwc"));
+        assert!(dir.join("sub").is_dir());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
+
+/// Whether the current server-function call is an HTML form posted without JavaScript.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let accept = parts.headers.get(http::header::ACCEPT)?.to_str().ok()?;
+            Some(accept.contains("text/html"))
+        })
+        .unwrap_or(false)
+}

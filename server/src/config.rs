@@ -1,0 +1,53 @@
+//! Configuration from flags or environment variables (`esemes --help` lists them).
+
+use std::net::SocketAddr;
+
+use clap::{Parser, ValueEnum};
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "esemes", about = "Esemes: business SMS for a small-business ERP")]
+pub struct Config {
+    /// sqlite://PATH (embedded, the default) or postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/esemes.db")]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "ESEMES_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+
+    /// Which SMS gateway messages go to.
+    #[arg(long, env = "ESEMES_GATEWAY", value_enum, default_value_t = GatewayKind::Simulator)]
+    pub gateway: GatewayKind,
+
+    /// The simulator reports delivery this many milliseconds after accepting a message.
+    #[arg(long, env = "ESEMES_SIMULATOR_DELAY_MS", default_value_t = 2000)]
+    pub simulator_delay_ms: u64,
+
+    /// Password of the first administrator, used when the demo data is created; without it a
+    /// password is generated and printed once.
+    #[arg(long, env = "ESEMES_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+
+    /// Create demo data (account, company, address book, templates) in an empty database.
+    #[arg(long, env = "ESEMES_DEMO_DATA", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo_data: bool,
+
+    /// Mark the session cookie Secure; set it when Esemes is served over HTTPS.
+    #[arg(long, env = "ESEMES_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
+
+    /// Log format: human-readable text or JSON lines.
+    #[arg(long, env = "ESEMES_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GatewayKind {
+    Simulator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}

@@ -1,0 +1,121 @@
+//! The Esemes server: the router (`app`), configuration, gateway drivers, the dispatcher and
+//! demo data. `main.rs` wires them together; tests call `app()` directly.
+
+pub mod config;
+pub mod demo;
+pub mod dispatcher;
+pub mod gateway;
+
+use app::auth::ssr::operator_for_headers;
+use app::error::AppError;
+use app::i18n::{Lang, LANG_COOKIE};
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/health", get(health))
+        .route("/lang/{code}", get(set_language))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), require_session))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Paths anyone may open: the login page and its server function, static assets, health.
+fn is_public(path: &str) -> bool {
+    matches!(path, "/login" | "/api/login" | "/health" | "/favicon.svg" | "/manifest.json")
+        || path.starts_with("/pkg/")
+        || path.starts_with("/lang/")
+}
+
+/// Puts the logged-in operator into the request's extensions, where server functions find it.
+/// Without a valid session, pages redirect to the login page and server functions answer 401.
+async fn require_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let operator = match operator_for_headers(&state.db, request.headers()).await {
+        Ok(operator) => operator,
+        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, Json(e)).into_response(),
+    };
+    match operator {
+        Some(operator) => {
+            if path == "/login" {
+                return Redirect::to("/").into_response();
+            }
+            request.extensions_mut().insert(operator);
+        }
+        None if is_public(&path) => {}
+        None if path.starts_with("/api/") => {
+            return (StatusCode::UNAUTHORIZED, Json(AppError::Unauthorized)).into_response();
+        }
+        None => return Redirect::to("/login").into_response(),
+    }
+    next.run(request).await
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
+        Ok(_) => Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unavailable" })))
+                .into_response()
+        }
+    }
+}
+
+/// Remembers the chosen language for a year and goes back to the page it was chosen on.
+async fn set_language(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let lang = Lang::from_code(&code).unwrap_or_default();
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(same_site_path)
+        .unwrap_or_else(|| "/".to_string());
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+/// The path and query of a referring URL, so the redirect never leaves this site.
+fn same_site_path(referer: &str) -> Option<String> {
+    let after_scheme = referer.split_once("://").map(|(_, rest)| rest).unwrap_or(referer);
+    let path = &after_scheme[after_scheme.find('/')?..];
+    (!path.starts_with("//")).then(|| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn referer_becomes_a_local_path() {
+        assert_eq!(same_site_path("http://127.0.0.1:3000/messages?status=sent").as_deref(), Some("/messages?status=sent"));
+        assert_eq!(same_site_path("http://evil.example").as_deref(), None);
+        assert_eq!(same_site_path("http://x//evil.example/").as_deref(), None);
+    }
+
+    #[test]
+    fn only_login_assets_and_health_are_public() {
+        for path in ["/login", "/api/login", "/pkg/esemes.wasm", "/health", "/lang/en"] {
+            assert!(is_public(path), "{path}");
+        }
+        for path in ["/", "/messages", "/api/submit_message", "/api/list_messages", "/api/logout"] {
+            assert!(!is_public(path), "{path}");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::{AppState, Db};
+use clap::Parser;
+use leptos::config::get_configuration;
+use server::config::{Config, GatewayKind, LogFormat};
+use server::dispatcher::Dispatcher;
+use server::gateway::{simulator::Simulator, Gateway};
+use tokio::sync::{mpsc, watch, Notify};
+use tracing_subscriber::EnvFilter;
+
+/// How long shutdown waits for in-flight sends before giving up.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+#[tokio::main]
+async fn main() {
+    let config = Config::parse();
+    init_logging(config.log_format);
+    if let Err(e) = run(config).await {
+        tracing::error!("{e:#}");
+        eprintln!("esemes: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn run(config: Config) -> anyhow::Result<()> {
+    let db = Db::connect(&config.database_url).await?;
+    tracing::info!(backend = ?db.backend, "database ready");
+    if config.demo_data {
+        if let Some(seeded) = server::demo::seed_if_empty(&db, config.admin_password.clone()).await? {
+            println!("\nDemo data created. Log in at http://{}/login", config.bind);
+            println!("  login:    {}", server::demo::ADMIN_LOGIN);
+            match seeded.generated_password {
+                Some(password) => println!("  password: {password}   (generated; shown only this once)\n"),
+                None => println!("  password: the value of ESEMES_ADMIN_PASSWORD\n"),
+            }
+        }
+    }
+
+    let (report_tx, report_rx) = mpsc::channel(1024);
+    let gateway: Arc<dyn Gateway> = match config.gateway {
+        GatewayKind::Simulator => {
+            Arc::new(Simulator::new(Duration::from_millis(config.simulator_delay_ms), report_tx))
+        }
+    };
+    let outbox = Arc::new(Notify::new());
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let dispatcher = tokio::spawn(
+        Dispatcher::new(db.clone(), gateway, outbox.clone()).run(report_rx, shutdown_rx),
+    );
+
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    leptos_options.site_addr = config.bind;
+    let state = AppState { leptos_options, db, outbox, secure_cookies: config.secure_cookies };
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
+    tracing::info!("listening on http://{}", config.bind);
+    println!("Esemes is running at http://{}", config.bind);
+    axum::serve(listener, server::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+
+    tracing::info!("stopping: finishing in-flight sends");
+    shutdown_tx.send(true)?;
+    if tokio::time::timeout(SHUTDOWN_GRACE, dispatcher).await.is_err() {
+        tracing::warn!("in-flight sends did not finish in time; their leases expire and they resume at the next start");
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}
