@@ -45,7 +45,10 @@ pub enum Field {
 pub enum Problem {
     Required,
     Phone(PhoneError),
-    TooManyParts { parts: u32, max: u32 },
+    TooManyParts {
+        parts: u32,
+        max: u32,
+    },
     /// Neither a phone nor a text: nothing worth saving.
     EmptyDraft,
     /// The message was already sent and can no longer be changed.

@@ -32,7 +32,9 @@ impl LocalTime {
 
     /// Machine-readable form for `<time datetime=…>`.
     pub fn iso(self) -> String {
-        self.datetime().map(|dt| dt.to_rfc3339()).unwrap_or_default()
+        self.datetime()
+            .map(|dt| dt.to_rfc3339())
+            .unwrap_or_default()
     }
 }
 
@@ -78,7 +80,10 @@ mod tests {
     #[test]
     fn dates_per_language() {
         // 2026-11-23 13:05 UTC is 14:05 in Warsaw (UTC+1 in winter).
-        let t = LocalTime { epoch_ms: 1_795_439_100_000, offset_minutes: 60 };
+        let t = LocalTime {
+            epoch_ms: 1_795_439_100_000,
+            offset_minutes: 60,
+        };
         assert_eq!(t.format(Lang::Pl), "23.11.2026 14:05");
         assert_eq!(t.format(Lang::En), "23 Nov 2026, 14:05");
         assert_eq!(t.iso(), "2026-11-23T14:05:00+01:00");

@@ -60,7 +60,11 @@ pub fn LanguageSwitch() -> impl IntoView {
 #[component]
 pub fn ErrorMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     let t = use_texts();
-    move || error.get().map(|e| view! { <p class="error" role="alert">{e.message(t)}</p> })
+    move || {
+        error
+            .get()
+            .map(|e| view! { <p class="error" role="alert">{e.message(t)}</p> })
+    }
 }
 
 #[component]

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::i18n::use_texts;
@@ -44,6 +44,12 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = i18n::provide_language();
     let t = use_texts();
+    // Effects run only in the browser, once the page is interactive; tests and styles can tell.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 
     view! {
         <Html attr:lang=lang.code() />
@@ -53,9 +59,11 @@ pub fn App() -> impl IntoView {
         <Title text=t.app_name />
         <Router>
             <Routes fallback=|| view! { <layout::NotFound /> }>
-                <Route path=path!("/login") view=auth::LoginPage />
-                <Route path=path!("/") view=composer::ComposerPage />
-                <Route path=path!("/messages") view=messages::MessagesPage />
+                // Pages are rendered with their data (`Async`), so they are complete
+                // without JavaScript and the first paint needs no second request.
+                <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/") view=composer::ComposerPage ssr=SsrMode::Async />
+                <Route path=path!("/messages") view=messages::MessagesPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -43,7 +43,10 @@ pub enum DbError {
     #[error("unsupported DATABASE_URL {0:?}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("cannot create the database folder {path}: {source}")]
-    Folder { path: String, source: std::io::Error },
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Open(sqlx::Error),
     #[error("cannot migrate the database: {0}")]
@@ -67,6 +70,7 @@ impl Db {
         };
         let options: AnyConnectOptions = url.parse().map_err(DbError::Open)?;
         let pool = AnyPoolOptions::new()
+            .acquire_timeout(std::time::Duration::from_secs(10))
             .max_connections(match backend {
                 // SQLite has one writer; a few readers are enough for one file.
                 Backend::Sqlite => 4,
@@ -95,7 +99,11 @@ impl Db {
     async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await,
-            Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.pool).await,
+            Backend::Postgres => {
+                sqlx::migrate!("../migrations/postgres")
+                    .run(&self.pool)
+                    .await
+            }
         }
         .map_err(DbError::Migrate)
     }
@@ -115,7 +123,11 @@ fn sqlite_url(url: &str) -> Result<String, DbError> {
             }
         }
     }
-    Ok(if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") })
+    Ok(if url.contains('?') {
+        url.to_string()
+    } else {
+        format!("{url}?mode=rwc")
+    })
 }
 
 pub fn now_ms() -> i64 {
@@ -129,9 +141,18 @@ const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Warsaw;
 pub fn local_time(epoch_ms: i64) -> LocalTime {
     use chrono::{Offset, TimeZone};
     let offset_minutes = chrono::DateTime::from_timestamp_millis(epoch_ms)
-        .map(|utc| TIME_ZONE.offset_from_utc_datetime(&utc.naive_utc()).fix().local_minus_utc() / 60)
+        .map(|utc| {
+            TIME_ZONE
+                .offset_from_utc_datetime(&utc.naive_utc())
+                .fix()
+                .local_minus_utc()
+                / 60
+        })
         .unwrap_or(0);
-    LocalTime { epoch_ms, offset_minutes }
+    LocalTime {
+        epoch_ms,
+        offset_minutes,
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,10 @@ use std::net::SocketAddr;
 use clap::{Parser, ValueEnum};
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "esemes", about = "Esemes: business SMS for a small-business ERP")]
+#[command(
+    name = "esemes",
+    about = "Esemes: business SMS for a small-business ERP"
+)]
 pub struct Config {
     /// sqlite://PATH (embedded, the default) or postgres://USER:PASSWORD@HOST/DB.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/esemes.db")]

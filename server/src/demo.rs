@@ -14,8 +14,13 @@ pub struct Seeded {
 }
 
 /// Creates the demo data if the database has no account yet.
-pub async fn seed_if_empty(db: &Db, admin_password: Option<String>) -> anyhow::Result<Option<Seeded>> {
-    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts").fetch_one(&db.pool).await?;
+pub async fn seed_if_empty(
+    db: &Db,
+    admin_password: Option<String>,
+) -> anyhow::Result<Option<Seeded>> {
+    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(&db.pool)
+        .await?;
     if accounts > 0 {
         return Ok(None);
     }
@@ -26,14 +31,17 @@ pub async fn seed_if_empty(db: &Db, admin_password: Option<String>) -> anyhow::R
             (password.clone(), Some(password))
         }
     };
-    let hash = hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = hash_password(password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
-    let account_id: i64 = sqlx::query_scalar("INSERT INTO accounts (name, created_at) VALUES ($1, $2) RETURNING id")
-        .bind("Demo")
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+    let account_id: i64 =
+        sqlx::query_scalar("INSERT INTO accounts (name, created_at) VALUES ($1, $2) RETURNING id")
+            .bind("Demo")
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
     let company_id: i64 = sqlx::query_scalar(
         "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -65,18 +73,82 @@ pub async fn seed_if_empty(db: &Db, admin_password: Option<String>) -> anyhow::R
         .await?;
 
     // (kind, code, name, SMS phone, e-mail, representatives: (name, role, SMS phone))
-    type Subject<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, &'a str, &'a [(&'a str, &'a str, &'a str)]);
+    type Subject<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        &'a [(&'a str, &'a str, &'a str)],
+    );
     let subjects: &[Subject] = &[
-        ("contractor", "ALFA", "Alfa Budownictwo Sp. z o.o.", Some("+48601200300"), "biuro@alfa.example",
-            &[("Jan Kowalski", "kierownik budowy", "+48602300400"), ("Ewa Nowak", "księgowa", "+48603400500")]),
-        ("contractor", "ŁÓDŹ-TRANS", "Łódź Trans s.c.", Some("+48604500600"), "trans@lodztrans.example",
-            &[("Paweł Wiśniewski", "dyspozytor", "+48605600700")]),
-        ("contractor", "GAMMA", "Gamma Handel", None, "gamma@example.com", &[]),
-        ("contractor", "ŻUBR", "Żubr Meble Jerzy Żubrowski", Some("+48606700800"), "zubr@example.com", &[]),
-        ("employee", "KOWALCZYK", "Marta Kowalczyk (właścicielka)", Some("+48607800900"), "marta@mazur.example", &[]),
-        ("employee", "ZIELIŃSKI", "Tomasz Zieliński", Some("+48608900100"), "tomasz@mazur.example", &[]),
-        ("office", "US-ŁÓDŹ", "Urząd Skarbowy Łódź-Śródmieście", None, "us.lodz@example.gov.pl", &[]),
-        ("bank", "PKO", "PKO Bank Polski", Some("+48800302302"), "", &[]),
+        (
+            "contractor",
+            "ALFA",
+            "Alfa Budownictwo Sp. z o.o.",
+            Some("+48601200300"),
+            "biuro@alfa.example",
+            &[
+                ("Jan Kowalski", "kierownik budowy", "+48602300400"),
+                ("Ewa Nowak", "księgowa", "+48603400500"),
+            ],
+        ),
+        (
+            "contractor",
+            "ŁÓDŹ-TRANS",
+            "Łódź Trans s.c.",
+            Some("+48604500600"),
+            "trans@lodztrans.example",
+            &[("Paweł Wiśniewski", "dyspozytor", "+48605600700")],
+        ),
+        (
+            "contractor",
+            "GAMMA",
+            "Gamma Handel",
+            None,
+            "gamma@example.com",
+            &[],
+        ),
+        (
+            "contractor",
+            "ŻUBR",
+            "Żubr Meble Jerzy Żubrowski",
+            Some("+48606700800"),
+            "zubr@example.com",
+            &[],
+        ),
+        (
+            "employee",
+            "KOWALCZYK",
+            "Marta Kowalczyk (właścicielka)",
+            Some("+48607800900"),
+            "marta@mazur.example",
+            &[],
+        ),
+        (
+            "employee",
+            "ZIELIŃSKI",
+            "Tomasz Zieliński",
+            Some("+48608900100"),
+            "tomasz@mazur.example",
+            &[],
+        ),
+        (
+            "office",
+            "US-ŁÓDŹ",
+            "Urząd Skarbowy Łódź-Śródmieście",
+            None,
+            "us.lodz@example.gov.pl",
+            &[],
+        ),
+        (
+            "bank",
+            "PKO",
+            "PKO Bank Polski",
+            Some("+48800302302"),
+            "",
+            &[],
+        ),
     ];
     for (kind, code, name, phone, email, representatives) in subjects {
         let subject_id: i64 = sqlx::query_scalar(

@@ -13,7 +13,7 @@ use app::ssr::{now_ms, Db};
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::gateway::{DeliveryReport, Gateway, SubmitError, Submission};
+use crate::gateway::{DeliveryReport, Gateway, Submission, SubmitError};
 
 const BATCH: i64 = 32;
 const LEASE_MS: i64 = 60_000;
@@ -30,12 +30,25 @@ pub struct Dispatcher {
 
 impl Dispatcher {
     pub fn new(db: Db, gateway: Arc<dyn Gateway>, outbox: Arc<Notify>) -> Self {
-        Self { db, gateway, outbox }
+        Self {
+            db,
+            gateway,
+            outbox,
+        }
     }
 
     /// Runs until `shutdown` turns true; a batch already claimed is finished first.
-    pub async fn run(self, reports: mpsc::Receiver<DeliveryReport>, mut shutdown: watch::Receiver<bool>) {
-        let reports_task = tokio::spawn(apply_reports(self.db.clone(), self.gateway.name(), reports, shutdown.clone()));
+    pub async fn run(
+        self,
+        reports: mpsc::Receiver<DeliveryReport>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let reports_task = tokio::spawn(apply_reports(
+            self.db.clone(),
+            self.gateway.name(),
+            reports,
+            shutdown.clone(),
+        ));
         while !*shutdown.borrow() {
             self.drain().await;
             tokio::select! {
@@ -67,10 +80,18 @@ impl Dispatcher {
 }
 
 async fn submit(db: &Db, gateway: &dyn Gateway, message: store::Outgoing) {
-    let submission = Submission { key: format!("esemes-{}", message.id), to: message.phone, text: message.body };
+    let submission = Submission {
+        key: format!("esemes-{}", message.id),
+        to: message.phone,
+        text: message.body,
+    };
     let result = match gateway.submit(&submission).await {
         Ok(accepted) => {
-            tracing::info!(message_id = message.id, parts = accepted.part_ids.len(), "submitted");
+            tracing::info!(
+                message_id = message.id,
+                parts = accepted.part_ids.len(),
+                "submitted"
+            );
             store::mark_submitted(db, message.id, gateway.name(), &accepted.part_ids).await
         }
         Err(SubmitError::Rejected(reason)) => {
@@ -84,7 +105,10 @@ async fn submit(db: &Db, gateway: &dyn Gateway, message: store::Outgoing) {
         }
     };
     if result.is_err() {
-        tracing::error!(message_id = message.id, "could not record the submission outcome");
+        tracing::error!(
+            message_id = message.id,
+            "could not record the submission outcome"
+        );
     }
 }
 
@@ -112,7 +136,15 @@ async fn apply_reports(
 
 async fn apply_report(db: &Db, gateway: &str, report: DeliveryReport) {
     for attempt in 0..=UNKNOWN_REPORT_RETRIES {
-        match store::apply_delivery_report(db, gateway, &report.gateway_message_id, &report.outcome, report.at_ms).await {
+        match store::apply_delivery_report(
+            db,
+            gateway,
+            &report.gateway_message_id,
+            &report.outcome,
+            report.at_ms,
+        )
+        .await
+        {
             Ok(ReportEffect::UnknownPart) if attempt < UNKNOWN_REPORT_RETRIES => {
                 tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
             }

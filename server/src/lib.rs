@@ -31,7 +31,10 @@ pub fn app(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), require_session))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_session,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -39,14 +42,20 @@ pub fn app(state: AppState) -> Router {
 
 /// Paths anyone may open: the login page and its server function, static assets, health.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/api/login" | "/health" | "/favicon.svg" | "/manifest.json")
-        || path.starts_with("/pkg/")
+    matches!(
+        path,
+        "/login" | "/api/login" | "/health" | "/favicon.svg" | "/manifest.json"
+    ) || path.starts_with("/pkg/")
         || path.starts_with("/lang/")
 }
 
 /// Puts the logged-in operator into the request's extensions, where server functions find it.
 /// Without a valid session, pages redirect to the login page and server functions answer 401.
-async fn require_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+async fn require_session(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_string();
     let operator = match operator_for_headers(&state.db, request.headers()).await {
         Ok(operator) => operator,
@@ -73,7 +82,10 @@ async fn health(State(state): State<AppState>) -> Response {
         Ok(_) => Json(serde_json::json!({ "status": "ok" })).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "database unavailable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "database unavailable" })),
+            )
                 .into_response()
         }
     }
@@ -87,13 +99,19 @@ async fn set_language(Path(code): Path<String>, headers: HeaderMap) -> Response 
         .and_then(|r| r.to_str().ok())
         .and_then(same_site_path)
         .unwrap_or_else(|| "/".to_string());
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
 }
 
 /// The path and query of a referring URL, so the redirect never leaves this site.
 fn same_site_path(referer: &str) -> Option<String> {
-    let after_scheme = referer.split_once("://").map(|(_, rest)| rest).unwrap_or(referer);
+    let after_scheme = referer
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(referer);
     let path = &after_scheme[after_scheme.find('/')?..];
     (!path.starts_with("//")).then(|| path.to_string())
 }
@@ -104,17 +122,32 @@ mod tests {
 
     #[test]
     fn referer_becomes_a_local_path() {
-        assert_eq!(same_site_path("http://127.0.0.1:3000/messages?status=sent").as_deref(), Some("/messages?status=sent"));
+        assert_eq!(
+            same_site_path("http://127.0.0.1:3000/messages?status=sent").as_deref(),
+            Some("/messages?status=sent")
+        );
         assert_eq!(same_site_path("http://evil.example").as_deref(), None);
         assert_eq!(same_site_path("http://x//evil.example/").as_deref(), None);
     }
 
     #[test]
     fn only_login_assets_and_health_are_public() {
-        for path in ["/login", "/api/login", "/pkg/esemes.wasm", "/health", "/lang/en"] {
+        for path in [
+            "/login",
+            "/api/login",
+            "/pkg/esemes.wasm",
+            "/health",
+            "/lang/en",
+        ] {
             assert!(is_public(path), "{path}");
         }
-        for path in ["/", "/messages", "/api/submit_message", "/api/list_messages", "/api/logout"] {
+        for path in [
+            "/",
+            "/messages",
+            "/api/submit_message",
+            "/api/list_messages",
+            "/api/logout",
+        ] {
             assert!(!is_public(path), "{path}");
         }
     }

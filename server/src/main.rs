@@ -25,7 +25,8 @@ async fn main() {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     match format {
         LogFormat::Text => builder.init(),
@@ -37,11 +38,18 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let db = Db::connect(&config.database_url).await?;
     tracing::info!(backend = ?db.backend, "database ready");
     if config.demo_data {
-        if let Some(seeded) = server::demo::seed_if_empty(&db, config.admin_password.clone()).await? {
-            println!("\nDemo data created. Log in at http://{}/login", config.bind);
+        if let Some(seeded) =
+            server::demo::seed_if_empty(&db, config.admin_password.clone()).await?
+        {
+            println!(
+                "\nDemo data created. Log in at http://{}/login",
+                config.bind
+            );
             println!("  login:    {}", server::demo::ADMIN_LOGIN);
             match seeded.generated_password {
-                Some(password) => println!("  password: {password}   (generated; shown only this once)\n"),
+                Some(password) => {
+                    println!("  password: {password}   (generated; shown only this once)\n")
+                }
                 None => println!("  password: the value of ESEMES_ADMIN_PASSWORD\n"),
             }
         }
@@ -49,9 +57,10 @@ async fn run(config: Config) -> anyhow::Result<()> {
 
     let (report_tx, report_rx) = mpsc::channel(1024);
     let gateway: Arc<dyn Gateway> = match config.gateway {
-        GatewayKind::Simulator => {
-            Arc::new(Simulator::new(Duration::from_millis(config.simulator_delay_ms), report_tx))
-        }
+        GatewayKind::Simulator => Arc::new(Simulator::new(
+            Duration::from_millis(config.simulator_delay_ms),
+            report_tx,
+        )),
     };
     let outbox = Arc::new(Notify::new());
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -61,17 +70,27 @@ async fn run(config: Config) -> anyhow::Result<()> {
 
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.bind;
-    let state = AppState { leptos_options, db, outbox, secure_cookies: config.secure_cookies };
+    let state = AppState {
+        leptos_options,
+        db,
+        outbox,
+        secure_cookies: config.secure_cookies,
+    };
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
     tracing::info!("listening on http://{}", config.bind);
     println!("Esemes is running at http://{}", config.bind);
-    axum::serve(listener, server::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, server::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
 
     tracing::info!("stopping: finishing in-flight sends");
     shutdown_tx.send(true)?;
-    if tokio::time::timeout(SHUTDOWN_GRACE, dispatcher).await.is_err() {
+    if tokio::time::timeout(SHUTDOWN_GRACE, dispatcher)
+        .await
+        .is_err()
+    {
         tracing::warn!("in-flight sends did not finish in time; their leases expire and they resume at the next start");
     }
     Ok(())

@@ -618,24 +618,4 @@ mod tests {
         let back: Analysis = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
         assert_eq!(back, a);
     }
-
-    #[test]
-    fn analyze_is_fast() {
-        // Not a benchmark, just a guard against accidental quadratic behavior.
-        let text: String = "Zażółć gęślą jaźń, 😀 {€} "
-            .chars()
-            .cycle()
-            .take(1530)
-            .collect();
-        let cjk: String = (0x4E00u32..0x4E00 + 1530)
-            .filter_map(char::from_u32)
-            .collect();
-        let start = std::time::Instant::now();
-        for _ in 0..200 {
-            std::hint::black_box(analyze(std::hint::black_box(&text), &auto()));
-            std::hint::black_box(analyze(std::hint::black_box(&cjk), &auto()));
-        }
-        // Generous even for unoptimized debug builds on a slow CI machine.
-        assert!(start.elapsed().as_secs() < 5);
-    }
 }

@@ -73,10 +73,14 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = leptos_router::hooks::use_query_map();
     let error = move || {
-        action.value().get().and_then(|result| result.err()).or_else(|| {
-            (query.read().get("error").as_deref() == Some("credentials"))
-                .then_some(AppError::WrongCredentials)
-        })
+        action
+            .value()
+            .get()
+            .and_then(|result| result.err())
+            .or_else(|| {
+                (query.read().get("error").as_deref() == Some("credentials"))
+                    .then_some(AppError::WrongCredentials)
+            })
     };
     view! {
         <main class="login">

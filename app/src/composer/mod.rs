@@ -51,7 +51,10 @@ pub fn check(phone: &str, body: &str, intent: Intent) -> Result<Checked> {
         Intent::Send if analysis.segments > MAX_PARTS => {
             return Err(AppError::invalid(
                 Field::Body,
-                Problem::TooManyParts { parts: analysis.segments, max: MAX_PARTS },
+                Problem::TooManyParts {
+                    parts: analysis.segments,
+                    max: MAX_PARTS,
+                },
             ))
         }
         Intent::Draft if !has_text && phone.is_empty() => {
@@ -59,7 +62,11 @@ pub fn check(phone: &str, body: &str, intent: Intent) -> Result<Checked> {
         }
         _ => {}
     }
-    Ok(Checked { phone, body: body.to_string(), analysis })
+    Ok(Checked {
+        phone,
+        body: body.to_string(),
+        analysis,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,7 +78,12 @@ pub struct Draft {
 
 /// Saves a draft or queues the message for sending, then opens the messages list.
 #[server(endpoint = "submit_message")]
-pub async fn submit_message(draft_id: Option<i64>, phone: String, body: String, intent: Intent) -> Result<i64> {
+pub async fn submit_message(
+    draft_id: Option<i64>,
+    phone: String,
+    body: String,
+    intent: Intent,
+) -> Result<i64> {
     let operator = crate::auth::ssr::require_operator()?;
     let checked = check(&phone, &body, intent)?;
     let state = crate::ssr::app_state();
@@ -93,7 +105,12 @@ pub async fn load_draft(id: i64) -> Result<Draft> {
 pub fn ComposerPage() -> impl IntoView {
     let t = use_texts();
     let query = use_query_map();
-    let draft_id = move || query.read().get("draft").and_then(|id| id.parse::<i64>().ok());
+    let draft_id = move || {
+        query
+            .read()
+            .get("draft")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     let draft = Resource::new(draft_id, |id| async move {
         match id {
             Some(id) => load_draft(id).await.map(Some),
@@ -118,12 +135,19 @@ pub fn ComposerPage() -> impl IntoView {
 fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
     let t = use_texts();
     let draft_id = draft.as_ref().map(|d| d.id);
-    let phone = RwSignal::new(draft.as_ref().map(|d| sms::format_display(&d.phone)).unwrap_or_default());
+    let phone = RwSignal::new(
+        draft
+            .as_ref()
+            .map(|d| sms::format_display(&d.phone))
+            .unwrap_or_default(),
+    );
     let body = RwSignal::new(draft.map(|d| d.body).unwrap_or_default());
     let action = ServerAction::<SubmitMessage>::new();
     let local_error = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || {
-        local_error.get().or_else(|| action.value().get().and_then(|result| result.err()))
+        local_error
+            .get()
+            .or_else(|| action.value().get().and_then(|result| result.err()))
     });
     let invalid = move |field: Field| move || error.get().and_then(|e| e.field()) == Some(field);
 
@@ -190,7 +214,10 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
 
 fn submitter_value(ev: &web_sys::SubmitEvent) -> Option<String> {
     use wasm_bindgen::JsCast;
-    let button = ev.submitter()?.dyn_into::<web_sys::HtmlButtonElement>().ok()?;
+    let button = ev
+        .submitter()?
+        .dyn_into::<web_sys::HtmlButtonElement>()
+        .ok()?;
     Some(button.value())
 }
 
@@ -200,7 +227,15 @@ fn submitter_value(ev: &web_sys::SubmitEvent) -> Option<String> {
 fn Counter(body: RwSignal<String>) -> impl IntoView {
     let t: &'static Texts = use_texts();
     let analysis = Memo::new(move |_| analyze(&body.read(), &Options::default()));
-    let encoding = move || analysis.with(|a| if a.encoding == sms::Encoding::Gsm7 { "gsm7" } else { "ucs2" });
+    let encoding = move || {
+        analysis.with(|a| {
+            if a.encoding == sms::Encoding::Gsm7 {
+                "gsm7"
+            } else {
+                "ucs2"
+            }
+        })
+    };
     view! {
         <div id="counter" class="counter" aria-live="polite"
             data-segments=move || analysis.with(|a| a.segments) data-encoding=encoding>
@@ -232,11 +267,20 @@ mod tests {
 
     #[test]
     fn sending_needs_a_valid_phone_and_a_text() {
-        assert_eq!(check("", "Hi", Intent::Send), Err(AppError::invalid(Field::Phone, Problem::Required)));
-        assert_eq!(check("600 100 200", "  ", Intent::Send), Err(AppError::invalid(Field::Body, Problem::Required)));
+        assert_eq!(
+            check("", "Hi", Intent::Send),
+            Err(AppError::invalid(Field::Phone, Problem::Required))
+        );
+        assert_eq!(
+            check("600 100 200", "  ", Intent::Send),
+            Err(AppError::invalid(Field::Body, Problem::Required))
+        );
         assert!(matches!(
             check("12", "Hi", Intent::Send),
-            Err(AppError::Invalid { field: Field::Phone, problem: Problem::Phone(_) })
+            Err(AppError::Invalid {
+                field: Field::Phone,
+                problem: Problem::Phone(_)
+            })
         ));
         let ok = check(" 600 100 200 ", "Dzień dobry", Intent::Send).unwrap();
         assert_eq!(ok.phone, "+48600100200");
@@ -248,15 +292,29 @@ mod tests {
         let long = "a".repeat(153 * MAX_PARTS as usize + 1);
         assert_eq!(
             check("600100200", &long, Intent::Send),
-            Err(AppError::invalid(Field::Body, Problem::TooManyParts { parts: MAX_PARTS + 1, max: MAX_PARTS }))
+            Err(AppError::invalid(
+                Field::Body,
+                Problem::TooManyParts {
+                    parts: MAX_PARTS + 1,
+                    max: MAX_PARTS
+                }
+            ))
         );
-        assert!(check("600100200", &"a".repeat(153 * MAX_PARTS as usize), Intent::Send).is_ok());
+        assert!(check(
+            "600100200",
+            &"a".repeat(153 * MAX_PARTS as usize),
+            Intent::Send
+        )
+        .is_ok());
         assert!(check("600100200", &long, Intent::Draft).is_ok());
     }
 
     #[test]
     fn a_draft_needs_a_phone_or_a_text() {
-        assert_eq!(check("", " ", Intent::Draft), Err(AppError::invalid(Field::Body, Problem::EmptyDraft)));
+        assert_eq!(
+            check("", " ", Intent::Draft),
+            Err(AppError::invalid(Field::Body, Problem::EmptyDraft))
+        );
         assert_eq!(check("", "note", Intent::Draft).unwrap().phone, "");
         assert!(check("600100200", "", Intent::Draft).is_ok());
         assert!(check("abc", "note", Intent::Draft).is_err());

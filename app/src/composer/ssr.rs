@@ -9,7 +9,13 @@ use crate::ssr::{now_ms, Db};
 
 /// Inserts the message, or updates the operator's draft `draft_id`, as a draft or queued for
 /// sending. Returns the message id.
-pub async fn store(db: &Db, operator: &Operator, draft_id: Option<i64>, message: &Checked, intent: Intent) -> Result<i64> {
+pub async fn store(
+    db: &Db,
+    operator: &Operator,
+    draft_id: Option<i64>,
+    message: &Checked,
+    intent: Intent,
+) -> Result<i64> {
     let now = now_ms();
     let (status, queued_at) = match intent {
         Intent::Send => (Status::Pending, Some(now)),
@@ -60,11 +66,12 @@ pub async fn store(db: &Db, operator: &Operator, draft_id: Option<i64>, message:
     };
     let Some(id) = id else {
         // Not a draft of this company: gone, someone else's, or already sent.
-        let sent: Option<String> = sqlx::query_scalar("SELECT status FROM messages WHERE id = $1 AND company_id = $2")
-            .bind(draft_id)
-            .bind(operator.company_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let sent: Option<String> =
+            sqlx::query_scalar("SELECT status FROM messages WHERE id = $1 AND company_id = $2")
+                .bind(draft_id)
+                .bind(operator.company_id)
+                .fetch_optional(&mut *tx)
+                .await?;
         return Err(match sent {
             Some(_) => AppError::invalid(Field::Body, Problem::AlreadySent),
             None => AppError::NotFound,
@@ -72,7 +79,13 @@ pub async fn store(db: &Db, operator: &Operator, draft_id: Option<i64>, message:
     };
     record_event(&mut tx, id, status, None, now).await?;
     tx.commit().await?;
-    tracing::info!(message_id = id, operator_id = operator.id, status = status.as_str(), parts = message.analysis.segments, "message stored");
+    tracing::info!(
+        message_id = id,
+        operator_id = operator.id,
+        status = status.as_str(),
+        parts = message.analysis.segments,
+        "message stored"
+    );
     Ok(id)
 }
 
@@ -84,5 +97,6 @@ pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
     .bind(company_id)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|(id, phone, body)| Draft { id, phone, body }).ok_or(AppError::NotFound)
+    row.map(|(id, phone, body)| Draft { id, phone, body })
+        .ok_or(AppError::NotFound)
 }

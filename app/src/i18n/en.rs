@@ -39,7 +39,12 @@ pub static TEXTS: Texts = Texts {
     save_shortcut: "Ctrl+Enter",
     cancel: "Cancel",
     sending: "Sending…",
-    chars_left: |n| format!("{n} {} left in this SMS", plural(n, "character", "characters")),
+    chars_left: |n| {
+        format!(
+            "{n} {} left in this SMS",
+            plural(n, "character", "characters")
+        )
+    },
     sms_count: |n| format!("{n} SMS"),
     encoding_name: |e| match e {
         Encoding::Gsm7 => "GSM (160 characters per SMS)",

@@ -190,6 +190,9 @@ mod tests {
         assert_eq!((t.chars_left)(13), "Pozostało 13 znaków w tym SMS");
         assert_eq!((t.chars_left)(22), "Pozostały 22 znaki w tym SMS");
         assert_eq!((t.chars_left)(160), "Pozostało 160 znaków w tym SMS");
-        assert_eq!((Lang::En.texts().chars_left)(1), "1 character left in this SMS");
+        assert_eq!(
+            (Lang::En.texts().chars_left)(1),
+            "1 character left in this SMS"
+        );
     }
 }

@@ -44,7 +44,10 @@ pub static TEXTS: Texts = Texts {
     sending: "Wysyłanie…",
     chars_left: |n| {
         let verb = plural(n, "Pozostał", "Pozostały", "Pozostało");
-        format!("{verb} {n} {} w tym SMS", plural(n, "znak", "znaki", "znaków"))
+        format!(
+            "{verb} {n} {} w tym SMS",
+            plural(n, "znak", "znaki", "znaków")
+        )
     },
     sms_count: |n| format!("{n} SMS"),
     encoding_name: |e| match e {
@@ -84,7 +87,8 @@ pub static TEXTS: Texts = Texts {
     error_forbidden: "Brak uprawnień do tej operacji.",
     error_wrong_credentials: "Nieprawidłowy login lub hasło.",
     error_internal: "Wystąpił błąd serwera. Spróbuj ponownie za chwilę; dane nie zostały utracone.",
-    error_communication: "Brak połączenia z serwerem. Spróbuj ponownie; dane w formularzu zostały zachowane.",
+    error_communication:
+        "Brak połączenia z serwerem. Spróbuj ponownie; dane w formularzu zostały zachowane.",
     error_required: "pole jest wymagane.",
     error_too_many_parts: |parts, max| {
         format!("wiadomość zajęłaby {parts} SMS, a można wysłać najwyżej {max}.")

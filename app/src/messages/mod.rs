@@ -36,9 +36,15 @@ impl Status {
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Draft, Status::Pending, Status::Sent, Status::Delivered, Status::Undelivered]
-            .into_iter()
-            .find(|status| status.as_str() == s)
+        [
+            Status::Draft,
+            Status::Pending,
+            Status::Sent,
+            Status::Delivered,
+            Status::Undelivered,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
     }
 
     /// Delivered and undelivered are final: nothing will change them any more.
@@ -67,7 +73,10 @@ impl StatusFilter {
     }
 
     fn from_code(code: &str) -> StatusFilter {
-        Self::ALL.into_iter().find(|f| f.code() == code).unwrap_or_default()
+        Self::ALL
+            .into_iter()
+            .find(|f| f.code() == code)
+            .unwrap_or_default()
     }
 }
 
@@ -101,17 +110,28 @@ pub fn MessagesPage() -> impl IntoView {
     let t = use_texts();
     let lang = use_language();
     let query = use_query_map();
-    let filter = Memo::new(move |_| StatusFilter::from_code(&query.read().get("status").unwrap_or_default()));
+    let filter = Memo::new(move |_| {
+        StatusFilter::from_code(&query.read().get("status").unwrap_or_default())
+    });
     let tick = RwSignal::new(0u32);
-    let messages = Resource::new(move || (filter.get(), tick.get()), |(filter, _)| list_messages(filter));
+    let messages = Resource::new(
+        move || (filter.get(), tick.get()),
+        |(filter, _)| list_messages(filter),
+    );
 
     Effect::new(move |_| {
         let unfinished = messages
             .get()
             .and_then(|rows| rows.ok())
-            .is_some_and(|rows| rows.iter().any(|row| !row.status.is_final() && row.status != Status::Draft));
+            .is_some_and(|rows| {
+                rows.iter()
+                    .any(|row| !row.status.is_final() && row.status != Status::Draft)
+            });
         if unfinished {
-            set_timeout(move || tick.update(|n| *n += 1), std::time::Duration::from_millis(POLL_MS));
+            set_timeout(
+                move || tick.update(|n| *n += 1),
+                std::time::Duration::from_millis(POLL_MS),
+            );
         }
     });
 
@@ -165,7 +185,11 @@ fn MessageRowView(row: MessageRow, lang: crate::i18n::Lang) -> impl IntoView {
     let t = lang.texts();
     let status_class = format!("status status-{}", row.status.as_str());
     let is_draft = row.status == Status::Draft;
-    let phone = if row.phone.is_empty() { String::new() } else { sms::format_display(&row.phone) };
+    let phone = if row.phone.is_empty() {
+        String::new()
+    } else {
+        sms::format_display(&row.phone)
+    };
     let parts = (row.parts > 1).then(|| format!(" · {}", (t.sms_count)(row.parts)));
     view! {
         <tr class:draft=is_draft data-message-id=row.id>

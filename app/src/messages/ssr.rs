@@ -57,13 +57,15 @@ pub async fn record_event(
     detail: Option<&str>,
     at: i64,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO message_events (message_id, status, detail, at) VALUES ($1, $2, $3, $4)")
-        .bind(message_id)
-        .bind(status.as_str())
-        .bind(detail)
-        .bind(at)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO message_events (message_id, status, detail, at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(message_id)
+    .bind(status.as_str())
+    .bind(detail)
+    .bind(at)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -101,7 +103,12 @@ pub async fn claim_pending(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Out
 }
 
 /// The gateway accepted the message: one gateway id per SMS part.
-pub async fn mark_submitted(db: &Db, message_id: i64, gateway: &str, part_ids: &[String]) -> Result<()> {
+pub async fn mark_submitted(
+    db: &Db,
+    message_id: i64,
+    gateway: &str,
+    part_ids: &[String],
+) -> Result<()> {
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let updated = sqlx::query(
@@ -157,12 +164,14 @@ pub async fn mark_rejected(db: &Db, message_id: i64, error: &str) -> Result<()> 
 
 /// The gateway could not take the message now; it stays pending and is tried again at `retry_at`.
 pub async fn postpone(db: &Db, message_id: i64, error: &str, retry_at: i64) -> Result<()> {
-    sqlx::query("UPDATE messages SET claimed_until = $1, error = $2 WHERE id = $3 AND status = 'pending'")
-        .bind(retry_at)
-        .bind(error)
-        .bind(message_id)
-        .execute(&db.pool)
-        .await?;
+    sqlx::query(
+        "UPDATE messages SET claimed_until = $1, error = $2 WHERE id = $3 AND status = 'pending'",
+    )
+    .bind(retry_at)
+    .bind(error)
+    .bind(message_id)
+    .execute(&db.pool)
+    .await?;
     Ok(())
 }
 
@@ -216,14 +225,22 @@ pub async fn apply_delivery_report(
         .bind(gateway_message_id)
         .fetch_optional(&mut *tx)
         .await?;
-        return Ok(if known.is_some() { ReportEffect::Ignored } else { ReportEffect::UnknownPart });
+        return Ok(if known.is_some() {
+            ReportEffect::Ignored
+        } else {
+            ReportEffect::UnknownPart
+        });
     };
     settle_message(&mut tx, message_id, at).await?;
     tx.commit().await?;
     Ok(ReportEffect::Applied)
 }
 
-async fn settle_message(tx: &mut Transaction<'static, Any>, message_id: i64, at: i64) -> Result<()> {
+async fn settle_message(
+    tx: &mut Transaction<'static, Any>,
+    message_id: i64,
+    at: i64,
+) -> Result<()> {
     let (total, delivered, first_error): (i64, i64, Option<String>) = sqlx::query_as(
         "SELECT COUNT(*), \
                 COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0), \
@@ -257,10 +274,14 @@ async fn settle_message(tx: &mut Transaction<'static, Any>, message_id: i64, at:
 
 /// A message's status history, oldest first.
 pub async fn history(db: &Db, message_id: i64) -> Result<Vec<(Status, Option<String>)>> {
-    let rows: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT status, detail FROM message_events WHERE message_id = $1 ORDER BY id")
-            .bind(message_id)
-            .fetch_all(&db.pool)
-            .await?;
-    Ok(rows.into_iter().filter_map(|(s, d)| Some((Status::parse(&s)?, d))).collect())
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT status, detail FROM message_events WHERE message_id = $1 ORDER BY id",
+    )
+    .bind(message_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s, d)| Some((Status::parse(&s)?, d)))
+        .collect())
 }

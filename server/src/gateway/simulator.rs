@@ -24,7 +24,12 @@ pub struct Simulator {
 
 impl Simulator {
     pub fn new(delivery_delay: Duration, reports: ReportSink) -> Self {
-        Self { delivery_delay, reports, next_id: AtomicU64::new(1), accepted: Mutex::new(HashMap::new()) }
+        Self {
+            delivery_delay,
+            reports,
+            next_id: AtomicU64::new(1),
+            accepted: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -43,7 +48,9 @@ impl Gateway for Simulator {
             match seen.get(&submission.key) {
                 Some(accepted) => (accepted.clone(), false),
                 None => {
-                    let parts = sms::analyze(&submission.text, &sms::Options::default()).segments.max(1);
+                    let parts = sms::analyze(&submission.text, &sms::Options::default())
+                        .segments
+                        .max(1);
                     let part_ids = (0..parts)
                         .map(|_| format!("sim-{}", self.next_id.fetch_add(1, Ordering::Relaxed)))
                         .collect();
@@ -87,7 +94,11 @@ mod tests {
     use tokio::sync::mpsc;
 
     fn submission(key: &str, to: &str, text: &str) -> Submission {
-        Submission { key: key.into(), to: to.into(), text: text.into() }
+        Submission {
+            key: key.into(),
+            to: to.into(),
+            text: text.into(),
+        }
     }
 
     #[tokio::test]
@@ -95,9 +106,15 @@ mod tests {
         let (tx, mut rx) = mpsc::channel(16);
         let sim = Simulator::new(Duration::from_millis(1), tx);
         let long = "x".repeat(200); // two parts
-        let first = sim.submit(&submission("k1", "+48600100200", &long)).await.unwrap();
+        let first = sim
+            .submit(&submission("k1", "+48600100200", &long))
+            .await
+            .unwrap();
         assert_eq!(first.part_ids.len(), 2);
-        let again = sim.submit(&submission("k1", "+48600100200", &long)).await.unwrap();
+        let again = sim
+            .submit(&submission("k1", "+48600100200", &long))
+            .await
+            .unwrap();
         assert_eq!(first, again);
         for id in &first.part_ids {
             let report = rx.recv().await.unwrap();
@@ -105,7 +122,9 @@ mod tests {
             assert_eq!(report.outcome, ReportOutcome::Delivered);
         }
         // The retry produced no second set of reports.
-        assert!(tokio::time::timeout(Duration::from_millis(50), rx.recv()).await.is_err());
+        assert!(tokio::time::timeout(Duration::from_millis(50), rx.recv())
+            .await
+            .is_err());
     }
 
     #[tokio::test]
@@ -116,7 +135,12 @@ mod tests {
             sim.submit(&submission("a", "+48600100000", "hi")).await,
             Err(SubmitError::Rejected("invalid destination".into()))
         );
-        sim.submit(&submission("b", "+48600100999", "hi")).await.unwrap();
-        assert_eq!(rx.recv().await.unwrap().outcome, ReportOutcome::Undelivered("absent subscriber".into()));
+        sim.submit(&submission("b", "+48600100999", "hi"))
+            .await
+            .unwrap();
+        assert_eq!(
+            rx.recv().await.unwrap().outcome,
+            ReportOutcome::Undelivered("absent subscriber".into())
+        );
     }
 }

@@ -1,0 +1,83 @@
+//! Test databases: a fresh SQLite file and a fresh PostgreSQL database per test, so the same
+//! store tests run on both backends. PostgreSQL comes from `make test`
+//! (ESEMES_TEST_POSTGRES_URL, e.g. postgres://esemes:esemes@127.0.0.1:5432).
+#![allow(dead_code)] // each test file uses part of this
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::ssr::Db;
+use sqlx::{Connection, Executor, PgConnection};
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    format!(
+        "esemes_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub async fn sqlite() -> Db {
+    let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+    Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("open SQLite test database")
+}
+
+fn postgres_server() -> String {
+    std::env::var("ESEMES_TEST_POSTGRES_URL").expect(
+        "ESEMES_TEST_POSTGRES_URL is not set: run the tests with `make test`, which starts PostgreSQL",
+    )
+}
+
+/// A new, migrated PostgreSQL database and its name.
+pub async fn postgres() -> (Db, String) {
+    let server = postgres_server();
+    let name = unique_name();
+    let mut admin = PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .expect("connect to PostgreSQL");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create test database");
+    let db = Db::connect(&format!("{server}/{name}"))
+        .await
+        .expect("open PostgreSQL test database");
+    (db, name)
+}
+
+async fn drop_postgres(db: Db, name: &str) {
+    db.pool.close().await;
+    let mut admin = PgConnection::connect(&format!("{}/postgres", postgres_server()))
+        .await
+        .unwrap();
+    admin
+        .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
+        .await
+        .unwrap();
+}
+
+/// Runs `test` against a fresh SQLite database and then a fresh PostgreSQL one.
+pub async fn on_both<F, Fut>(test: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    test(sqlite().await).await;
+    let (db, name) = postgres().await;
+    test(db.clone()).await;
+    drop_postgres(db, &name).await;
+}
+
+pub const ADMIN_PASSWORD: &str = "test-Haslo-1";
+
+/// Demo data with a known administrator password.
+pub async fn seeded(db: &Db) {
+    server::demo::seed_if_empty(db, Some(ADMIN_PASSWORD.to_string()))
+        .await
+        .unwrap()
+        .expect("seeded");
+}

@@ -1,0 +1,316 @@
+//! The server as a browser and the host ERP see it: the axum router in process, on SQLite and
+//! PostgreSQL, with the simulator gateway and the dispatcher running.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::{AppState, Db};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use common::{on_both, seeded, ADMIN_PASSWORD};
+use leptos::config::LeptosOptions;
+use serde_json::Value;
+use server::dispatcher::Dispatcher;
+use server::gateway::simulator::Simulator;
+use tokio::sync::{mpsc, watch, Notify};
+use tower::ServiceExt;
+
+struct TestServer {
+    router: Router,
+    _shutdown: watch::Sender<bool>,
+}
+
+fn start(db: Db) -> TestServer {
+    let options = LeptosOptions::builder()
+        .output_name("esemes")
+        .site_root("target/site")
+        .build();
+    let outbox = Arc::new(Notify::new());
+    let (reports_tx, reports_rx) = mpsc::channel(64);
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let gateway = Arc::new(Simulator::new(Duration::from_millis(10), reports_tx));
+    tokio::spawn(Dispatcher::new(db.clone(), gateway, outbox.clone()).run(reports_rx, shutdown_rx));
+    let state = AppState {
+        leptos_options: options,
+        db,
+        outbox,
+        secure_cookies: false,
+    };
+    TestServer {
+        router: server::app(state),
+        _shutdown: shutdown_tx,
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl TestServer {
+    async fn request(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path).header(header::ACCEPT, "text/html");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.request(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded, JSON answer).
+    async fn call(&self, function: &str, form: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::post(format!("/api/{function}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.request(request.body(Body::from(form.to_string())).unwrap())
+            .await
+    }
+
+    async fn log_in(&self) -> String {
+        let reply = self
+            .call(
+                "login",
+                &format!("login=admin&password={ADMIN_PASSWORD}"),
+                None,
+            )
+            .await;
+        assert!(
+            reply.status.is_success(),
+            "login failed: {} {}",
+            reply.status,
+            reply.body
+        );
+        let set_cookie = reply
+            .headers
+            .get(header::SET_COOKIE)
+            .expect("session cookie")
+            .to_str()
+            .unwrap();
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+            "{set_cookie}"
+        );
+        set_cookie.split(';').next().unwrap().to_string()
+    }
+
+    async fn messages(&self, cookie: &str) -> Vec<Value> {
+        let reply = self.call("list_messages", "filter=All", Some(cookie)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        serde_json::from_str(&reply.body).unwrap()
+    }
+}
+
+fn location(reply: &Reply) -> &str {
+    reply
+        .headers
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn without_a_session_pages_redirect_and_functions_refuse() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let server = start(db);
+        for path in ["/", "/messages"] {
+            let reply = server.get(path, None).await;
+            assert_eq!(
+                (reply.status, location(&reply)),
+                (StatusCode::SEE_OTHER, "/login"),
+                "{path}"
+            );
+        }
+        let reply = server.call("list_messages", "filter=All", None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(reply.body, "\"Unauthorized\"");
+        let reply = server
+            .call(
+                "submit_message",
+                "phone=600100200&body=x&intent=Send",
+                Some("esemes_session=forged"),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+
+        let reply = server.get("/login", None).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(reply.body.contains("Zaloguj się"), "{}", reply.body);
+        let reply = server.get("/health", None).await;
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (StatusCode::OK, r#"{"status":"ok"}"#)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused() {
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let server = start(db);
+    let reply = server
+        .call("login", "login=admin&password=nope", None)
+        .await;
+    assert!(!reply.status.is_success());
+    assert_eq!(reply.body, "\"WrongCredentials\"");
+    assert!(reply.headers.get(header::SET_COOKIE).is_none());
+    let reply = server.call("login", "login=&password=nope", None).await;
+    assert_eq!(
+        reply.body,
+        r#"{"Invalid":{"field":"Login","problem":"Required"}}"#
+    );
+}
+
+#[tokio::test]
+async fn an_operator_sends_an_sms_and_sees_it_delivered() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let server = start(db);
+        let cookie = server.log_in().await;
+
+        let page = server.get("/", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("Nowa wiadomość SMS")
+                && page.body.contains("Pozostało 160 znaków w tym SMS")
+        );
+
+        // The server checks again whatever the browser did.
+        let reply = server
+            .call(
+                "submit_message",
+                "phone=12&body=Hej&intent=Send",
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(
+            reply.body,
+            r#"{"Invalid":{"field":"Phone","problem":{"Phone":"TooShort"}}}"#
+        );
+        let too_long = "a".repeat(1531);
+        let reply = server
+            .call(
+                "submit_message",
+                &format!("phone=600100200&body={too_long}&intent=Send"),
+                Some(&cookie),
+            )
+            .await;
+        assert!(reply.body.contains("TooManyParts"), "{}", reply.body);
+        assert!(
+            server.messages(&cookie).await.is_empty(),
+            "nothing stored for bad input"
+        );
+
+        let reply = server
+            .call(
+                "submit_message",
+                "phone=%2B48+600+100+200&body=Za%C5%BC%C3%B3%C5%82%C4%87&intent=Send",
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let mut delivered = false;
+        for _ in 0..100 {
+            let rows = server.messages(&cookie).await;
+            assert_eq!(rows.len(), 1);
+            assert_eq!(
+                (rows[0]["phone"].as_str(), rows[0]["body"].as_str()),
+                (Some("+48600100200"), Some("Zażółć"))
+            );
+            if rows[0]["status"] == "Delivered" {
+                delivered = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(delivered, "the simulator's delivery report was applied");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_plain_form_post_redirects_like_a_browser_expects() {
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let server = start(db);
+    let request = Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html")
+        .header(header::REFERER, "http://127.0.0.1:3000/login")
+        .body(Body::from("login=admin&password=bad"))
+        .unwrap();
+    let reply = server.request(request).await;
+    assert_eq!(location(&reply), "/login?error=credentials");
+    let page = server.get("/login?error=credentials", None).await;
+    assert!(page.body.contains("Nieprawidłowy login lub hasło."));
+}
+
+#[tokio::test]
+async fn the_language_is_chosen_and_remembered() {
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let server = start(db);
+    let cookie = server.log_in().await;
+    let request = Request::get("/lang/en")
+        .header(header::REFERER, "http://127.0.0.1:3000/messages")
+        .body(Body::empty())
+        .unwrap();
+    let reply = server.request(request).await;
+    assert_eq!(location(&reply), "/messages");
+    let lang = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(lang, "lang=en");
+    let page = server
+        .get("/messages", Some(&format!("{cookie}; {lang}")))
+        .await;
+    assert!(
+        page.body.contains("SMS messages") && page.body.contains(r#"lang="en""#),
+        "{}",
+        page.body
+    );
+    let page = server.get("/messages", Some(&cookie)).await;
+    assert!(page.body.contains("Wiadomości SMS") && page.body.contains(r#"lang="pl""#));
+}
+
+#[tokio::test]
+async fn responses_are_compressed() {
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let server = start(db);
+    let request = Request::get("/login")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let reply = server.request(request).await;
+    assert_eq!(reply.headers.get(header::CONTENT_ENCODING).unwrap(), "gzip");
+}

@@ -1,0 +1,327 @@
+//! Store tests: sessions, the composer's writes, the outbox and delivery reports, on SQLite and
+//! on PostgreSQL.
+
+mod common;
+
+use app::auth::ssr::{log_in, operator_for_headers, Operator};
+use app::composer::{check, ssr as composer, Intent};
+use app::error::{AppError, Field, Problem};
+use app::messages::ssr::{self as messages, ReportEffect, ReportOutcome};
+use app::messages::{Status, StatusFilter};
+use app::ssr::Db;
+use common::{on_both, seeded, ADMIN_PASSWORD};
+use http::{header, HeaderMap, HeaderValue};
+
+async fn admin(db: &Db) -> Operator {
+    let token = log_in(db, "admin", ADMIN_PASSWORD).await.expect("log in");
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("lang=pl; esemes_session={token}")).unwrap(),
+    );
+    operator_for_headers(db, &headers)
+        .await
+        .unwrap()
+        .expect("session is valid")
+}
+
+async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64 {
+    let checked = check(phone, body, Intent::Send).unwrap();
+    composer::store(db, operator, None, &checked, Intent::Send)
+        .await
+        .unwrap()
+}
+
+async fn status_of(db: &Db, operator: &Operator, id: i64) -> Status {
+    let rows = messages::list(db, operator.company_id, StatusFilter::All)
+        .await
+        .unwrap();
+    rows.iter()
+        .find(|row| row.id == id)
+        .expect("message listed")
+        .status
+}
+
+#[tokio::test]
+async fn login_checks_the_password_and_sessions_can_end() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        assert_eq!(
+            log_in(&db, "admin", "wrong").await,
+            Err(AppError::WrongCredentials)
+        );
+        assert_eq!(
+            log_in(&db, "nobody", ADMIN_PASSWORD).await,
+            Err(AppError::WrongCredentials)
+        );
+        let operator = admin(&db).await;
+        assert_eq!(operator.login, "admin");
+        assert_eq!(operator.company_name, "Hurtownia Mazur");
+
+        let token = log_in(&db, "admin", ADMIN_PASSWORD).await.unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("esemes_session={token}")).unwrap(),
+        );
+        assert!(operator_for_headers(&db, &headers).await.unwrap().is_some());
+        app::auth::ssr::end_session(&db, &token).await.unwrap();
+        assert!(operator_for_headers(&db, &headers).await.unwrap().is_none());
+
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("esemes_session=forged"),
+        );
+        assert!(operator_for_headers(&db, &headers).await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn seeding_happens_once() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        assert!(server::demo::seed_if_empty(&db, None)
+            .await
+            .unwrap()
+            .is_none());
+        let subjects: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subjects")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(subjects, 8);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_message_moves_forward_through_its_statuses() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let body = "x".repeat(200); // two parts
+        let id = queue(&db, &operator, "600 100 200", &body).await;
+        assert_eq!(status_of(&db, &operator, id).await, Status::Pending);
+
+        let claimed = messages::claim_pending(&db, 10, 60_000).await.unwrap();
+        assert_eq!(claimed.len(), 1);
+        assert_eq!(
+            (
+                claimed[0].id,
+                claimed[0].phone.as_str(),
+                claimed[0].attempts
+            ),
+            (id, "+48600100200", 1)
+        );
+        // Leased: a second dispatcher does not get it.
+        assert!(messages::claim_pending(&db, 10, 60_000)
+            .await
+            .unwrap()
+            .is_empty());
+
+        let parts = vec!["gw-1".to_string(), "gw-2".to_string()];
+        messages::mark_submitted(&db, id, "test", &parts)
+            .await
+            .unwrap();
+        assert_eq!(status_of(&db, &operator, id).await, Status::Sent);
+
+        let delivered = ReportOutcome::Delivered;
+        assert_eq!(
+            messages::apply_delivery_report(&db, "test", "gw-1", &delivered, 1)
+                .await
+                .unwrap(),
+            ReportEffect::Applied
+        );
+        // One part of two: still sent.
+        assert_eq!(status_of(&db, &operator, id).await, Status::Sent);
+        // A duplicate report is harmless.
+        assert_eq!(
+            messages::apply_delivery_report(&db, "test", "gw-1", &delivered, 2)
+                .await
+                .unwrap(),
+            ReportEffect::Ignored
+        );
+        // Same id, other gateway: not ours.
+        assert_eq!(
+            messages::apply_delivery_report(&db, "other", "gw-2", &delivered, 2)
+                .await
+                .unwrap(),
+            ReportEffect::UnknownPart
+        );
+        assert_eq!(
+            messages::apply_delivery_report(&db, "test", "gw-2", &delivered, 3)
+                .await
+                .unwrap(),
+            ReportEffect::Applied
+        );
+        assert_eq!(status_of(&db, &operator, id).await, Status::Delivered);
+        // A late failure report cannot move it back.
+        let failed = ReportOutcome::Undelivered("expired".into());
+        assert_eq!(
+            messages::apply_delivery_report(&db, "test", "gw-2", &failed, 4)
+                .await
+                .unwrap(),
+            ReportEffect::Ignored
+        );
+        assert_eq!(status_of(&db, &operator, id).await, Status::Delivered);
+
+        let history: Vec<Status> = messages::history(&db, id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        assert_eq!(
+            history,
+            vec![Status::Pending, Status::Sent, Status::Delivered]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_undelivered_part_makes_the_message_undelivered_for_good() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let id = queue(&db, &operator, "600100200", &"y".repeat(200)).await;
+        messages::claim_pending(&db, 10, 60_000).await.unwrap();
+        messages::mark_submitted(&db, id, "test", &["a".to_string(), "b".to_string()])
+            .await
+            .unwrap();
+        let failed = ReportOutcome::Undelivered("absent subscriber".into());
+        messages::apply_delivery_report(&db, "test", "b", &failed, 5)
+            .await
+            .unwrap();
+        assert_eq!(status_of(&db, &operator, id).await, Status::Undelivered);
+        // The other part's delivery arrives out of order and changes nothing.
+        messages::apply_delivery_report(&db, "test", "a", &ReportOutcome::Delivered, 6)
+            .await
+            .unwrap();
+        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent)
+            .await
+            .unwrap();
+        let row = rows.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(
+            (row.status, row.error.as_deref()),
+            (Status::Undelivered, Some("absent subscriber"))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rejection_and_postponement_keep_the_message() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let rejected = queue(&db, &operator, "600100000", "a").await;
+        let postponed = queue(&db, &operator, "600100201", "b").await;
+        assert_eq!(
+            messages::claim_pending(&db, 10, 60_000)
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+        messages::mark_rejected(&db, rejected, "invalid destination")
+            .await
+            .unwrap();
+        messages::postpone(&db, postponed, "gateway down", 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            status_of(&db, &operator, rejected).await,
+            Status::Undelivered
+        );
+        // Postponed until an instant already past: claimable again, with the attempt counted.
+        let again = messages::claim_pending(&db, 10, 60_000).await.unwrap();
+        assert_eq!(
+            again.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>(),
+            vec![(postponed, 2)]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_lease_gives_the_message_back() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let id = queue(&db, &operator, "600100200", "crash").await;
+        // A dispatcher claims it and dies: a lease that has already run out.
+        assert_eq!(messages::claim_pending(&db, 10, -1).await.unwrap().len(), 1);
+        let again = messages::claim_pending(&db, 10, 60_000).await.unwrap();
+        assert_eq!(
+            again.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>(),
+            vec![(id, 2)]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let draft = check("", "Notatka", Intent::Draft).unwrap();
+        let id = composer::store(&db, &operator, None, &draft, Intent::Draft).await.unwrap();
+        let sent = queue(&db, &operator, "600100200", "wysłana").await;
+
+        let drafts = messages::list(&db, operator.company_id, StatusFilter::Drafts).await.unwrap();
+        assert_eq!(drafts.iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);
+        let sent_list = messages::list(&db, operator.company_id, StatusFilter::Sent).await.unwrap();
+        assert_eq!(sent_list.iter().map(|r| r.id).collect::<Vec<_>>(), vec![sent]);
+        assert_eq!(composer::load_draft(&db, operator.company_id, id).await.unwrap().body, "Notatka");
+
+        // Another company of the same account sees nothing of it.
+        let other_company: i64 = sqlx::query_scalar(
+            "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
+             VALUES ($1, 'Inna', 'Inna', 'Adres', '5260250274', 0) RETURNING id",
+        )
+        .bind(operator.account_id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        let stranger = Operator { company_id: other_company, ..operator.clone() };
+        assert!(messages::list(&db, other_company, StatusFilter::All).await.unwrap().is_empty());
+        assert_eq!(composer::load_draft(&db, other_company, id).await, Err(AppError::NotFound));
+        let edit = check("600100200", "cudza", Intent::Send).unwrap();
+        assert_eq!(composer::store(&db, &stranger, Some(id), &edit, Intent::Send).await, Err(AppError::NotFound));
+
+        // Sending the draft turns it into a pending message; a sent one cannot be edited.
+        assert_eq!(composer::store(&db, &operator, Some(id), &edit, Intent::Send).await, Ok(id));
+        assert_eq!(status_of(&db, &operator, id).await, Status::Pending);
+        assert_eq!(
+            composer::store(&db, &operator, Some(id), &edit, Intent::Send).await,
+            Err(AppError::invalid(Field::Body, Problem::AlreadySent))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_be_opened_says_why() {
+    let err = Db::connect("mysql://localhost/x").await.unwrap_err();
+    assert!(
+        err.to_string().contains("unsupported DATABASE_URL"),
+        "{err}"
+    );
+    let err = Db::connect("sqlite:///proc/esemes/cannot/x.db")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("cannot create the database folder /proc/esemes/cannot"),
+        "{err}"
+    );
+    let err = Db::connect("postgres://nobody:wrong@127.0.0.1:1/none")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with("cannot open the database"),
+        "{err}"
+    );
+}
