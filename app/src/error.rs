@@ -105,3 +105,32 @@ impl From<sqlx::Error> for AppError {
         Self::Internal
     }
 }
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthorized | Self::WrongCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal | Self::Communication(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Gives a server function's failure its HTTP status (bad input is a 4xx, never a 500). A form
+/// posted without JavaScript keeps the redirect the framework answers it with.
+#[cfg(feature = "ssr")]
+pub async fn respond<T>(result: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    let result = result.await;
+    if let Err(e) = &result {
+        if !crate::ssr::is_plain_form_post() {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(e.status());
+            }
+        }
+    }
+    result
+}

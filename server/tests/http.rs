@@ -177,6 +177,7 @@ async fn wrong_password_is_refused() {
     assert_eq!(reply.body, "\"WrongCredentials\"");
     assert!(reply.headers.get(header::SET_COOKIE).is_none());
     let reply = server.call("login", "login=&password=nope", None).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         reply.body,
         r#"{"Invalid":{"field":"Login","problem":"Required"}}"#
@@ -205,6 +206,7 @@ async fn an_operator_sends_an_sms_and_sees_it_delivered() {
                 Some(&cookie),
             )
             .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             reply.body,
             r#"{"Invalid":{"field":"Phone","problem":{"Phone":"TooShort"}}}"#

@@ -23,48 +23,57 @@ pub struct OperatorInfo {
 
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String) -> Result<()> {
-    use crate::error::{Field, Problem};
-    if login.trim().is_empty() {
-        return Err(AppError::invalid(Field::Login, Problem::Required));
-    }
-    if password.is_empty() {
-        return Err(AppError::invalid(Field::Password, Problem::Required));
-    }
-    let state = crate::ssr::app_state();
-    let token = match ssr::log_in(&state.db, login.trim(), &password).await {
-        Ok(token) => token,
-        Err(e) => {
-            // A plain form post (no JavaScript) gets its message back through the URL.
-            if e == AppError::WrongCredentials && crate::ssr::is_plain_form_post() {
-                leptos_axum::redirect("/login?error=credentials");
-            }
-            return Err(e);
+    crate::error::respond(async move {
+        use crate::error::{Field, Problem};
+        if login.trim().is_empty() {
+            return Err(AppError::invalid(Field::Login, Problem::Required));
         }
-    };
-    ssr::set_session_cookie(&token, state.secure_cookies);
-    leptos_axum::redirect("/");
-    Ok(())
+        if password.is_empty() {
+            return Err(AppError::invalid(Field::Password, Problem::Required));
+        }
+        let state = crate::ssr::app_state();
+        let token = match ssr::log_in(&state.db, login.trim(), &password).await {
+            Ok(token) => token,
+            Err(e) => {
+                // A plain form post (no JavaScript) gets its message back through the URL.
+                if e == AppError::WrongCredentials && crate::ssr::is_plain_form_post() {
+                    leptos_axum::redirect("/login?error=credentials");
+                }
+                return Err(e);
+            }
+        };
+        ssr::set_session_cookie(&token, state.secure_cookies);
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<()> {
-    let state = crate::ssr::app_state();
-    if let Some(token) = ssr::session_token_from_request() {
-        ssr::end_session(&state.db, &token).await?;
-    }
-    ssr::clear_session_cookie(state.secure_cookies);
-    leptos_axum::redirect("/login");
-    Ok(())
+    crate::error::respond(async move {
+        let state = crate::ssr::app_state();
+        if let Some(token) = ssr::session_token_from_request() {
+            ssr::end_session(&state.db, &token).await?;
+        }
+        ssr::clear_session_cookie(state.secure_cookies);
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "current_operator")]
 pub async fn current_operator() -> Result<OperatorInfo> {
-    let operator = ssr::require_operator()?;
-    Ok(OperatorInfo {
-        name: operator.name,
-        login: operator.login,
-        company_name: operator.company_name,
+    crate::error::respond(async move {
+        let operator = ssr::require_operator()?;
+        Ok(OperatorInfo {
+            name: operator.name,
+            login: operator.login,
+            company_name: operator.company_name,
+        })
     })
+    .await
 }
 
 #[component]

@@ -84,21 +84,27 @@ pub async fn submit_message(
     body: String,
     intent: Intent,
 ) -> Result<i64> {
-    let operator = crate::auth::ssr::require_operator()?;
-    let checked = check(&phone, &body, intent)?;
-    let state = crate::ssr::app_state();
-    let id = ssr::store(&state.db, &operator, draft_id, &checked, intent).await?;
-    if intent == Intent::Send {
-        state.outbox.notify_one();
-    }
-    leptos_axum::redirect("/messages");
-    Ok(id)
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let checked = check(&phone, &body, intent)?;
+        let state = crate::ssr::app_state();
+        let id = ssr::store(&state.db, &operator, draft_id, &checked, intent).await?;
+        if intent == Intent::Send {
+            state.outbox.notify_one();
+        }
+        leptos_axum::redirect("/messages");
+        Ok(id)
+    })
+    .await
 }
 
 #[server(endpoint = "load_draft")]
 pub async fn load_draft(id: i64) -> Result<Draft> {
-    let operator = crate::auth::ssr::require_operator()?;
-    ssr::load_draft(&crate::ssr::app_state().db, operator.company_id, id).await
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        ssr::load_draft(&crate::ssr::app_state().db, operator.company_id, id).await
+    })
+    .await
 }
 
 #[component]

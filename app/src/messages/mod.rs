@@ -96,8 +96,11 @@ pub struct MessageRow {
 
 #[server(endpoint = "list_messages")]
 pub async fn list_messages(filter: StatusFilter) -> Result<Vec<MessageRow>> {
-    let operator = crate::auth::ssr::require_operator()?;
-    ssr::list(&crate::ssr::app_state().db, operator.company_id, filter).await
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        ssr::list(&crate::ssr::app_state().db, operator.company_id, filter).await
+    })
+    .await
 }
 
 /// How often the list asks for news while some message still waits for its delivery report.

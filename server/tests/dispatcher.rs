@@ -1,0 +1,133 @@
+//! The dispatcher with the simulator gateway: crash recovery and graceful shutdown, on SQLite and
+//! PostgreSQL.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::auth::ssr::{log_in, operator_for_headers, Operator};
+use app::composer::{check, ssr as composer, Intent};
+use app::messages::ssr as messages;
+use app::ssr::Db;
+use common::{on_both, seeded, ADMIN_PASSWORD};
+use http::{header, HeaderMap, HeaderValue};
+use server::dispatcher::Dispatcher;
+use server::gateway::simulator::Simulator;
+use server::gateway::{Gateway, Submission};
+use tokio::sync::{mpsc, watch, Notify};
+
+async fn admin(db: &Db) -> Operator {
+    let token = log_in(db, "admin", ADMIN_PASSWORD).await.unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("esemes_session={token}")).unwrap(),
+    );
+    operator_for_headers(db, &headers).await.unwrap().unwrap()
+}
+
+async fn queue(db: &Db, operator: &Operator, body: &str) -> i64 {
+    let checked = check("600100200", body, Intent::Send).unwrap();
+    composer::store(db, operator, None, &checked, Intent::Send)
+        .await
+        .unwrap()
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_crash_after_submission_resumes_without_sending_twice() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let id = queue(&db, &operator, &"z".repeat(300)).await; // two parts
+        let (reports_tx, reports_rx) = mpsc::channel(64);
+        let simulator = Arc::new(Simulator::new(Duration::from_millis(10), reports_tx));
+
+        // A first dispatcher claims the message, the gateway accepts it, and the server dies
+        // before recording that (its lease has run out by the time anyone looks).
+        let claimed = messages::claim_pending(&db, 10, -1).await.unwrap();
+        let submission = Submission {
+            key: format!("esemes-{id}"),
+            to: claimed[0].phone.clone(),
+            text: claimed[0].body.clone(),
+        };
+        let first = simulator.submit(&submission).await.unwrap();
+
+        // After the restart the dispatcher submits it again, with the same key.
+        let (_shutdown_tx, shutdown_rx) = watch::channel(false);
+        let dispatcher = Dispatcher::new(db.clone(), simulator.clone(), Arc::new(Notify::new()));
+        tokio::spawn(dispatcher.run(reports_rx, shutdown_rx));
+        let mut stored: Vec<String> = Vec::new();
+        for _ in 0..200 {
+            stored = sqlx::query_scalar(
+                "SELECT gateway_message_id FROM message_parts WHERE message_id = $1 ORDER BY seq",
+            )
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+            let delivered = count(
+                &db,
+                "SELECT COUNT(*) FROM messages WHERE status = 'delivered'",
+            )
+            .await;
+            if delivered == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        // The gateway recognised the retry: the parts are the ones it accepted the first time.
+        assert_eq!(stored, first.part_ids);
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(*) FROM messages WHERE status = 'delivered'"
+            )
+            .await,
+            1
+        );
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM message_parts").await, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn shutdown_leaves_no_send_half_done() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        for n in 0..80 {
+            queue(&db, &operator, &format!("wiadomość {n}")).await;
+        }
+        let (reports_tx, reports_rx) = mpsc::channel(256);
+        let simulator = Arc::new(Simulator::new(Duration::from_millis(10), reports_tx));
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let outbox = Arc::new(Notify::new());
+        let running = tokio::spawn(
+            Dispatcher::new(db.clone(), simulator, outbox.clone()).run(reports_rx, shutdown_rx),
+        );
+        // Stop as soon as sending has begun.
+        for _ in 0..400 {
+            if count(&db, "SELECT COUNT(*) FROM messages WHERE claimed_until IS NOT NULL OR status <> 'pending'").await > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        shutdown_tx.send(true).unwrap();
+        running.await.unwrap();
+        // Every claimed message was submitted and recorded; the rest wait, unclaimed, for the
+        // next start.
+        let half_done = count(
+            &db,
+            "SELECT COUNT(*) FROM messages WHERE status = 'pending' AND claimed_until IS NOT NULL",
+        )
+        .await;
+        assert_eq!(half_done, 0);
+        assert!(count(&db, "SELECT COUNT(*) FROM messages WHERE status = 'sent' OR status = 'delivered'").await > 0);
+    })
+    .await;
+}
