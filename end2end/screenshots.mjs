@@ -1,0 +1,30 @@
+// Screenshots of the running app for the README and for looking at the UI as a user would:
+//   node screenshots.mjs [base URL] [password]   (defaults: http://127.0.0.1:3000, $ESEMES_ADMIN_PASSWORD)
+import { chromium } from "@playwright/test";
+
+const base = process.argv[2] ?? "http://127.0.0.1:3000";
+const password = process.argv[3] ?? process.env.ESEMES_ADMIN_PASSWORD;
+const out = new URL("../docs/", import.meta.url).pathname;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 360, height: 740 }]]) {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: name === "phone" ? 2 : 1 });
+  await page.goto(`${base}/login`);
+  await page.screenshot({ path: `${out}login-${name}.png` });
+  await page.getByLabel("Login").fill("admin");
+  await page.getByLabel("Hasło").fill(password);
+  await page.getByRole("button", { name: "Zaloguj się" }).click();
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.getByLabel("Telefon").fill("600 100 200");
+  await page.getByLabel("Treść").pressSequentially("Dzień dobry, przypominamy o płatności za fakturę FS/123/2026 na kwotę 1 234,56 zł. Termin: 30.11.2026.");
+  await page.screenshot({ path: `${out}composer-${name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Wyślij" }).click();
+  await page.waitForURL(/messages/);
+  await page.getByText("doręczona").first().waitFor();
+  await page.screenshot({ path: `${out}messages-${name}.png`, fullPage: true });
+  await page.close();
+}
+await browser.close();
