@@ -325,3 +325,35 @@ async fn a_database_that_cannot_be_opened_says_why() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
+    let db = common::sqlite().await;
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let err = sqlx::query("INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) VALUES (999, 'x', 'x', 'x', 'x', 0)")
+        .execute(&db.pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+}
+
+#[tokio::test]
+async fn a_database_whose_migrations_were_changed_is_refused() {
+    let path = std::env::temp_dir().join(format!("esemes-tampered-{}.db", std::process::id()));
+    let url = format!("sqlite://{}", path.display());
+    let db = Db::connect(&url).await.unwrap();
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = X'00'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    db.pool.close().await;
+    let err = Db::connect(&url).await.unwrap_err();
+    assert!(
+        err.to_string().starts_with("cannot migrate the database"),
+        "{err}"
+    );
+}

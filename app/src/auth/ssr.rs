@@ -90,6 +90,11 @@ pub async fn log_in(db: &Db, login: &str, password: &str) -> Result<String> {
     };
     let token = new_token();
     let now = now_ms();
+    // Expired sessions are of no use to anyone; logging in is a fine moment to forget them.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, operator_id, company_id, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5)",
