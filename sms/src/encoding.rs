@@ -1,16 +1,56 @@
 //! SMS encoding detection and segmentation.
 //!
-//! Follows 3GPP TS 23.038 (GSM 03.38): the default 7-bit alphabet plus its
-//! extension table (escape `0x1B` + char, so 2 septets). Any character outside
-//! both forces the whole message to UCS-2, where length is counted in UTF-16
-//! code units (a character outside the BMP is a surrogate pair = 2 units).
+//! Follows 3GPP TS 23.038: the GSM 7-bit default alphabet plus its extension
+//! table (escape `0x1B` + code, so 2 septets), optionally replaced by national
+//! language locking / single shift tables ([`crate::national`]). Any
+//! character outside the chosen tables forces the whole message to UCS-2,
+//! counted in UTF-16 code units (a character outside the BMP is a surrogate
+//! pair = 2 units).
+//!
+//! Capacities follow from the 140 octets of user data: a part with a user
+//! data header (UDH) of `h` octets (UDHL included) holds `(140 - h) * 8 / 7`
+//! septets or `(140 - h) / 2` UCS-2 units, rounded down: 160/70 without a
+//! header, 153/67 with an 8-bit concatenation reference (6 octets), 152/66
+//! with a 16-bit one (7 octets). Each national shift table adds a 3-octet
+//! element, also to a single unconcatenated message.
+//!
+//! [`analyze`] decides everything (encoding, tables, part boundaries) in one
+//! place; [`crate::split`] only encodes what `analyze` decided, so the two
+//! cannot disagree.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
 
-/// Septets in a single (non-concatenated) GSM-7 SMS.
-const GSM7_SINGLE: u32 = 160;
-/// UTF-16 code units in a single (non-concatenated) UCS-2 SMS.
-const UCS2_SINGLE: u32 = 70;
+use crate::national::{class_of, LanguageSet, NationalTables, COMBINATIONS};
+
+/// Octets of user data (TP-UD) in one SMS, header included.
+pub const USER_DATA_OCTETS: u32 = 140;
+/// Most parts a concatenated message can have: the count is one octet.
+pub const MAX_CONCATENATED_PARTS: u32 = 255;
+
+/// The escape septet to the extension (single shift) table. The character
+/// U+001B itself is never encodable.
+pub(crate) const ESCAPE: char = '\u{1B}';
+
+/// 6.2.1 GSM 7 bit Default Alphabet, by septet code (0x1B is the escape).
+#[rustfmt::skip]
+pub(crate) const DEFAULT_ALPHABET: [char; 128] = [
+    '@', '£', '$', '¥', 'è', 'é', 'ù', 'ì', 'ò', 'Ç', '\u{0A}', 'Ø', 'ø', '\u{0D}', 'Å', 'å', // 0x00
+    'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', '\u{1B}', 'Æ', 'æ', 'ß', 'É', // 0x10
+    ' ', '!', '"', '#', '¤', '%', '&', '\'', '(', ')', '*', '+', ',', '-', '.', '/', // 0x20
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', ':', ';', '<', '=', '>', '?', // 0x30
+    '¡', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', // 0x40
+    'P', 'Q', 'R', 'S', 'T', 'U', 'V', 'W', 'X', 'Y', 'Z', 'Ä', 'Ö', 'Ñ', 'Ü', '§', // 0x50
+    '¿', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', // 0x60
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'ä', 'ö', 'ñ', 'ü', 'à', // 0x70
+];
+
+/// 6.2.1.1 GSM 7 bit default alphabet extension table, `(code, char)`.
+#[rustfmt::skip]
+pub(crate) const DEFAULT_EXTENSION: &[(u8, char)] = &[
+    (0x0A, '\u{0C}'), (0x14, '^'), (0x28, '{'), (0x29, '}'), (0x2F, '\\'), (0x3C, '['),
+    (0x3D, '~'), (0x3E, ']'), (0x40, '|'), (0x65, '€'),
+];
 
 /// Encoding a message will be sent with.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,55 +61,137 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// Units one SMS holds when the message fits in a single part.
-    pub const fn single_capacity(self) -> u32 {
+    /// Units (septets or UTF-16 code units) one part holds next to a user
+    /// data header of `udh_octets` octets (0 = no header), rounded down.
+    pub const fn capacity(self, udh_octets: u32) -> u32 {
+        let octets = USER_DATA_OCTETS - udh_octets;
         match self {
-            Encoding::Gsm7 => GSM7_SINGLE,
-            Encoding::Ucs2 => UCS2_SINGLE,
+            Encoding::Gsm7 => octets * 8 / 7,
+            Encoding::Ucs2 => octets / 2,
         }
     }
 
-    /// Units one part holds in a concatenated message: the user data header
-    /// (6 octets with an 8-bit reference, 7 with a 16-bit one) eats into the
-    /// 140-octet payload.
+    /// Units one SMS holds when the message fits in a single part and needs
+    /// no header: 160 / 70.
+    pub const fn single_capacity(self) -> u32 {
+        self.capacity(0)
+    }
+
+    /// Units one part holds in a concatenated message without national
+    /// tables: 153 / 67 (8-bit reference), 152 / 66 (16-bit reference).
     pub const fn concatenated_capacity(self, reference: Reference) -> u32 {
-        match (self, reference) {
-            (Encoding::Gsm7, Reference::Eight) => 153,
-            (Encoding::Gsm7, Reference::Sixteen) => 152,
-            (Encoding::Ucs2, Reference::Eight) => 67,
-            (Encoding::Ucs2, Reference::Sixteen) => 66,
-        }
+        self.capacity(udh_octets(true, reference, NationalTables::NONE))
     }
 }
 
-/// What the user asked for; `Auto` picks GSM-7 whenever every char allows it.
+/// Octets of the user data header, UDHL included, for a part of a message
+/// that is (or is not) `concatenated` and uses `tables`: 0 when there is no
+/// information element at all.
+pub const fn udh_octets(concatenated: bool, reference: Reference, tables: NationalTables) -> u32 {
+    let concatenation = if concatenated {
+        reference.element_octets()
+    } else {
+        0
+    };
+    let elements = concatenation + 3 * tables.shift_elements();
+    if elements == 0 {
+        0
+    } else {
+        1 + elements
+    }
+}
+
+/// What the user asked for; `Auto` picks GSM-7 whenever the text allows it.
+/// `Gsm7` never falls back: characters outside the tables are still counted
+/// (one septet each, as the `?` a sender would put instead) and listed in
+/// [`Analysis::non_gsm`], and [`crate::split`] refuses the text.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum EncodingChoice {
     #[default]
     Auto,
+    Gsm7,
     Ucs2,
 }
 
 /// Size of the concatenation reference number in the user data header.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// Serialized as `"eight"` / `"sixteen"`; `8`, `16`, `"8"` and `"16"` are
+/// accepted too.
+#[derive(Serialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Reference {
-    /// 8-bit reference: UDH of 6 octets (IEI 0x00).
+    /// 8-bit reference: IEI 0x00, UDH of 6 octets.
     #[default]
     Eight,
-    /// 16-bit reference: UDH of 7 octets (IEI 0x08).
+    /// 16-bit reference: IEI 0x08, UDH of 7 octets.
     Sixteen,
 }
 
+impl Reference {
+    /// Octets of the concatenation information element (IEI, length, data).
+    pub const fn element_octets(self) -> u32 {
+        match self {
+            Reference::Eight => 5,
+            Reference::Sixteen => 6,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Reference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Reference;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("\"eight\", \"sixteen\", 8 or 16")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Reference, E> {
+                match v {
+                    "eight" | "8" => Ok(Reference::Eight),
+                    "sixteen" | "16" => Ok(Reference::Sixteen),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Reference, E> {
+                match v {
+                    8 => Ok(Reference::Eight),
+                    16 => Ok(Reference::Sixteen),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Unsigned(v), &self)),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Reference, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// How to encode and split. Every field may be left out when deserializing;
+/// unknown fields are refused.
+///
+/// JSON form: `{"encoding": "auto" | "gsm7" | "ucs2", "reference": "eight" |
+/// "sixteen", "national": ["turkish", "spanish", "portuguese"], "max_parts":
+/// null | N}`.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[serde(default, deny_unknown_fields)]
 pub struct Options {
     pub encoding: EncodingChoice,
     pub reference: Reference,
+    /// Languages whose national shift tables may be used (none by default).
+    /// [`analyze`] then picks the combination of tables giving the fewest
+    /// parts, header cost included; plain GSM-7 on a tie.
+    pub national: LanguageSet,
+    /// Most parts a message may take; [`Analysis::check`] and
+    /// [`crate::split`] refuse more. At most 255 in any case.
+    pub max_parts: Option<u32>,
 }
 
-/// A character that is not representable in GSM-7, with every char index
-/// where it occurs.
+/// A character that is not representable in the chosen GSM-7 tables, with
+/// every char index where it occurs.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct NonGsmChar {
     pub ch: char,
@@ -80,86 +202,147 @@ pub struct NonGsmChar {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Analysis {
     pub encoding: Encoding,
-    /// Septets (GSM-7) or UTF-16 code units (UCS-2) in total.
+    /// Septets (GSM-7, escapes included) or UTF-16 code units (UCS-2) in total.
     pub units: u32,
     pub segments: u32,
     /// Units still free in the last segment.
     pub remaining: u32,
     /// Units one segment holds: 160/70 if single, 153/67 (8-bit reference)
-    /// or 152/66 (16-bit reference) if concatenated.
+    /// or 152/66 (16-bit reference) if concatenated, less with national
+    /// tables (see [`Encoding::capacity`]).
     pub segment_capacity: u32,
     /// Per segment, `[start, end)` as char indices into the text.
     pub segment_ranges: Vec<(u32, u32)>,
-    /// Distinct non-GSM characters in order of first appearance.
+    /// Distinct characters outside the GSM-7 tables (those that force UCS-2
+    /// under `Auto`), in order of first appearance. With national tables
+    /// these are the characters the combination leaving out the fewest
+    /// cannot encode. Listed even when UCS-2 is forced.
     pub non_gsm: Vec<NonGsmChar>,
+    /// The national shift tables chosen ([`NationalTables::NONE`] for UCS-2
+    /// and plain GSM-7).
+    pub national: NationalTables,
+    /// Octets of each part's user data header, UDHL included (0 = none).
+    pub udh_octets: u32,
 }
 
-/// Septets per ASCII char: 0 = not GSM, 1 = basic table, 2 = extension table.
-/// A table because ASCII dominates real messages and this is the hot path.
-const ASCII_SEPTETS: [u8; 128] = build_ascii_table();
-
-const fn build_ascii_table() -> [u8; 128] {
-    let mut table = [0u8; 128];
-    let mut i = 0;
-    while i < 128 {
-        table[i] = match i as u8 {
-            // Basic table. Note the gaps: '$' is in (0x02), '`' is not.
-            b'\n' | b'\r' | b' '..=b'?' | b'@'..=b'Z' | b'_' | b'a'..=b'z' => 1,
-            // Extension table: form feed ^ { } \ [ ~ ] |
-            0x0C | b'^' | b'{' | b'}' | b'\\' | b'[' | b'~' | b']' | b'|' => 2,
-            _ => 0,
-        };
-        i += 1;
+impl Analysis {
+    /// Whether the analyzed text may be sent under `options` (the same ones
+    /// given to [`analyze`]): the checks [`crate::split`] makes, without
+    /// splitting.
+    pub fn check(&self, options: &Options) -> Result<(), SmsError> {
+        if self.encoding == Encoding::Gsm7 && !self.non_gsm.is_empty() {
+            return Err(SmsError::NotGsm7 {
+                characters: self.non_gsm.iter().map(|n| n.ch).collect(),
+            });
+        }
+        let max = options
+            .max_parts
+            .map_or(MAX_CONCATENATED_PARTS, |m| m.min(MAX_CONCATENATED_PARTS));
+        if self.segments > max {
+            return Err(SmsError::TooManyParts {
+                parts: self.segments,
+                max,
+            });
+        }
+        Ok(())
     }
-    table
 }
 
-/// Septets `ch` costs in GSM-7: `Some(1)` for the basic table, `Some(2)` for
-/// the extension table (escape + char), `None` if it is not GSM at all.
+/// Why a text cannot be sent as asked.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SmsError {
+    /// GSM-7 was forced but these characters (distinct, in order of first
+    /// appearance) are not in the tables.
+    NotGsm7 { characters: Vec<char> },
+    /// The text needs `parts` parts; `max` is the option's limit, or 255,
+    /// the most a concatenated message can have.
+    TooManyParts { parts: u32, max: u32 },
+}
+
+impl core::fmt::Display for SmsError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SmsError::NotGsm7 { characters } => {
+                f.write_str("characters outside the GSM 7-bit alphabet:")?;
+                for (i, ch) in characters.iter().enumerate() {
+                    let sep = if i == 0 { " " } else { ", " };
+                    write!(f, "{sep}{ch:?}")?;
+                }
+                Ok(())
+            }
+            SmsError::TooManyParts { parts, max } => {
+                write!(f, "the message needs {parts} parts, at most {max} allowed")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SmsError {}
+
+/// Septets `ch` costs in the default GSM-7 tables: `Some(1)` for the basic
+/// table, `Some(2)` for the extension table (escape + char), `None` if it is
+/// not GSM at all.
 #[inline]
 pub fn gsm7_septets(ch: char) -> Option<u32> {
-    let septets = if ch.is_ascii() {
-        ASCII_SEPTETS[ch as usize]
-    } else {
-        match ch {
-            // Lowercase 'ç' is deliberately absent: the table has only 'Ç'.
-            '£' | '¥' | 'è' | 'é' | 'ù' | 'ì' | 'ò' | 'Ç' | 'Ø' | 'ø' | 'Å' | 'å' | 'Δ' | 'Φ'
-            | 'Γ' | 'Λ' | 'Ω' | 'Π' | 'Ψ' | 'Σ' | 'Θ' | 'Ξ' | 'Æ' | 'æ' | 'ß' | 'É' | '¤' | '¡'
-            | 'Ä' | 'Ö' | 'Ñ' | 'Ü' | '§' | '¿' | 'ä' | 'ö' | 'ñ' | 'ü' | 'à' => 1,
-            '€' => 2,
-            _ => 0,
-        }
-    };
-    if septets == 0 {
-        None
-    } else {
-        Some(u32::from(septets))
+    match septets_in(class_of(ch), NationalTables::NONE) {
+        0 => None,
+        n => Some(n),
     }
 }
 
-/// Whether `ch` is in the GSM 03.38 basic or extension table.
+/// Whether `ch` is in the GSM 03.38 default alphabet or extension table.
 #[inline]
 pub fn is_gsm7(ch: char) -> bool {
     gsm7_septets(ch).is_some()
 }
 
-/// Units `ch` costs in `encoding`. Callers only use GSM-7 once every char is
-/// known to be GSM, so the fallback of 1 is never hit.
+/// Septets a character of `class` costs under `tables`: 1, 2, or 0 if the
+/// tables lack it.
 #[inline]
-fn units_of(ch: char, encoding: Encoding) -> u32 {
-    match encoding {
-        Encoding::Gsm7 => gsm7_septets(ch).unwrap_or(1),
-        Encoding::Ucs2 => ch.len_utf16() as u32,
+fn septets_in(class: u8, tables: NationalTables) -> u32 {
+    if class & tables.alphabet_bit() != 0 {
+        1
+    } else if class & tables.extension_bit() != 0 {
+        2
+    } else {
+        0
     }
 }
+
+/// Bit set over the 128 classes: those whose characters `tables` lack.
+fn unencodable_classes(tables: NationalTables) -> u128 {
+    let has = CLASSES_WITH[tables.alphabet_bit().trailing_zeros() as usize]
+        | CLASSES_WITH[tables.extension_bit().trailing_zeros() as usize];
+    !has
+}
+
+/// `CLASSES_WITH[b]`: bit set over the 128 classes that have bit `b`.
+const CLASSES_WITH: [u128; 7] = {
+    let mut sets = [0u128; 7];
+    let mut bit = 0;
+    while bit < 7 {
+        let mut class = 0;
+        while class < 128 {
+            if class & (1 << bit) != 0 {
+                sets[bit] |= 1 << class;
+            }
+            class += 1;
+        }
+        bit += 1;
+    }
+    sets
+};
 
 /// Records `ch` at `position` in `non_gsm`. `index` is kept sorted by char
 /// (char -> slot in `non_gsm`) so text with many distinct non-GSM chars
 /// (e.g. CJK) stays O(n log d) instead of O(n * d).
 fn record_non_gsm(
     non_gsm: &mut Vec<NonGsmChar>,
+    classes: &mut Vec<u8>,
     index: &mut Vec<(char, u32)>,
     ch: char,
+    class: u8,
     position: u32,
 ) {
     match index.binary_search_by_key(&ch, |&(c, _)| c) {
@@ -170,87 +353,295 @@ fn record_non_gsm(
                 ch,
                 positions: vec![position],
             });
+            classes.push(class);
         }
     }
 }
 
-/// Analyzes `text`: encoding, length in units, and how it splits into SMS
-/// parts.
+/// How a text lays out under one encoding and set of tables.
+#[derive(Clone, Copy)]
+struct Layout {
+    segments: u32,
+    remaining: u32,
+    capacity: u32,
+    udh_octets: u32,
+}
+
+/// What [`layout`] needs to know about the text.
+struct Text<'a> {
+    text: &'a str,
+    chars: u32,
+    ascii: bool,
+}
+
+/// Lays `text` out, `total` units in all, each char costing `cost(ch)`:
+/// one part if it fits a single message (header only for shift tables),
+/// else packed into concatenated parts. Part boundaries go to `ranges`.
+fn layout(
+    text: &Text<'_>,
+    total: u32,
+    encoding: Encoding,
+    tables: NationalTables,
+    reference: Reference,
+    cost: &impl Fn(char) -> u32,
+    ranges: &mut Vec<(u32, u32)>,
+) -> Layout {
+    let single_udh = udh_octets(false, reference, tables);
+    let single = encoding.capacity(single_udh);
+    if total <= single {
+        if text.chars > 0 {
+            ranges.push((0, text.chars));
+        }
+        return Layout {
+            segments: u32::from(text.chars > 0),
+            remaining: single - total,
+            capacity: single,
+            udh_octets: single_udh,
+        };
+    }
+    let udh = udh_octets(true, reference, tables);
+    let capacity = encoding.capacity(udh);
+    let used = if text.ascii {
+        pack(AsciiClusters(text.text), capacity, cost, ranges)
+    } else {
+        pack(text.text.graphemes(true), capacity, cost, ranges)
+    };
+    Layout {
+        segments: ranges.len() as u32,
+        remaining: capacity - used,
+        capacity,
+        udh_octets: udh,
+    }
+}
+
+/// Fewest parts `layout` can give: parts never hold more than capacity.
+fn lower_bound(
+    total: u32,
+    encoding: Encoding,
+    tables: NationalTables,
+    reference: Reference,
+) -> u32 {
+    if total <= encoding.capacity(udh_octets(false, reference, tables)) {
+        return u32::from(total > 0);
+    }
+    let capacity = encoding.capacity(udh_octets(true, reference, tables));
+    total.div_ceil(capacity).max(2)
+}
+
+/// The packing routine behind every part boundary (so [`analyze`] and
+/// [`crate::split`] agree by construction). Greedy: a grapheme cluster goes
+/// whole into the current part if it fits, else whole into the next one;
+/// a cluster longer than a whole part is split at code point boundaries,
+/// filling the current part first. A code point (an escape pair, a
+/// surrogate pair) is never split and a part is never overfilled. Pushes
+/// `[start, end)` char ranges; returns the units used in the last part.
+fn pack<'a>(
+    clusters: impl Iterator<Item = &'a str>,
+    capacity: u32,
+    cost: &impl Fn(char) -> u32,
+    ranges: &mut Vec<(u32, u32)>,
+) -> u32 {
+    let (mut start, mut end, mut used) = (0u32, 0u32, 0u32);
+    for cluster in clusters {
+        let (chars, units) = cluster
+            .chars()
+            .fold((0u32, 0u32), |(n, u), ch| (n + 1, u + cost(ch)));
+        if used + units <= capacity {
+            used += units;
+            end += chars;
+        } else if units <= capacity {
+            // `used > 0` here, so the part closed is not empty.
+            ranges.push((start, end));
+            start = end;
+            used = units;
+            end += chars;
+        } else {
+            for ch in cluster.chars() {
+                let units = cost(ch);
+                if used + units > capacity {
+                    ranges.push((start, end));
+                    start = end;
+                    used = 0;
+                }
+                used += units;
+                end += 1;
+            }
+        }
+    }
+    if end > start {
+        ranges.push((start, end));
+    }
+    used
+}
+
+/// Grapheme clusters of ASCII text without the Unicode tables: every char
+/// is its own cluster except CR LF (UAX #29 rules GB3-GB5).
+struct AsciiClusters<'a>(&'a str);
+
+impl<'a> Iterator for AsciiClusters<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.0.as_bytes();
+        let len = match bytes {
+            [] => return None,
+            [b'\r', b'\n', ..] => 2,
+            _ => 1,
+        };
+        let (cluster, rest) = self.0.split_at(len);
+        self.0 = rest;
+        Some(cluster)
+    }
+}
+
+/// Analyzes `text`: encoding, national tables, length in units, and how it
+/// splits into SMS parts. Never fails: a text over a limit is still counted
+/// ([`Analysis::check`] tells whether it may be sent).
 ///
-/// Parts are found by actually packing characters, never splitting a GSM
-/// escape pair or a UTF-16 surrogate pair, so a part may end one unit short
-/// of its capacity.
+/// Tables: every combination allowed by `options.national` (none, single
+/// shift, locking shift, both) is a candidate; those leaving out the fewest
+/// distinct characters compete, and among them the fewest parts win, header
+/// cost included, the earlier in the order of
+/// `national::COMBINATIONS` (plain GSM-7 first) on a tie.
 pub fn analyze(text: &str, options: &Options) -> Analysis {
+    let mut candidates = [NationalTables::NONE; COMBINATIONS.len()];
+    let mut count = 0;
+    for tables in COMBINATIONS {
+        if tables.allowed_by(options.national) {
+            candidates[count] = tables;
+            count += 1;
+        }
+    }
+    let candidates = &candidates[..count];
+    // Characters some candidate cannot encode are recorded with positions.
+    let record = candidates
+        .iter()
+        .fold(0u128, |set, &t| set | unencodable_classes(t));
+
+    // Pass 1: classify every char.
+    let mut per_class = [0u32; 128];
     let mut non_gsm: Vec<NonGsmChar> = Vec::new();
+    let mut non_gsm_classes: Vec<u8> = Vec::new();
     let mut index: Vec<(char, u32)> = Vec::new();
-    let mut septets: u32 = 0;
     let mut utf16_units: u32 = 0;
     let mut char_count: u32 = 0;
-
-    // Pass 1: classify every char; both totals are kept because the encoding
-    // is only known at the end.
     for ch in text.chars() {
-        match gsm7_septets(ch) {
-            Some(n) => septets += n,
-            None => record_non_gsm(&mut non_gsm, &mut index, ch, char_count),
+        let class = class_of(ch);
+        per_class[class as usize] += 1;
+        if record >> class & 1 != 0 {
+            record_non_gsm(
+                &mut non_gsm,
+                &mut non_gsm_classes,
+                &mut index,
+                ch,
+                class,
+                char_count,
+            );
         }
         utf16_units += ch.len_utf16() as u32;
         char_count += 1;
     }
-
-    let encoding = if options.encoding == EncodingChoice::Ucs2 || !non_gsm.is_empty() {
-        Encoding::Ucs2
-    } else {
-        Encoding::Gsm7
+    let text = Text {
+        text,
+        chars: char_count,
+        ascii: text.len() == char_count as usize,
     };
-    let units = match encoding {
-        Encoding::Gsm7 => septets,
-        Encoding::Ucs2 => utf16_units,
+
+    // Distinct characters each candidate lacks, and its septets (a lacking
+    // character counted as one).
+    let lacking = |tables: NationalTables| {
+        let set = unencodable_classes(tables);
+        non_gsm_classes
+            .iter()
+            .filter(|&&class| set >> class & 1 != 0)
+            .count()
     };
-    let single = encoding.single_capacity();
-
-    if units <= single {
-        let (segments, segment_ranges) = if units == 0 {
-            (0, Vec::new())
-        } else {
-            (1, vec![(0, char_count)])
-        };
-        return Analysis {
-            encoding,
-            units,
-            segments,
-            remaining: single - units,
-            segment_capacity: single,
-            segment_ranges,
-            non_gsm,
-        };
-    }
-
-    // Pass 2 (only for concatenated messages): greedy packing. Each char costs
-    // at most 2 units, far below any capacity, so every part gets at least one.
-    let capacity = encoding.concatenated_capacity(options.reference);
-    let mut segment_ranges = Vec::with_capacity((units / capacity + 2) as usize);
-    let mut start: u32 = 0;
-    let mut used: u32 = 0;
-    for (i, ch) in text.chars().enumerate() {
-        let cost = units_of(ch, encoding);
-        if used + cost > capacity {
-            segment_ranges.push((start, i as u32));
-            start = i as u32;
-            used = 0;
+    let septets = |tables: NationalTables| -> u32 {
+        (0..128u8)
+            .filter(|&class| per_class[class as usize] != 0)
+            .map(|class| per_class[class as usize] * septets_in(class, tables).max(1))
+            .sum()
+    };
+    let mut fewest_lacking = usize::MAX;
+    let mut fewest_at = 0;
+    let mut all_encode = [false; COMBINATIONS.len()];
+    for (k, &tables) in candidates.iter().enumerate() {
+        let n = lacking(tables);
+        all_encode[k] = n == 0;
+        if n < fewest_lacking {
+            fewest_lacking = n;
+            fewest_at = k;
         }
-        used += cost;
     }
-    segment_ranges.push((start, char_count));
+
+    let encoding = match options.encoding {
+        EncodingChoice::Ucs2 => Encoding::Ucs2,
+        EncodingChoice::Gsm7 => Encoding::Gsm7,
+        EncodingChoice::Auto if fewest_lacking == 0 => Encoding::Gsm7,
+        EncodingChoice::Auto => Encoding::Ucs2,
+    };
+    let reference = options.reference;
+    let mut ranges = Vec::new();
+    let (tables, units, layout) = match encoding {
+        Encoding::Ucs2 => {
+            let cost = |ch: char| ch.len_utf16() as u32;
+            let tables = NationalTables::NONE;
+            let l = layout(&text, utf16_units, encoding, tables, reference, &cost, &mut ranges);
+            (tables, utf16_units, l)
+        }
+        Encoding::Gsm7 if fewest_lacking > 0 => {
+            let tables = candidates[fewest_at];
+            let cost = |ch: char| septets_in(class_of(ch), tables).max(1);
+            let total = septets(tables);
+            let l = layout(&text, total, encoding, tables, reference, &cost, &mut ranges);
+            (tables, total, l)
+        }
+        Encoding::Gsm7 => {
+            let mut best: Option<(NationalTables, u32, Layout)> = None;
+            let mut scratch = Vec::new();
+            for (k, &tables) in candidates.iter().enumerate() {
+                if !all_encode[k] {
+                    continue;
+                }
+                let total = septets(tables);
+                if let Some((_, _, b)) = best {
+                    if lower_bound(total, encoding, tables, reference) >= b.segments {
+                        continue;
+                    }
+                }
+                scratch.clear();
+                let cost = |ch: char| septets_in(class_of(ch), tables);
+                let l = layout(&text, total, encoding, tables, reference, &cost, &mut scratch);
+                if best.is_none_or(|(_, _, b)| l.segments < b.segments) {
+                    best = Some((tables, total, l));
+                    core::mem::swap(&mut ranges, &mut scratch);
+                }
+            }
+            best.expect("a candidate encodes everything")
+        }
+    };
+
+    // Keep the characters the tables in force (or, for UCS-2, the best
+    // GSM-7 candidate) lack.
+    let lacking_in = unencodable_classes(if encoding == Encoding::Gsm7 {
+        tables
+    } else {
+        candidates[fewest_at]
+    });
+    let mut classes = non_gsm_classes.iter();
+    non_gsm.retain(|_| classes.next().is_some_and(|&c| lacking_in >> c & 1 != 0));
 
     Analysis {
         encoding,
         units,
-        segments: segment_ranges.len() as u32,
-        remaining: capacity - used,
-        segment_capacity: capacity,
-        segment_ranges,
+        segments: layout.segments,
+        remaining: layout.remaining,
+        segment_capacity: layout.capacity,
+        segment_ranges: ranges,
         non_gsm,
+        national: tables,
+        udh_octets: layout.udh_octets,
     }
 }
 
@@ -596,6 +987,7 @@ mod tests {
             &Options {
                 encoding: EncodingChoice::Ucs2,
                 reference: Reference::Sixteen,
+                ..Options::default()
             },
         );
         assert_eq!(summary(&a), (Encoding::Ucs2, 67, 1, 3, 70));
