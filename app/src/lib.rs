@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Esemes web app: components, routes and server functions, shared by the server (feature
 //! `ssr`) and the browser (feature `hydrate`, compiled to WebAssembly).
 

@@ -24,6 +24,33 @@ test("the counter switches to 70-character SMS when Polish letters are typed", a
   await expect(counter).toContainText("2 SMS");
 });
 
+test("the offer to send without Polish characters shows the saving and can be undone", async ({ page }) => {
+  await logIn(page);
+  const body = page.getByLabel("Treść");
+  const counter = page.locator("#counter");
+  const text =
+    "Dzień dobry, przypominamy o płatności za fakturę FS/123/2026 na kwotę 1 234,56 zł. " +
+    "Termin płatności: 30.11.2026. Prosimy o wpłatę. Hurtownia Mazur";
+  await body.fill(text);
+  await expect(counter).toHaveAttribute("data-segments", "3");
+  const offer = counter.locator(".offer");
+  await expect(offer).toContainText("Bez polskich znaków: 3 SMS → 1 SMS");
+
+  // The forcing characters can be found in the text.
+  await counter.getByRole("button", { name: "ł" }).click();
+  await expect(body).toBeFocused();
+  expect(await body.evaluate((el: HTMLTextAreaElement) => el.value.slice(el.selectionStart, el.selectionEnd))).toBe("ł");
+
+  await offer.getByRole("button", { name: "Zamień na litery bez ogonków" }).click();
+  await expect(body).toHaveValue(text.replace("ń", "n").replaceAll("ł", "l").replaceAll("ś", "s").replaceAll("ę", "e"));
+  await expect(counter).toHaveAttribute("data-segments", "1");
+  await expect(counter).toHaveAttribute("data-encoding", "gsm7");
+
+  await offer.getByRole("button", { name: "Cofnij" }).click();
+  await expect(body).toHaveValue(text);
+  await expect(counter).toHaveAttribute("data-segments", "3");
+});
+
 test("an SMS sent to the simulator is shown delivered in the list", async ({ page }) => {
   await logIn(page);
   const text = uniqueText("Zamówienie gotowe do odbioru");

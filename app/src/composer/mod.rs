@@ -148,6 +148,7 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let body = RwSignal::new(draft.map(|d| d.body).unwrap_or_default());
+    let textarea = NodeRef::<leptos::html::Textarea>::new();
     let action = ServerAction::<SubmitMessage>::new();
     let local_error = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || {
@@ -198,12 +199,12 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
                 prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
             <label for="body">{t.body_label}</label>
-            <textarea id="body" name="body" rows="6" aria-describedby="counter"
+            <textarea node_ref=textarea id="body" name="body" rows="6" aria-describedby="counter"
                 aria-invalid=move || invalid(Field::Body)().to_string()
                 prop:value=body on:input=move |ev| body.set(event_target_value(&ev))>
                 {body.get_untracked()}
             </textarea>
-            <Counter body />
+            <Counter body textarea />
             <ErrorMessage error />
             <div class="buttons">
                 <button type="submit" name="intent" value="Send" class="primary" disabled=move || action.pending().get()>
@@ -227,20 +228,29 @@ fn submitter_value(ev: &web_sys::SubmitEvent) -> Option<String> {
     Some(button.value())
 }
 
-/// The live counter under the text: characters left in this SMS, number of SMS, encoding and the
-/// characters that force Unicode.
+/// The live counter under the text: characters left in this SMS, number of SMS, encoding, the
+/// characters that force Unicode (each one selects its first occurrence in the text) and the
+/// offer to send without Polish characters.
 #[component]
-fn Counter(body: RwSignal<String>) -> impl IntoView {
+fn Counter(body: RwSignal<String>, textarea: NodeRef<leptos::html::Textarea>) -> impl IntoView {
     let t: &'static Texts = use_texts();
     let analysis = Memo::new(move |_| analyze(&body.read(), &Options::default()));
     let encoding = move || {
-        analysis.with(|a| {
-            if a.encoding == sms::Encoding::Gsm7 {
-                "gsm7"
-            } else {
-                "ucs2"
-            }
+        analysis.with(|a| match a.encoding {
+            sms::Encoding::Gsm7 => "gsm7",
+            sms::Encoding::Ucs2 => "ucs2",
         })
+    };
+    let select_char = move |position: u32| {
+        let Some(textarea) = textarea.get_untracked() else { return };
+        // The textarea counts in UTF-16 code units, the analysis in characters.
+        let (start, len) = body.with_untracked(|text| {
+            let start: usize = text.chars().take(position as usize).map(char::len_utf16).sum();
+            let len = text.chars().nth(position as usize).map_or(0, char::len_utf16);
+            (start as u32, len as u32)
+        });
+        let _ = textarea.focus();
+        let _ = textarea.set_selection_range(start, start + len);
     };
     view! {
         <div id="counter" class="counter" aria-live="polite"
@@ -254,16 +264,77 @@ fn Counter(body: RwSignal<String>) -> impl IntoView {
                 (!a.non_gsm.is_empty()).then(|| view! {
                     <p class="unicode-chars">
                         {t.unicode_because}" "
-                        {a.non_gsm.iter().map(|c| view! { <mark>{c.ch.to_string()}</mark> }).collect_view()}
+                        {a.non_gsm.iter().map(|c| {
+                            let first = c.positions[0];
+                            let times = (c.positions.len() > 1).then(|| format!("×{}", c.positions.len()));
+                            view! {
+                                <button type="button" class="char" title=t.show_in_text
+                                    on:click=move |_| select_char(first)>
+                                    <mark>{c.ch.to_string()}</mark>{times}
+                                </button>
+                            }
+                        }).collect_view()}
                     </p>
                 })
             })}
+            <WithoutPolishOffer body />
             {move || analysis.with(|a| {
                 (a.segments > MAX_PARTS).then(|| view! {
                     <p class="error">{(t.too_long)(a.segments, MAX_PARTS)}</p>
                 })
             })}
         </div>
+    }
+}
+
+/// "Without Polish characters: 3 SMS → 1 SMS", shown when replacing Polish and typographic
+/// characters saves parts; accepting replaces the text and can be undone until the next edit.
+#[component]
+fn WithoutPolishOffer(body: RwSignal<String>) -> impl IntoView {
+    let t: &'static Texts = use_texts();
+    // The text before the replacement, while the replacement can still be undone.
+    let original = RwSignal::new(None::<(String, String)>);
+    let offer = Memo::new(move |_| {
+        let result = sms::transliterate(&body.read(), &Options::default());
+        (result.parts_after < result.parts_before).then_some(result)
+    });
+    // Typing after accepting makes the replaced text the operator's own: no more undo.
+    Effect::new(move |_| {
+        let current = body.get();
+        if original.with_untracked(|o| o.as_ref().is_some_and(|(_, replaced)| *replaced != current)) {
+            original.set(None);
+        }
+    });
+    let accept = move |_| {
+        if let Some(result) = offer.get_untracked() {
+            original.set(Some((body.get_untracked(), result.text.clone())));
+            body.set(result.text);
+        }
+    };
+    let undo = move |_| {
+        if let Some((text, _)) = original.get_untracked() {
+            original.set(None);
+            body.set(text);
+        }
+    };
+    move || match (original.get(), offer.get()) {
+        (Some(_), _) => Some(view! {
+            <p class="offer">
+                {t.offer_done}" "
+                <button type="button" class="link" on:click=undo>{t.offer_undo}</button>
+            </p>
+        }.into_any()),
+        (None, Some(result)) => {
+            let changes = result.changes.iter().map(|c| format!("{}→{}", c.from, c.to)).collect::<Vec<_>>().join(", ");
+            Some(view! {
+                <p class="offer">
+                    {t.offer_label}" "
+                    <s>{(t.sms_count)(result.parts_before)}</s>" → "<strong>{(t.sms_count)(result.parts_after)}</strong>" "
+                    <button type="button" class="secondary" title=changes on:click=accept>{t.offer_accept}</button>
+                </p>
+            }.into_any())
+        }
+        (None, None) => None,
     }
 }
 
