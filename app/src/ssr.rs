@@ -155,6 +155,16 @@ pub fn local_time(epoch_ms: i64) -> LocalTime {
     }
 }
 
+/// Whether the current server-function call is an HTML form posted without JavaScript.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let accept = parts.headers.get(http::header::ACCEPT)?.to_str().ok()?;
+            Some(accept.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,14 +184,4 @@ mod tests {
         assert!(dir.join("sub").is_dir());
         std::fs::remove_dir_all(dir).unwrap();
     }
-}
-
-/// Whether the current server-function call is an HTML form posted without JavaScript.
-pub fn is_plain_form_post() -> bool {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            let accept = parts.headers.get(http::header::ACCEPT)?.to_str().ok()?;
-            Some(accept.contains("text/html"))
-        })
-        .unwrap_or(false)
 }

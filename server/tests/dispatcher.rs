@@ -6,33 +6,13 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::auth::ssr::{log_in, operator_for_headers, Operator};
-use app::composer::{check, ssr as composer, Intent};
 use app::messages::ssr as messages;
 use app::ssr::Db;
-use common::{on_both, seeded, ADMIN_PASSWORD};
-use http::{header, HeaderMap, HeaderValue};
+use common::{admin, on_both, queue, seeded};
 use server::dispatcher::Dispatcher;
 use server::gateway::simulator::Simulator;
 use server::gateway::{Gateway, Submission};
 use tokio::sync::{mpsc, watch, Notify};
-
-async fn admin(db: &Db) -> Operator {
-    let token = log_in(db, "admin", ADMIN_PASSWORD).await.unwrap();
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&format!("esemes_session={token}")).unwrap(),
-    );
-    operator_for_headers(db, &headers).await.unwrap().unwrap()
-}
-
-async fn queue(db: &Db, operator: &Operator, body: &str) -> i64 {
-    let checked = check("600100200", body, Intent::Send).unwrap();
-    composer::store(db, operator, None, &checked, Intent::Send)
-        .await
-        .unwrap()
-}
 
 async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()
@@ -43,7 +23,7 @@ async fn a_crash_after_submission_resumes_without_sending_twice() {
     on_both(|db| async move {
         seeded(&db).await;
         let operator = admin(&db).await;
-        let id = queue(&db, &operator, &"z".repeat(300)).await; // two parts
+        let id = queue(&db, &operator, "600100200", &"z".repeat(300)).await; // two parts
         let (reports_tx, reports_rx) = mpsc::channel(64);
         let simulator = Arc::new(Simulator::new(Duration::from_millis(10), reports_tx));
 
@@ -101,7 +81,7 @@ async fn shutdown_leaves_no_send_half_done() {
         seeded(&db).await;
         let operator = admin(&db).await;
         for n in 0..80 {
-            queue(&db, &operator, &format!("wiadomość {n}")).await;
+            queue(&db, &operator, "600100200", &format!("wiadomość {n}")).await;
         }
         let (reports_tx, reports_rx) = mpsc::channel(256);
         let simulator = Arc::new(Simulator::new(Duration::from_millis(10), reports_tx));

@@ -9,28 +9,8 @@ use app::error::{AppError, Field, Problem};
 use app::messages::ssr::{self as messages, ReportEffect, ReportOutcome};
 use app::messages::{Status, StatusFilter};
 use app::ssr::Db;
-use common::{on_both, seeded, ADMIN_PASSWORD};
+use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD};
 use http::{header, HeaderMap, HeaderValue};
-
-async fn admin(db: &Db) -> Operator {
-    let token = log_in(db, "admin", ADMIN_PASSWORD).await.expect("log in");
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::COOKIE,
-        HeaderValue::from_str(&format!("lang=pl; esemes_session={token}")).unwrap(),
-    );
-    operator_for_headers(db, &headers)
-        .await
-        .unwrap()
-        .expect("session is valid")
-}
-
-async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64 {
-    let checked = check(phone, body, Intent::Send).unwrap();
-    composer::store(db, operator, None, &checked, Intent::Send)
-        .await
-        .unwrap()
-}
 
 async fn status_of(db: &Db, operator: &Operator, id: i64) -> Status {
     let rows = messages::list(db, operator.company_id, StatusFilter::All)

@@ -6,7 +6,10 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use app::auth::ssr::{log_in, operator_for_headers, Operator};
+use app::composer::{check, ssr as composer, Intent};
 use app::ssr::Db;
+use http::{header, HeaderMap, HeaderValue};
 use sqlx::{Connection, Executor, PgConnection};
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
@@ -80,4 +83,26 @@ pub async fn seeded(db: &Db) {
         .await
         .unwrap()
         .expect("seeded");
+}
+
+/// The demo administrator's operator, through a real login and session.
+pub async fn admin(db: &Db) -> Operator {
+    let token = log_in(db, "admin", ADMIN_PASSWORD).await.expect("log in");
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::COOKIE,
+        HeaderValue::from_str(&format!("lang=pl; esemes_session={token}")).unwrap(),
+    );
+    operator_for_headers(db, &headers)
+        .await
+        .unwrap()
+        .expect("session is valid")
+}
+
+/// Queues a message for sending, as the composer does.
+pub async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64 {
+    let checked = check(phone, body, Intent::Send).unwrap();
+    composer::store(db, operator, None, &checked, Intent::Send)
+        .await
+        .unwrap()
 }
