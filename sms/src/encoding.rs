@@ -15,7 +15,7 @@
 //! element, also to a single unconcatenated message.
 //!
 //! [`analyze`] decides everything (encoding, tables, part boundaries) in one
-//! place; [`crate::split`] only encodes what `analyze` decided, so the two
+//! place; [`crate::split()`] only encodes what `analyze` decided, so the two
 //! cannot disagree.
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -104,7 +104,7 @@ pub const fn udh_octets(concatenated: bool, reference: Reference, tables: Nation
 /// What the user asked for; `Auto` picks GSM-7 whenever the text allows it.
 /// `Gsm7` never falls back: characters outside the tables are still counted
 /// (one septet each, as the `?` a sender would put instead) and listed in
-/// [`Analysis::non_gsm`], and [`crate::split`] refuses the text.
+/// [`Analysis::non_gsm`], and [`crate::split()`] refuses the text.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum EncodingChoice {
@@ -186,7 +186,7 @@ pub struct Options {
     /// parts, header cost included; plain GSM-7 on a tie.
     pub national: LanguageSet,
     /// Most parts a message may take; [`Analysis::check`] and
-    /// [`crate::split`] refuse more. At most 255 in any case.
+    /// [`crate::split()`] refuse more. At most 255 in any case.
     pub max_parts: Option<u32>,
 }
 
@@ -227,7 +227,7 @@ pub struct Analysis {
 
 impl Analysis {
     /// Whether the analyzed text may be sent under `options` (the same ones
-    /// given to [`analyze`]): the checks [`crate::split`] makes, without
+    /// given to [`analyze`]): the checks [`crate::split()`] makes, without
     /// splitting.
     pub fn check(&self, options: &Options) -> Result<(), SmsError> {
         if self.encoding == Encoding::Gsm7 && !self.non_gsm.is_empty() {
@@ -374,7 +374,26 @@ struct Text<'a> {
     ascii: bool,
 }
 
-/// Lays `text` out, `total` units in all, each char costing `cost(ch)`:
+/// Units a char costs: UTF-16 code units, or septets under the tables (a
+/// character the tables lack counts one, as the `?` sent instead). One
+/// type rather than closures keeps a single copy of the packing code.
+#[derive(Clone, Copy)]
+enum Cost {
+    Utf16,
+    Septets(NationalTables),
+}
+
+impl Cost {
+    #[inline]
+    fn of(self, ch: char) -> u32 {
+        match self {
+            Cost::Utf16 => ch.len_utf16() as u32,
+            Cost::Septets(tables) => septets_in(class_of(ch), tables).max(1),
+        }
+    }
+}
+
+/// Lays `text` out, `total` units in all, in `encoding` with `tables`:
 /// one part if it fits a single message (header only for shift tables),
 /// else packed into concatenated parts. Part boundaries go to `ranges`.
 fn layout(
@@ -383,7 +402,6 @@ fn layout(
     encoding: Encoding,
     tables: NationalTables,
     reference: Reference,
-    cost: &impl Fn(char) -> u32,
     ranges: &mut Vec<(u32, u32)>,
 ) -> Layout {
     let single_udh = udh_octets(false, reference, tables);
@@ -401,6 +419,10 @@ fn layout(
     }
     let udh = udh_octets(true, reference, tables);
     let capacity = encoding.capacity(udh);
+    let cost = match encoding {
+        Encoding::Ucs2 => Cost::Utf16,
+        Encoding::Gsm7 => Cost::Septets(tables),
+    };
     let used = if text.ascii {
         pack(AsciiClusters(text.text), capacity, cost, ranges)
     } else {
@@ -429,7 +451,7 @@ fn lower_bound(
 }
 
 /// The packing routine behind every part boundary (so [`analyze`] and
-/// [`crate::split`] agree by construction). Greedy: a grapheme cluster goes
+/// [`crate::split()`] agree by construction). Greedy: a grapheme cluster goes
 /// whole into the current part if it fits, else whole into the next one;
 /// a cluster longer than a whole part is split at code point boundaries,
 /// filling the current part first. A code point (an escape pair, a
@@ -438,14 +460,14 @@ fn lower_bound(
 fn pack<'a>(
     clusters: impl Iterator<Item = &'a str>,
     capacity: u32,
-    cost: &impl Fn(char) -> u32,
+    cost: Cost,
     ranges: &mut Vec<(u32, u32)>,
 ) -> u32 {
     let (mut start, mut end, mut used) = (0u32, 0u32, 0u32);
     for cluster in clusters {
         let (chars, units) = cluster
             .chars()
-            .fold((0u32, 0u32), |(n, u), ch| (n + 1, u + cost(ch)));
+            .fold((0u32, 0u32), |(n, u), ch| (n + 1, u + cost.of(ch)));
         if used + units <= capacity {
             used += units;
             end += chars;
@@ -457,7 +479,7 @@ fn pack<'a>(
             end += chars;
         } else {
             for ch in cluster.chars() {
-                let units = cost(ch);
+                let units = cost.of(ch);
                 if used + units > capacity {
                     ranges.push((start, end));
                     start = end;
@@ -489,8 +511,10 @@ impl<'a> Iterator for AsciiClusters<'a> {
             [b'\r', b'\n', ..] => 2,
             _ => 1,
         };
-        let (cluster, rest) = self.0.split_at(len);
-        self.0 = rest;
+        // `get` rather than indexing: no panic path (and its formatting
+        // code) in the wasm; ASCII is always split at char boundaries.
+        let cluster = self.0.get(..len)?;
+        self.0 = self.0.get(len..)?;
         Some(cluster)
     }
 }
@@ -500,10 +524,11 @@ impl<'a> Iterator for AsciiClusters<'a> {
 /// ([`Analysis::check`] tells whether it may be sent).
 ///
 /// Tables: every combination allowed by `options.national` (none, single
-/// shift, locking shift, both) is a candidate; those leaving out the fewest
-/// distinct characters compete, and among them the fewest parts win, header
-/// cost included, the earlier in the order of
-/// `national::COMBINATIONS` (plain GSM-7 first) on a tie.
+/// shift, locking shift, both; languages may be mixed) is a candidate;
+/// those leaving out the fewest distinct characters compete, and among them
+/// the fewest parts win, header cost included. On a tie: fewer shift
+/// elements (so plain GSM-7 first), then fewer septets, then single shift
+/// before locking shift.
 pub fn analyze(text: &str, options: &Options) -> Analysis {
     let mut candidates = [NationalTables::NONE; COMBINATIONS.len()];
     let mut count = 0;
@@ -585,19 +610,22 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
     let mut ranges = Vec::new();
     let (tables, units, layout) = match encoding {
         Encoding::Ucs2 => {
-            let cost = |ch: char| ch.len_utf16() as u32;
             let tables = NationalTables::NONE;
-            let l = layout(&text, utf16_units, encoding, tables, reference, &cost, &mut ranges);
+            let l = layout(&text, utf16_units, encoding, tables, reference, &mut ranges);
             (tables, utf16_units, l)
         }
         Encoding::Gsm7 if fewest_lacking > 0 => {
             let tables = candidates[fewest_at];
-            let cost = |ch: char| septets_in(class_of(ch), tables).max(1);
             let total = septets(tables);
-            let l = layout(&text, total, encoding, tables, reference, &cost, &mut ranges);
+            let l = layout(&text, total, encoding, tables, reference, &mut ranges);
             (tables, total, l)
         }
         Encoding::Gsm7 => {
+            // Fewest parts, then fewest shift elements, then fewest septets
+            // (most room left), then the earlier candidate.
+            let key = |segments: u32, tables: NationalTables, total: u32| {
+                (segments, tables.shift_elements(), total)
+            };
             let mut best: Option<(NationalTables, u32, Layout)> = None;
             let mut scratch = Vec::new();
             for (k, &tables) in candidates.iter().enumerate() {
@@ -605,15 +633,15 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
                     continue;
                 }
                 let total = septets(tables);
-                if let Some((_, _, b)) = best {
-                    if lower_bound(total, encoding, tables, reference) >= b.segments {
-                        continue;
-                    }
+                let to_beat = best.map(|(t, u, b)| key(b.segments, t, u));
+                // Parts are at least the lower bound: skip what cannot win.
+                let bound = lower_bound(total, encoding, tables, reference);
+                if to_beat.is_some_and(|k| key(bound, tables, total) >= k) {
+                    continue;
                 }
                 scratch.clear();
-                let cost = |ch: char| septets_in(class_of(ch), tables);
-                let l = layout(&text, total, encoding, tables, reference, &cost, &mut scratch);
-                if best.is_none_or(|(_, _, b)| l.segments < b.segments) {
+                let l = layout(&text, total, encoding, tables, reference, &mut scratch);
+                if to_beat.is_none_or(|k| key(l.segments, tables, total) < k) {
                     best = Some((tables, total, l));
                     core::mem::swap(&mut ranges, &mut scratch);
                 }
@@ -991,6 +1019,63 @@ mod tests {
             },
         );
         assert_eq!(summary(&a), (Encoding::Ucs2, 67, 1, 3, 70));
+    }
+
+    #[test]
+    fn capacities_from_octets() {
+        use Encoding::*;
+        for (udh, gsm, ucs2) in [
+            (0, 160, 70),
+            (4, 155, 68),
+            (6, 153, 67),
+            (7, 152, 66),
+            (9, 149, 65),
+            (10, 148, 65),
+            (12, 146, 64),
+            (13, 145, 63),
+        ] {
+            assert_eq!(
+                (Gsm7.capacity(udh), Ucs2.capacity(udh)),
+                (gsm, ucs2),
+                "{udh}"
+            );
+        }
+        assert_eq!(Gsm7.concatenated_capacity(Reference::Sixteen), 152);
+        let tr = NationalTables {
+            locking: Some(crate::Language::Turkish),
+            single: None,
+        };
+        let both = NationalTables {
+            locking: Some(crate::Language::Turkish),
+            single: Some(crate::Language::Turkish),
+        };
+        let none = NationalTables::NONE;
+        assert_eq!(udh_octets(false, Reference::Eight, none), 0);
+        assert_eq!(udh_octets(true, Reference::Eight, none), 6);
+        assert_eq!(udh_octets(true, Reference::Sixteen, none), 7);
+        assert_eq!(udh_octets(false, Reference::Sixteen, tr), 4);
+        assert_eq!(udh_octets(false, Reference::Eight, both), 7);
+        assert_eq!(udh_octets(true, Reference::Eight, tr), 9);
+        assert_eq!(udh_octets(true, Reference::Sixteen, both), 13);
+    }
+
+    #[test]
+    fn new_fields_default_to_no_tables() {
+        let a = analyze("hello", &auto());
+        assert_eq!((a.national, a.udh_octets), (NationalTables::NONE, 0));
+        let a = analyze(&"a".repeat(200), &sixteen());
+        assert_eq!((a.national, a.udh_octets), (NationalTables::NONE, 7));
+        assert_eq!(a.check(&auto()), Ok(()));
+    }
+
+    proptest::proptest! {
+        /// The ASCII shortcut splits clusters exactly as UAX #29 does.
+        #[test]
+        fn ascii_clusters_match_unicode_segmentation(text in "[\r\na \t\u{1}~]{0,40}") {
+            let fast: Vec<&str> = AsciiClusters(&text).collect();
+            let full: Vec<&str> = text.graphemes(true).collect();
+            proptest::prop_assert_eq!(fast, full);
+        }
     }
 
     #[test]

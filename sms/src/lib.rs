@@ -25,6 +25,6 @@ pub use encoding::{
 };
 pub use encoding::{udh_octets, SmsError, MAX_CONCATENATED_PARTS, USER_DATA_OCTETS};
 pub use national::{Language, LanguageSet, NationalTables};
-pub use split::{split, split_with_reference, Part, Payload};
 pub use phone::{format_display, normalize, PhoneError};
+pub use split::{split, split_with_reference, Part, Payload};
 pub use transliterate::{transliterate, Change, Transliteration};

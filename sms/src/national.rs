@@ -231,10 +231,9 @@ impl NationalTables {
     }
 }
 
-/// Every combination [`crate::analyze`] may pick, in order of preference
-/// when two give the same number of parts: no table, then one shift IE
-/// (single shift first: a handset without support still shows the default
-/// alphabet for everything else), then both.
+/// Every combination [`crate::analyze`] may pick: no table, then one shift
+/// element (single shift first), then both. The last tie-break of
+/// `analyze` is this order.
 pub(crate) const COMBINATIONS: [NationalTables; 12] = {
     use Language::*;
     const fn t(locking: Option<Language>, single: Option<Language>) -> NationalTables {
@@ -393,6 +392,7 @@ pub(crate) fn class_of(ch: char) -> u8 {
 // escape); single shift tables list `(code, char)` for the codes they define.
 
 /// A.3.1 Turkish National Language Locking Shift Table.
+#[rustfmt::skip]
 pub(crate) const TURKISH_LOCKING: [char; 128] = [
     '@', '£', '$', '¥', '€', 'é', 'ù', 'ı', 'ò', 'Ç', '\u{0A}', 'Ğ', 'ğ', '\u{0D}', 'Å', 'å', // 0x00
     'Δ', '_', 'Φ', 'Γ', 'Λ', 'Ω', 'Π', 'Ψ', 'Σ', 'Θ', 'Ξ', '\u{1B}', 'Ş', 'ş', 'ß', 'É', // 0x10
@@ -405,6 +405,7 @@ pub(crate) const TURKISH_LOCKING: [char; 128] = [
 ];
 
 /// A.3.3 Portuguese National Language Locking Shift Table.
+#[rustfmt::skip]
 pub(crate) const PORTUGUESE_LOCKING: [char; 128] = [
     '@', '£', '$', '¥', 'ê', 'é', 'ú', 'í', 'ó', 'ç', '\u{0A}', 'Ô', 'ô', '\u{0D}', 'Á', 'á', // 0x00
     'Δ', '_', 'ª', 'Ç', 'À', '∞', '^', '\\', '€', 'Ó', '|', '\u{1B}', 'Â', 'â', 'Ê', 'É', // 0x10
@@ -417,6 +418,7 @@ pub(crate) const PORTUGUESE_LOCKING: [char; 128] = [
 ];
 
 /// A.2.1 Turkish National Language Single Shift Table.
+#[rustfmt::skip]
 pub(crate) const TURKISH_SINGLE: &[(u8, char)] = &[
     (0x0A, '\u{0C}'), (0x14, '^'), (0x28, '{'), (0x29, '}'), (0x2F, '\\'), (0x3C, '['),
     (0x3D, '~'), (0x3E, ']'), (0x40, '|'), (0x47, 'Ğ'), (0x49, 'İ'), (0x53, 'Ş'),
@@ -424,6 +426,7 @@ pub(crate) const TURKISH_SINGLE: &[(u8, char)] = &[
 ];
 
 /// A.2.2 Spanish National Language Single Shift Table.
+#[rustfmt::skip]
 pub(crate) const SPANISH_SINGLE: &[(u8, char)] = &[
     (0x09, 'ç'), (0x0A, '\u{0C}'), (0x14, '^'), (0x28, '{'), (0x29, '}'), (0x2F, '\\'),
     (0x3C, '['), (0x3D, '~'), (0x3E, ']'), (0x40, '|'), (0x41, 'Á'), (0x49, 'Í'),
@@ -432,6 +435,7 @@ pub(crate) const SPANISH_SINGLE: &[(u8, char)] = &[
 ];
 
 /// A.2.3 Portuguese National Language Single Shift Table.
+#[rustfmt::skip]
 pub(crate) const PORTUGUESE_SINGLE: &[(u8, char)] = &[
     (0x05, 'ê'), (0x09, 'ç'), (0x0A, '\u{0C}'), (0x0B, 'Ô'), (0x0C, 'ô'), (0x0E, 'Á'),
     (0x0F, 'á'), (0x12, 'Φ'), (0x13, 'Γ'), (0x14, '^'), (0x15, 'Ω'), (0x16, 'Π'),
@@ -441,3 +445,270 @@ pub(crate) const PORTUGUESE_SINGLE: &[(u8, char)] = &[
     (0x65, '€'), (0x69, 'í'), (0x6F, 'ó'), (0x75, 'ú'), (0x7B, 'ã'), (0x7C, 'õ'),
     (0x7F, 'â'),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Language::*;
+
+    fn tables(locking: Option<Language>, single: Option<Language>) -> NationalTables {
+        NationalTables { locking, single }
+    }
+
+    const ALPHABETS: [Option<Language>; 3] = [None, Some(Turkish), Some(Portuguese)];
+    const EXTENSIONS: [Option<Language>; 4] =
+        [None, Some(Turkish), Some(Spanish), Some(Portuguese)];
+
+    fn code_of(t: NationalTables, ch: char) -> Vec<u8> {
+        let mut out = Vec::new();
+        assert!(t.encode_char(ch, &mut out), "{ch:?} not in {t:?}");
+        out
+    }
+
+    #[test]
+    fn table_shapes() {
+        for locking in ALPHABETS {
+            let alphabet = tables(locking, None).alphabet();
+            assert_eq!(alphabet[0x1B], '\u{1B}');
+            let mut chars: Vec<char> = alphabet.to_vec();
+            chars.sort_unstable();
+            chars.dedup();
+            assert_eq!(chars.len(), 128, "{locking:?} has duplicates");
+        }
+        for (single, size) in EXTENSIONS.into_iter().zip([10, 17, 19, 37]) {
+            let extension = tables(None, single).extension();
+            assert_eq!(extension.len(), size, "{single:?}");
+            assert!(extension.windows(2).all(|w| w[0].0 < w[1].0));
+            assert!(extension
+                .iter()
+                .all(|&(code, _)| code < 0x80 && code != 0x1B));
+            let mut chars: Vec<char> = extension.iter().map(|&(_, c)| c).collect();
+            chars.sort_unstable();
+            chars.dedup();
+            assert_eq!(chars.len(), size);
+            // Every national single shift table keeps the default extension.
+            for &(code, ch) in DEFAULT_EXTENSION {
+                assert!(extension.contains(&(code, ch)), "{single:?} lacks {ch:?}");
+            }
+        }
+    }
+
+    /// Codes typed from TS 23.038 annex A, independently of the tables.
+    #[test]
+    fn codes_from_the_standard() {
+        let tr = tables(Some(Turkish), None);
+        for (ch, code) in [
+            ('€', 0x04),
+            ('ı', 0x07),
+            ('Ğ', 0x0B),
+            ('ğ', 0x0C),
+            ('Ş', 0x1C),
+            ('ş', 0x1D),
+            ('İ', 0x40),
+            ('ç', 0x60),
+            ('@', 0x00),
+            ('é', 0x05),
+            ('Ç', 0x09),
+            ('ü', 0x7E),
+        ] {
+            assert_eq!(code_of(tr, ch), [code], "{ch:?}");
+        }
+        for ch in ['è', 'ì', 'Ø', 'ø', 'Æ', 'æ', '¡', '¿'] {
+            assert!(!tr.encode_char(ch, &mut Vec::new()), "{ch:?}");
+        }
+        let pt = tables(Some(Portuguese), None);
+        for (ch, code) in [
+            ('ê', 0x04),
+            ('ú', 0x06),
+            ('í', 0x07),
+            ('ó', 0x08),
+            ('ç', 0x09),
+            ('Ô', 0x0B),
+            ('ô', 0x0C),
+            ('Á', 0x0E),
+            ('á', 0x0F),
+            ('ª', 0x12),
+            ('Ç', 0x13),
+            ('À', 0x14),
+            ('∞', 0x15),
+            ('^', 0x16),
+            ('\\', 0x17),
+            ('€', 0x18),
+            ('Ó', 0x19),
+            ('|', 0x1A),
+            ('Â', 0x1C),
+            ('â', 0x1D),
+            ('Ê', 0x1E),
+            ('É', 0x1F),
+            ('º', 0x24),
+            ('Í', 0x40),
+            ('Ã', 0x5B),
+            ('Õ', 0x5C),
+            ('Ú', 0x5D),
+            ('Ü', 0x5E),
+            ('§', 0x5F),
+            ('~', 0x60),
+            ('ã', 0x7B),
+            ('õ', 0x7C),
+            ('`', 0x7D),
+            ('ü', 0x7E),
+            ('à', 0x7F),
+        ] {
+            assert_eq!(code_of(pt, ch), [code], "{ch:?}");
+        }
+        let tr = tables(None, Some(Turkish));
+        for (ch, code) in [
+            ('Ğ', 0x47),
+            ('İ', 0x49),
+            ('Ş', 0x53),
+            ('ç', 0x63),
+            ('€', 0x65),
+            ('ğ', 0x67),
+            ('ı', 0x69),
+            ('ş', 0x73),
+            ('{', 0x28),
+            ('|', 0x40),
+            ('\u{0C}', 0x0A),
+        ] {
+            assert!(tr.extension().contains(&(code, ch)), "{ch:?}");
+        }
+        let es = tables(None, Some(Spanish));
+        for (ch, code) in [
+            ('ç', 0x09),
+            ('Á', 0x41),
+            ('Í', 0x49),
+            ('Ó', 0x4F),
+            ('Ú', 0x55),
+            ('á', 0x61),
+            ('€', 0x65),
+            ('í', 0x69),
+            ('ó', 0x6F),
+            ('ú', 0x75),
+        ] {
+            assert!(es.extension().contains(&(code, ch)), "{ch:?}");
+        }
+        let pt = tables(None, Some(Portuguese));
+        for (ch, code) in [
+            ('ê', 0x05),
+            ('ç', 0x09),
+            ('Ô', 0x0B),
+            ('ô', 0x0C),
+            ('Á', 0x0E),
+            ('á', 0x0F),
+            ('Φ', 0x12),
+            ('Γ', 0x13),
+            ('^', 0x14),
+            ('Ω', 0x15),
+            ('Π', 0x16),
+            ('Ψ', 0x17),
+            ('Σ', 0x18),
+            ('Θ', 0x19),
+            ('Ê', 0x1F),
+            ('À', 0x41),
+            ('Í', 0x49),
+            ('Ó', 0x4F),
+            ('Ú', 0x55),
+            ('Ã', 0x5B),
+            ('Õ', 0x5C),
+            ('Â', 0x61),
+            ('€', 0x65),
+            ('í', 0x69),
+            ('ó', 0x6F),
+            ('ú', 0x75),
+            ('ã', 0x7B),
+            ('õ', 0x7C),
+            ('â', 0x7F),
+        ] {
+            assert!(pt.extension().contains(&(code, ch)), "{ch:?}");
+        }
+        // Encoding takes the alphabet first, then the single shift table.
+        assert_eq!(code_of(pt, 'Φ'), [0x12]);
+        assert_eq!(code_of(pt, 'ã'), [0x1B, 0x7B]);
+        let both = tables(Some(Portuguese), Some(Portuguese));
+        assert_eq!(code_of(both, 'ã'), [0x7B]);
+        assert_eq!(code_of(both, 'Φ'), [0x1B, 0x12]);
+        assert_eq!(code_of(both, '{'), [0x1B, 0x28]);
+        assert!(!both.encode_char('Λ', &mut Vec::new()));
+    }
+
+    #[test]
+    fn every_table_round_trips() {
+        for locking in ALPHABETS {
+            for single in EXTENSIONS {
+                let t = tables(locking, single);
+                let mut text = String::new();
+                for code in (0..128).filter(|&c| c != 0x1B) {
+                    text.push(t.alphabet()[code]);
+                }
+                for &(_, ch) in t.extension() {
+                    text.push(ch);
+                }
+                let septets = t.encode(&text).unwrap();
+                assert_eq!(t.decode(&septets), text, "{t:?}");
+                assert_eq!(t.encode("\u{1B}"), Err('\u{1B}'));
+            }
+        }
+    }
+
+    #[test]
+    fn decoding_oddities() {
+        let t = NationalTables::NONE;
+        // Escape + an undefined code shows the alphabet's character.
+        assert_eq!(t.decode(&[0x1B, 0x41]), "A");
+        assert_eq!(t.decode(&[0x1B, 0x1B]), " ");
+        assert_eq!(t.decode(&[0x41, 0x1B]), "A");
+        assert_eq!(t.decode(&[0xC1]), "A");
+    }
+
+    #[test]
+    fn classes_match_the_tables() {
+        for c in (0..0x2400u32).filter_map(char::from_u32) {
+            let class = class_of(c);
+            for locking in ALPHABETS {
+                let t = tables(locking, None);
+                let expected = c != '\u{1B}' && t.alphabet().contains(&c);
+                assert_eq!(class & t.alphabet_bit() != 0, expected, "{c:?} {t:?}");
+            }
+            for single in EXTENSIONS {
+                let t = tables(None, single);
+                let expected = t.extension().iter().any(|&(_, x)| x == c);
+                assert_eq!(class & t.extension_bit() != 0, expected, "{c:?} {t:?}");
+            }
+        }
+        assert!((0x2400..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .all(|c| class_of(c) == 0));
+    }
+
+    #[test]
+    fn combinations_are_distinct_and_allowed_only_with_their_languages() {
+        for (i, a) in COMBINATIONS.iter().enumerate() {
+            assert!(!COMBINATIONS[..i].contains(a));
+            assert_ne!(a.locking, Some(Spanish));
+        }
+        let allowed = |set: LanguageSet| COMBINATIONS.iter().filter(|t| t.allowed_by(set)).count();
+        assert_eq!(allowed(LanguageSet::EMPTY), 1);
+        assert_eq!(allowed(LanguageSet::of(&[Spanish])), 2);
+        assert_eq!(allowed(LanguageSet::of(&[Turkish])), 4);
+        assert_eq!(allowed(LanguageSet::ALL), 12);
+        // Every locking × single pair of the three languages is listed.
+        assert_eq!(COMBINATIONS.len(), 3 * 4);
+    }
+
+    #[test]
+    fn language_sets() {
+        let set = LanguageSet::EMPTY.with(Portuguese).with(Turkish);
+        assert_eq!(set.iter().collect::<Vec<_>>(), [Turkish, Portuguese]);
+        assert!(set.contains(Turkish) && !set.contains(Spanish));
+        assert_eq!(format!("{set:?}"), "{Turkish, Portuguese}");
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            r#"["turkish","portuguese"]"#
+        );
+        let back: LanguageSet = serde_json::from_str(r#"["pt","tr","tr"]"#).unwrap();
+        assert_eq!(back, set);
+        assert_eq!(Language::from_id(2), Some(Spanish));
+        assert_eq!(Language::from_id(4), None);
+        assert_eq!(Portuguese.id(), 3);
+    }
+}

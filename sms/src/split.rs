@@ -14,7 +14,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::encoding::{analyze, Analysis, Encoding, Options, Reference, SmsError, USER_DATA_OCTETS};
+use crate::encoding::{
+    analyze, Analysis, Encoding, Options, Reference, SmsError, USER_DATA_OCTETS,
+};
 use crate::national::NationalTables;
 
 /// Concatenated short message, 8-bit reference.
@@ -164,7 +166,10 @@ fn parts(
                 }
             }
             Encoding::Ucs2 => Payload::Ucs2 {
-                bytes: part_text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+                bytes: part_text
+                    .encode_utf16()
+                    .flat_map(u16::to_be_bytes)
+                    .collect(),
             },
         };
         let part = Part {
