@@ -16,6 +16,14 @@ pub mod ssr;
 /// The most SMS parts one message may take (1,530 GSM characters or 670 Unicode ones).
 pub const MAX_PARTS: u32 = 10;
 
+/// How messages are encoded and split for sending.
+pub fn sending_options() -> Options {
+    Options {
+        max_parts: Some(MAX_PARTS),
+        ..Options::default()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Intent {
     Send,
@@ -36,7 +44,8 @@ pub struct Checked {
 /// may be too long; a message to send may not.
 pub fn check(phone: &str, body: &str, intent: Intent) -> Result<Checked> {
     let phone = phone.trim();
-    let analysis = analyze(body, &Options::default());
+    let options = sending_options();
+    let analysis = analyze(body, &options);
     let has_text = !body.trim().is_empty();
     let phone = if phone.is_empty() {
         if intent == Intent::Send {
@@ -48,15 +57,13 @@ pub fn check(phone: &str, body: &str, intent: Intent) -> Result<Checked> {
     };
     match intent {
         Intent::Send if !has_text => return Err(AppError::invalid(Field::Body, Problem::Required)),
-        Intent::Send if analysis.segments > MAX_PARTS => {
-            return Err(AppError::invalid(
-                Field::Body,
-                Problem::TooManyParts {
-                    parts: analysis.segments,
-                    max: MAX_PARTS,
-                },
-            ))
-        }
+        // The same rules the gateway drivers split by, so what is accepted here can be sent.
+        Intent::Send => analysis.check(&options).map_err(|e| match e {
+            sms::SmsError::TooManyParts { parts, max } => {
+                AppError::invalid(Field::Body, Problem::TooManyParts { parts, max })
+            }
+            sms::SmsError::NotGsm7 { .. } => AppError::Internal,
+        })?,
         Intent::Draft if !has_text && phone.is_empty() => {
             return Err(AppError::invalid(Field::Body, Problem::EmptyDraft))
         }
@@ -242,11 +249,20 @@ fn Counter(body: RwSignal<String>, textarea: NodeRef<leptos::html::Textarea>) ->
         })
     };
     let select_char = move |position: u32| {
-        let Some(textarea) = textarea.get_untracked() else { return };
+        let Some(textarea) = textarea.get_untracked() else {
+            return;
+        };
         // The textarea counts in UTF-16 code units, the analysis in characters.
         let (start, len) = body.with_untracked(|text| {
-            let start: usize = text.chars().take(position as usize).map(char::len_utf16).sum();
-            let len = text.chars().nth(position as usize).map_or(0, char::len_utf16);
+            let start: usize = text
+                .chars()
+                .take(position as usize)
+                .map(char::len_utf16)
+                .sum();
+            let len = text
+                .chars()
+                .nth(position as usize)
+                .map_or(0, char::len_utf16);
             (start as u32, len as u32)
         });
         let _ = textarea.focus();
@@ -301,7 +317,8 @@ fn WithoutPolishOffer(body: RwSignal<String>) -> impl IntoView {
     // Typing after accepting makes the replaced text the operator's own: no more undo.
     Effect::new(move |_| {
         let current = body.get();
-        if original.with_untracked(|o| o.as_ref().is_some_and(|(_, replaced)| *replaced != current)) {
+        if original.with_untracked(|o| o.as_ref().is_some_and(|(_, replaced)| *replaced != current))
+        {
             original.set(None);
         }
     });
@@ -318,14 +335,22 @@ fn WithoutPolishOffer(body: RwSignal<String>) -> impl IntoView {
         }
     };
     move || match (original.get(), offer.get()) {
-        (Some(_), _) => Some(view! {
-            <p class="offer">
-                {t.offer_done}" "
-                <button type="button" class="link" on:click=undo>{t.offer_undo}</button>
-            </p>
-        }.into_any()),
+        (Some(_), _) => Some(
+            view! {
+                <p class="offer">
+                    {t.offer_done}" "
+                    <button type="button" class="link" on:click=undo>{t.offer_undo}</button>
+                </p>
+            }
+            .into_any(),
+        ),
         (None, Some(result)) => {
-            let changes = result.changes.iter().map(|c| format!("{}→{}", c.from, c.to)).collect::<Vec<_>>().join(", ");
+            let changes = result
+                .changes
+                .iter()
+                .map(|c| format!("{}→{}", c.from, c.to))
+                .collect::<Vec<_>>()
+                .join(", ");
             Some(view! {
                 <p class="offer">
                     {t.offer_label}" "
