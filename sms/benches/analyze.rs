@@ -29,9 +29,17 @@ fn bench_analyze(c: &mut Criterion) {
         ("short_gsm_60", texts::short_gsm(), &auto),
         ("short_polish_60", texts::short_polish(), &auto),
         ("gsm_1530", texts::text(texts::GSM, 1530), &auto),
-        ("gsm_extended_1530", texts::text(texts::GSM_EXTENDED, 1530), &auto),
+        (
+            "gsm_extended_1530",
+            texts::text(texts::GSM_EXTENDED, 1530),
+            &auto,
+        ),
         ("polish_1530", texts::text(texts::POLISH, 1530), &auto),
-        ("polish_1530_national_all", texts::text(texts::POLISH, 1530), &national),
+        (
+            "polish_1530_national_all",
+            texts::text(texts::POLISH, 1530),
+            &national,
+        ),
         ("gsm_10000", texts::text(texts::GSM, 10_000), &auto),
         ("polish_10000", texts::text(texts::POLISH, 10_000), &auto),
     ];

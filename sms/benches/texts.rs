@@ -18,8 +18,8 @@ call 22 123 45 67 or reply NO. Have a nice day! ";
 /// GSM-7 with extension characters and non-ASCII GSM letters (the grapheme
 /// path, escapes cost 2 septets).
 pub const GSM_EXTENDED: &str = "Café \"Été\": menu du jour 12€ {entrée + plat}, \
-dessert [crème brûlée] ~3€, boisson à volonté | réservation: 01 23 45 67 89. \
-Ñandú & Ästhetik @ 20% off, ¿qué más? Ça va! ";
+dessert [crème brulée] ~3€, boisson à volonté | réservation: 01 23 45 67 89. \
+Ñandù & Ästhetik @ 20% off, ¿qué màs? Ça va! ";
 
 /// `base` repeated and cut to exactly `chars` characters.
 pub fn text(base: &str, chars: usize) -> String {

@@ -153,7 +153,7 @@ function makeCorpus(count, seed) {
   function boundary(ucs2) {
     const target = pick(ucs2 ? UCS2_BOUNDARIES : GSM_BOUNDARIES) + int(5) - 2;
     const special = ucs2
-      ? pick([...SURROGATES, ...POLISH_LETTERS, '\r\n', ...EXTENSION])
+      ? pick([...SURROGATES, ...CLUSTERS, ...POLISH_LETTERS, '\r\n', ...EXTENSION])
       : pick([...EXTENSION, '\r\n']);
     const at = Math.max(0, (ucs2 ? pick([66, 67, 68, 69, 70, 133, 134, 135]) : pick([151, 152, 153, 154, 159, 160, 305, 306]))
       + int(3) - 1);
