@@ -38,7 +38,11 @@ fn options(b0: u8, b1: u8) -> Options {
         Reference::Eight
     };
     let mut national = LanguageSet::EMPTY;
-    for (bit, language) in [(8, Language::Turkish), (16, Language::Spanish), (32, Language::Portuguese)] {
+    for (bit, language) in [
+        (8, Language::Turkish),
+        (16, Language::Spanish),
+        (32, Language::Portuguese),
+    ] {
         if b0 & bit != 0 {
             national = national.with(language);
         }
@@ -99,9 +103,18 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(udhl as usize, part.udh.len() - 1);
                 }
                 let user_data = part.user_data();
-                assert!(user_data.len() <= 140, "part {} has {} octets", i + 1, user_data.len());
+                assert!(
+                    user_data.len() <= 140,
+                    "part {} has {} octets",
+                    i + 1,
+                    user_data.len()
+                );
                 let decoded = match &part.payload {
-                    Payload::Gsm7 { septets, fill_bits, packed } => {
+                    Payload::Gsm7 {
+                        septets,
+                        fill_bits,
+                        packed,
+                    } => {
                         assert!(part.user_data_length() <= 160);
                         assert_eq!(&unpack_septets(packed, *fill_bits, septets.len()), septets);
                         units_last = septets.len() as u32;
@@ -118,7 +131,12 @@ fuzz_target!(|data: &[u8]| {
                         String::from_utf16(&units).expect("UCS-2 payload is valid UTF-16")
                     }
                 };
-                assert_eq!(decoded, part.text, "part {} does not decode to its text", i + 1);
+                assert_eq!(
+                    decoded,
+                    part.text,
+                    "part {} does not decode to its text",
+                    i + 1
+                );
                 rebuilt.push_str(&decoded);
             }
             assert_eq!(rebuilt, text, "parts do not reassemble to the text");
@@ -135,5 +153,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(analyze(&t.text, &options).segments, t.parts_after);
     assert_eq!(t.changes.is_empty(), t.text == text);
     let again = transliterate(&t.text, &options);
-    assert!(again.changes.is_empty(), "not a fixed point: {:?}", again.changes);
+    assert!(
+        again.changes.is_empty(),
+        "not a fixed point: {:?}",
+        again.changes
+    );
 });
