@@ -28,3 +28,13 @@ pub use national::{Language, LanguageSet, NationalTables};
 pub use phone::{format_display, normalize, PhoneError};
 pub use split::{split, split_with_reference, Part, Payload};
 pub use transliterate::{transliterate, Change, Transliteration};
+
+pub mod procedure;
+pub mod template;
+
+pub use procedure::{macros_for, Localized, Macro, MacroGroup, MacroInfo, Procedure, Source};
+pub use template::value::{Date, DateTime, Money, Value};
+pub use template::{
+    Context, Estimate, Piece, Problem, ProblemKind, RenderError, Rendered, Span, Template, Token,
+    TokenKind,
+};
