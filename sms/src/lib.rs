@@ -8,6 +8,9 @@
 //! * [`phone`]: phone number normalization to E.164 (default region Poland).
 //! * [`transliterate`](mod@transliterate): "send without Polish characters",
 //!   GSM look-alikes that never cost more parts.
+//! * [`procedure`]: the places SMS are sent from and the macros each offers.
+//! * [`template`]: templates with macros, parsed once and rendered per
+//!   recipient, with located problems, highlighting tokens and estimates.
 //!
 //! No I/O and no heavy dependencies: this crate ships to the browser, so
 //! binary size matters. Public counts are `u32` so they look the same on
