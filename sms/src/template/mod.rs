@@ -275,78 +275,66 @@ pub fn parse(body: &str) -> Template {
     let mut at = Cursor::default();
     while let Some(c) = body[at.byte..].chars().next() {
         let rest = &body[at.byte..];
-        if let Some(doubled) = ["{{", "}}"].into_iter().find(|d| rest.starts_with(d)) {
+        if rest.starts_with("{{") || rest.starts_with("}}") {
             text.push(c);
-            at = at.ascii(doubled.len());
+            at = at.ascii(2);
             continue;
         }
-        let alias = BRACKET_ALIASES.iter().find(|(a, _)| rest.starts_with(a));
-        if !matches!(c, '{' | '}') && alias.is_none() {
-            text.push(c);
-            at = at.char(c);
-            continue;
-        }
-        flush(&mut pieces, &mut text, text_start, at);
-        let (piece, next) = if let Some(&(written, m)) = alias {
-            let next = at.ascii(written.len());
-            let piece = Piece::Macro {
-                name: m.name().to_owned(),
-                target: Target::Macro(m),
-                fallback: None,
-                written: written.to_owned(),
-                span: span(at, next),
-            };
-            (piece, next)
-        } else if c == '}' {
-            let next = at.ascii(1);
-            let error = SyntaxError::StrayClosingBrace;
-            (
-                Piece::Error {
-                    error,
-                    span: span(at, next),
-                },
-                next,
-            )
-        } else {
-            // A macro ends at the first `}`; a `{` or line break first means
-            // this brace is unclosed.
-            match rest[1..].find(['{', '}', '\n']) {
-                Some(k) if rest.as_bytes()[1 + k] == b'}' => {
-                    let written = &rest[..k + 2];
-                    let next = at.advance(written);
-                    let inner = &rest[1..k + 1];
-                    let (name, fallback) = match inner.split_once('|') {
-                        Some((name, fallback)) => (name, Some(fallback.to_owned())),
-                        None => (inner, None),
-                    };
-                    let piece = Piece::Macro {
-                        name: name.to_owned(),
-                        target: resolve(name),
-                        fallback,
-                        written: written.to_owned(),
-                        span: span(at, next),
-                    };
-                    (piece, next)
-                }
-                _ => {
-                    let next = at.ascii(1);
-                    let error = SyntaxError::UnclosedBrace;
-                    (
-                        Piece::Error {
-                            error,
-                            span: span(at, next),
-                        },
-                        next,
-                    )
-                }
+        match piece_at(rest, at) {
+            None => {
+                text.push(c);
+                at = at.char(c);
             }
-        };
-        pieces.push(piece);
-        at = next;
-        text_start = next;
+            Some((piece, next)) => {
+                flush(&mut pieces, &mut text, text_start, at);
+                pieces.push(piece);
+                at = next;
+                text_start = next;
+            }
+        }
     }
     flush(&mut pieces, &mut text, text_start, at);
     Template { pieces }
+}
+
+/// The macro or brace error `rest` (the body from `at` on, past any
+/// doubled brace) starts with, and where it ends; `None` for text.
+fn piece_at(rest: &str, at: Cursor) -> Option<(Piece, Cursor)> {
+    let error = |error| {
+        let next = at.ascii(1);
+        let span = span(at, next);
+        Some((Piece::Error { error, span }, next))
+    };
+    let (name, target, fallback, written) = match *rest.as_bytes().first()? {
+        b'}' => return error(SyntaxError::StrayClosingBrace),
+        b'[' => {
+            let &(written, m) = BRACKET_ALIASES.iter().find(|(a, _)| rest.starts_with(a))?;
+            (m.name(), Target::Macro(m), None, written)
+        }
+        // A macro ends at the first `}`; a `{` or line break first means
+        // this brace is unclosed.
+        b'{' => match rest[1..].find(['{', '}', '\n']) {
+            Some(k) if rest.as_bytes()[1 + k] == b'}' => {
+                let inner = &rest[1..k + 1];
+                let (name, fallback) = match inner.split_once('|') {
+                    Some((name, fallback)) => (name, Some(fallback.to_owned())),
+                    None => (inner, None),
+                };
+                (name, resolve(name), fallback, &rest[..k + 2])
+            }
+            _ => return error(SyntaxError::UnclosedBrace),
+        },
+        _ => return None,
+    };
+    let next = at.advance(written);
+    let piece = Piece::Macro {
+        name: name.to_owned(),
+        target,
+        fallback,
+        written: written.to_owned(),
+        span: span(at, next),
+    };
+    Some((piece, next))
 }
 
 /// The problems of `template` whatever the values: brace errors, unknown
@@ -454,23 +442,18 @@ pub fn estimate(template: &Template, procedures: &[Procedure], options: &Options
                 None,
             ) => {
                 let info = m.info();
-                let chars = |s: &str| s.chars().count();
-                let (short, long) = match fallback.as_deref() {
-                    Some(f) => (
-                        if chars(f) < chars(info.shortest) {
-                            f
-                        } else {
-                            info.shortest
-                        },
-                        if chars(f) > chars(info.longest) {
-                            f
-                        } else {
-                            info.longest
-                        },
-                    ),
-                    None => (info.shortest, info.longest),
-                };
-                [info.example, short, long]
+                let chars = |s: &&str| s.chars().count();
+                let fallback = fallback.as_deref();
+                let short = fallback
+                    .into_iter()
+                    .chain([info.shortest])
+                    .min_by_key(chars);
+                let long = fallback.into_iter().chain([info.longest]).max_by_key(chars);
+                [
+                    info.example,
+                    short.unwrap_or(info.shortest),
+                    long.unwrap_or(info.longest),
+                ]
             }
             (Piece::Macro { written, .. }, None) => [written; 3],
             _ => [problem.as_ref().map_or("", |p| p.text.as_str()); 3],
