@@ -28,7 +28,7 @@ pub use encoding::{
 };
 pub use encoding::{udh_octets, SmsError, MAX_CONCATENATED_PARTS, USER_DATA_OCTETS};
 pub use national::{Language, LanguageSet, NationalTables};
-pub use phone::{format_display, normalize, PhoneError};
+pub use phone::{format_display, normalize, phone_after_choice, PhoneError};
 pub use split::{split, split_with_reference, Part, Payload};
 pub use transliterate::{transliterate, Change, Transliteration};
 
