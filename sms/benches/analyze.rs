@@ -25,7 +25,10 @@ fn bench_analyze(c: &mut Criterion) {
         national: LanguageSet::ALL,
         ..Options::default()
     };
-    let cases: [(&str, String, &Options); 8] = [
+    // An emoji takes the Polish text off the fast path: grapheme clusters
+    // (UAX #29) are segmented.
+    let polish_emoji = format!("{}\u{1F642} ", texts::POLISH);
+    let cases: [(&str, String, &Options); 9] = [
         ("short_gsm_60", texts::short_gsm(), &auto),
         ("short_polish_60", texts::short_polish(), &auto),
         ("gsm_1530", texts::text(texts::GSM, 1530), &auto),
@@ -35,6 +38,7 @@ fn bench_analyze(c: &mut Criterion) {
             &auto,
         ),
         ("polish_1530", texts::text(texts::POLISH, 1530), &auto),
+        ("polish_emoji_1530", texts::text(&polish_emoji, 1530), &auto),
         (
             "polish_1530_national_all",
             texts::text(texts::POLISH, 1530),
@@ -69,7 +73,8 @@ fn bench_split_transliterate(c: &mut Criterion) {
 
 /// Reference points, not the crate's code: what iterating the 1,530-char
 /// Polish text costs by chars and by grapheme clusters (UAX #29, the
-/// `unicode-segmentation` crate `analyze` uses for non-ASCII text).
+/// `unicode-segmentation` crate `analyze` uses when a text has characters
+/// other than Latin below U+0300 and the GSM-7 tables').
 fn bench_reference(c: &mut Criterion) {
     use unicode_segmentation::UnicodeSegmentation;
     let polish = texts::text(texts::POLISH, 1530);

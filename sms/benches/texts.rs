@@ -9,14 +9,14 @@ Prosimy zabrać dowód osobisty, skierowanie oraz wyniki badań. W razie \
 rezygnacji prosimy o kontakt pod numerem 22 123 45 67 lub odpowiedź NIE. \
 Życzymy zdrowia i miłego dnia! ";
 
-/// The same kind of message in plain ASCII (GSM-7, the ASCII fast path).
+/// The same kind of message in plain ASCII (GSM-7).
 pub const GSM: &str = "Dear customer, this is a reminder of your appointment \
 at the \"Health\" clinic on Monday 14 December at 9:30 (room 12, 2nd floor). \
 Please bring your ID card, the referral and your test results. To cancel, \
 call 22 123 45 67 or reply NO. Have a nice day! ";
 
-/// GSM-7 with extension characters and non-ASCII GSM letters (the grapheme
-/// path, escapes cost 2 septets).
+/// GSM-7 with extension characters and non-ASCII GSM letters (escapes cost
+/// 2 septets).
 pub const GSM_EXTENDED: &str = "Café \"Été\": menu du jour 12€ {entrée + plat}, \
 dessert [crème brulée] ~3€, boisson à volonté | réservation: 01 23 45 67 89. \
 Ñandù & Ästhetik @ 20% off, ¿qué màs? Ça va! ";

@@ -431,7 +431,7 @@ fn layout(
             part.add_char(cost.of(ch), capacity, ranges);
         }
     } else {
-        pack(clusters(text.text), capacity, cost, &mut part, ranges);
+        pack(text.text.graphemes(true), capacity, cost, &mut part, ranges);
     }
     if part.end > part.start {
         ranges.push((part.start, part.end));
@@ -484,10 +484,13 @@ impl OpenPart {
 
 /// The packing behind every part boundary (so [`analyze`] and
 /// [`crate::split()`] agree by construction), continuing `part`. Greedy: a
-/// cluster (see [`clusters`]) goes whole into the current part if it fits,
-/// else whole into the next one; a cluster longer than a whole part is
-/// split at code point boundaries, filling the current part first. Closed
-/// parts go to `ranges` as `[start, end)` char ranges.
+/// grapheme cluster goes whole into the current part if it fits, else whole
+/// into the next one; a cluster longer than a whole part is split at code
+/// point boundaries, filling the current part first. CR LF, though one
+/// cluster (UAX #29 GB3), is split like that too: CR and LF are two GSM-7
+/// characters (TS 23.038) and the parts are reassembled before display, so
+/// a part may end between them, and moving both would cost a part on some
+/// texts. Closed parts go to `ranges` as `[start, end)` char ranges.
 fn pack<'a>(
     clusters: impl Iterator<Item = &'a str>,
     capacity: u32,
@@ -502,7 +505,7 @@ fn pack<'a>(
         if part.used + units <= capacity {
             part.used += units;
             part.end += chars;
-        } else if units <= capacity {
+        } else if units <= capacity && cluster != "\r\n" {
             // `used > 0` here, so the part closed is not empty.
             ranges.push((part.start, part.end));
             part.start = part.end;
@@ -516,22 +519,13 @@ fn pack<'a>(
     }
 }
 
-/// The units [`pack`] keeps whole when they fit in a part: the grapheme
-/// clusters of UAX #29, except that CR LF is two. CR and LF are two GSM-7
-/// characters (TS 23.038) and the parts are reassembled before display, so
-/// a part may end between them; moving both costs a part on some texts.
-fn clusters(text: &str) -> impl Iterator<Item = &str> {
-    // A cluster holding CR is "\r" or "\r\n" (UAX #29 GB3-GB5).
-    text.graphemes(true).flat_map(|g| g.split_inclusive('\r'))
-}
-
 /// Whether `ch` (of national-table `class`) is a cluster of its own next to
 /// any other such char, so a text made only of them needs no UAX #29
 /// segmentation. True of every char below U+0300 (Latin-1, Latin
 /// Extended-A/B, IPA, spacing modifiers: the combining marks start at
 /// U+0300) and of the GSM-7 table chars above it (Greek capitals, €, ∞):
 /// their Grapheme_Cluster_Break is Control, CR, LF or Other, and only CR LF
-/// would join, which [`clusters`] splits anyway.
+/// would join, which [`pack`] splits anyway.
 #[inline]
 fn own_cluster(ch: char, class: u8) -> bool {
     (ch as u32) < 0x300 || class != 0
@@ -1110,7 +1104,6 @@ mod tests {
                 pair.push(b);
                 let joined = pair.graphemes(true).count() == 1;
                 assert_eq!(joined, (a, b) == ('\r', '\n'), "{a:?} {b:?}");
-                assert_eq!(clusters(&pair).count(), 2, "{a:?} {b:?}");
             }
         }
     }
