@@ -23,6 +23,9 @@ pub enum AppError {
     Forbidden,
     #[error("wrong login or password")]
     WrongCredentials,
+    /// Too many failed logins: try again in `minutes`.
+    #[error("too many failed logins")]
+    TooManyAttempts { minutes: u32 },
     #[error("invalid {field:?}: {problem:?}")]
     Invalid { field: Field, problem: Problem },
     /// Several fields of a form or API object, each with its problem.
@@ -59,6 +62,9 @@ pub enum Field {
     RepresentativePhone,
     RepresentativeEmail,
     Query,
+    Role,
+    Companies,
+    StampName,
 }
 
 impl Field {
@@ -86,6 +92,9 @@ impl Field {
             Field::RepresentativePhone => "representatives.sms_phone",
             Field::RepresentativeEmail => "representatives.email",
             Field::Query => "q",
+            Field::Role => "role",
+            Field::Companies => "company_ids",
+            Field::StampName => "stamp_name",
         }
     }
 }
@@ -161,6 +170,14 @@ pub enum Problem {
     CountryCodeMismatch,
     /// Attribute names are lower-case letters, digits and `_` (they become template paths).
     InvalidAttributeName,
+    TooShort {
+        min: u32,
+    },
+    /// Logins are 3–40 lower-case letters, digits, `.`, `_` or `-`.
+    InvalidLogin,
+    LoginTaken,
+    /// An administrator may not deactivate themself or drop their own administrator role.
+    CannotLockYourselfOut,
 }
 
 impl Problem {
@@ -180,6 +197,10 @@ impl Problem {
             Problem::OnlyForContractors => "only_for_contractors",
             Problem::CountryCodeMismatch => "country_code_mismatch",
             Problem::InvalidAttributeName => "invalid_attribute_name",
+            Problem::TooShort { .. } => "too_short",
+            Problem::InvalidLogin => "invalid_login",
+            Problem::LoginTaken => "login_taken",
+            Problem::CannotLockYourselfOut => "cannot_lock_yourself_out",
         }
     }
 }
@@ -199,6 +220,10 @@ fn problem_message(problem: &Problem, t: &Texts) -> String {
         Problem::OnlyForContractors => t.error_only_for_contractors.to_string(),
         Problem::CountryCodeMismatch => t.error_country_code_mismatch.to_string(),
         Problem::InvalidAttributeName => t.error_invalid_attribute_name.to_string(),
+        Problem::TooShort { min } => (t.error_too_short)(*min),
+        Problem::InvalidLogin => t.error_invalid_login.to_string(),
+        Problem::LoginTaken => t.error_login_taken.to_string(),
+        Problem::CannotLockYourselfOut => t.error_lock_yourself_out.to_string(),
     }
 }
 
@@ -231,6 +256,7 @@ impl AppError {
             Self::Unauthorized => t.error_unauthorized.to_string(),
             Self::Forbidden => t.error_forbidden.to_string(),
             Self::WrongCredentials => t.error_wrong_credentials.to_string(),
+            Self::TooManyAttempts { minutes } => (t.error_too_many_attempts)(*minutes),
             Self::Internal => t.error_internal.to_string(),
             Self::Communication(_) => t.error_communication.to_string(),
             Self::Invalid { field, problem } => {
@@ -269,6 +295,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized | Self::WrongCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Invalid { .. } | Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal | Self::Communication(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::admin::CompanySwitch;
 use crate::auth::{current_operator, LogoutButton};
 use crate::error::AppError;
 use crate::i18n::{use_language, use_texts, Lang};
@@ -20,6 +21,13 @@ pub fn Page(children: Children) -> impl IntoView {
                 <a href="/" aria-current=current("/")>{t.nav_compose}</a>
                 <a href="/messages" aria-current=current("/messages")>{t.nav_messages}</a>
                 <a href="/address-book" aria-current=current("/address-book")>{t.nav_address_book}</a>
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        operator.await.ok().filter(|op| op.is_administrator).map(|_| view! {
+                            <a href="/admin" aria-current=current("/admin")>{t.nav_admin}</a>
+                        })
+                    })}
+                </Transition>
             </nav>
             <div class="session">
                 <Transition fallback=|| ()>
@@ -31,6 +39,7 @@ pub fn Page(children: Children) -> impl IntoView {
                         })
                     })}
                 </Transition>
+                <CompanySwitch />
                 <LanguageSwitch />
                 <LogoutButton />
             </div>

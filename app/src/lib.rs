@@ -3,6 +3,7 @@
 //! `ssr`) and the browser (feature `hydrate`, compiled to WebAssembly).
 
 pub mod address_book;
+pub mod admin;
 pub mod auth;
 pub mod composer;
 pub mod error;
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/address-book") view=address_book::AddressBookPage ssr=SsrMode::Async />
                 <Route path=path!("/address-book/new") view=address_book::SubjectFormPage ssr=SsrMode::Async />
                 <Route path=path!("/address-book/:id") view=address_book::SubjectFormPage ssr=SsrMode::Async />
+                <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

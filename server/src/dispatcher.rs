@@ -19,8 +19,9 @@ const BATCH: i64 = 32;
 const LEASE_MS: i64 = 60_000;
 /// How often the outbox is checked without a wake-up (retries after temporary failures).
 const POLL: Duration = Duration::from_secs(1);
-/// A report can overtake the recording of its submission; it is tried again this often.
-const UNKNOWN_REPORT_RETRIES: u32 = 5;
+/// A report can overtake the recording of its submission, and a busy database can refuse a
+/// write for a moment; it is tried again this often, backing off from 0.2 s (about 50 s in all).
+const REPORT_RETRIES: u32 = 8;
 
 pub struct Dispatcher {
     db: Db,
@@ -141,27 +142,26 @@ async fn apply_reports(
 }
 
 async fn apply_report(db: &Db, gateway: &str, report: DeliveryReport) {
-    for attempt in 0..=UNKNOWN_REPORT_RETRIES {
-        match store::apply_delivery_report(
+    for attempt in 0..=REPORT_RETRIES {
+        let result = store::apply_delivery_report(
             db,
             gateway,
             &report.gateway_message_id,
             &report.outcome,
             report.at_ms,
         )
-        .await
-        {
-            Ok(ReportEffect::UnknownPart) if attempt < UNKNOWN_REPORT_RETRIES => {
+        .await;
+        match result {
+            Ok(ReportEffect::UnknownPart) | Err(_) if attempt < REPORT_RETRIES => {
                 tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
             }
-            Ok(ReportEffect::UnknownPart) => {
-                tracing::warn!(id = %report.gateway_message_id, "delivery report for an unknown part dropped");
+            Ok(ReportEffect::UnknownPart) | Err(_) => {
+                tracing::warn!(id = %report.gateway_message_id, "delivery report dropped after retries");
             }
             Ok(effect) => {
                 tracing::debug!(id = %report.gateway_message_id, ?effect, "delivery report");
                 return;
             }
-            Err(_) => return, // logged by the store
         }
     }
 }

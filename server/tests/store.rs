@@ -58,6 +58,58 @@ async fn login_checks_the_password_and_sessions_can_end() {
 }
 
 #[tokio::test]
+async fn repeated_failed_logins_are_refused_for_a_while_even_with_the_right_password() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        for _ in 0..app::auth::ssr::MAX_FAILED_LOGINS {
+            assert_eq!(log_in(&db, "admin", "guess").await, Err(AppError::WrongCredentials));
+        }
+        assert_eq!(
+            log_in(&db, "admin", ADMIN_PASSWORD).await,
+            Err(AppError::TooManyAttempts { minutes: 15 })
+        );
+        // Unknown logins are throttled alike, so the answers do not reveal which logins exist.
+        for _ in 0..app::auth::ssr::MAX_FAILED_LOGINS {
+            assert_eq!(log_in(&db, "ghost", "guess").await, Err(AppError::WrongCredentials));
+        }
+        assert!(matches!(
+            log_in(&db, "ghost", "guess").await,
+            Err(AppError::TooManyAttempts { .. })
+        ));
+        // Once the window has passed, the right password works and clears the count.
+        sqlx::query("UPDATE login_failures SET at = at - 16 * 60 * 1000")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        assert!(log_in(&db, "admin", ADMIN_PASSWORD).await.is_ok());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_deactivated_operator_can_neither_log_in_nor_use_a_session() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let token = log_in(&db, "admin", ADMIN_PASSWORD).await.unwrap();
+        sqlx::query("UPDATE operators SET active = 0 WHERE login = 'admin'")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("esemes_session={token}")).unwrap(),
+        );
+        assert!(operator_for_headers(&db, &headers).await.unwrap().is_none());
+        assert_eq!(
+            log_in(&db, "admin", ADMIN_PASSWORD).await,
+            Err(AppError::WrongCredentials)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn seeding_happens_once() {
     on_both(|db| async move {
         seeded(&db).await;

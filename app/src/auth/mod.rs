@@ -19,6 +19,7 @@ pub struct OperatorInfo {
     pub name: String,
     pub login: String,
     pub company_name: String,
+    pub is_administrator: bool,
 }
 
 #[server(endpoint = "login")]
@@ -36,8 +37,14 @@ pub async fn login(login: String, password: String) -> Result<()> {
             Ok(token) => token,
             Err(e) => {
                 // A plain form post (no JavaScript) gets its message back through the URL.
-                if e == AppError::WrongCredentials && crate::ssr::is_plain_form_post() {
-                    leptos_axum::redirect("/login?error=credentials");
+                if crate::ssr::is_plain_form_post() {
+                    match e {
+                        AppError::WrongCredentials => leptos_axum::redirect("/login?error=credentials"),
+                        AppError::TooManyAttempts { minutes } => {
+                            leptos_axum::redirect(&format!("/login?error=throttled&minutes={minutes}"))
+                        }
+                        _ => {}
+                    }
                 }
                 return Err(e);
             }
@@ -70,6 +77,7 @@ pub async fn current_operator() -> Result<OperatorInfo> {
         Ok(OperatorInfo {
             name: operator.name,
             login: operator.login,
+            is_administrator: operator.role == "administrator",
             company_name: operator.company_name,
         })
     })
@@ -87,8 +95,14 @@ pub fn LoginPage() -> impl IntoView {
             .get()
             .and_then(|result| result.err())
             .or_else(|| {
-                (query.read().get("error").as_deref() == Some("credentials"))
-                    .then_some(AppError::WrongCredentials)
+                let query = query.read();
+                match query.get("error").as_deref() {
+                    Some("credentials") => Some(AppError::WrongCredentials),
+                    Some("throttled") => Some(AppError::TooManyAttempts {
+                        minutes: query.get("minutes").and_then(|m| m.parse().ok()).unwrap_or(15),
+                    }),
+                    _ => None,
+                }
             })
     };
     view! {

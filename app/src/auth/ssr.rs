@@ -14,6 +14,10 @@ use crate::error::{AppError, Result};
 use crate::ssr::{now_ms, Db};
 
 const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
+/// Failed logins allowed per login within the window before further tries are refused; the
+/// count is in the database, so several servers share it.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+const FAILED_LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 /// The logged-in operator, put into the request's extensions by the server's session check.
 /// Holds no secret, but is not sent to the browser as it is (see `OperatorInfo`).
@@ -71,10 +75,25 @@ const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 /// Checks the credentials and opens a session in the operator's first company.
 /// Returns the session token for the cookie.
 pub async fn log_in(db: &Db, login: &str, password: &str) -> Result<String> {
+    let now = now_ms();
+    // Unknown logins are counted too, so the answer does not tell which logins exist.
+    let recent: Vec<i64> = sqlx::query_scalar(
+        "SELECT at FROM login_failures WHERE login = $1 AND at > $2 ORDER BY at",
+    )
+    .bind(login)
+    .bind(now - FAILED_LOGIN_WINDOW_MS)
+    .fetch_all(&db.pool)
+    .await?;
+    if recent.len() as i64 >= MAX_FAILED_LOGINS {
+        let free_at = recent[recent.len() - MAX_FAILED_LOGINS as usize] + FAILED_LOGIN_WINDOW_MS;
+        let minutes = ((free_at - now) as f64 / 60_000.0).ceil().max(1.0) as u32;
+        tracing::warn!(login, "login refused: too many failed attempts");
+        return Err(AppError::TooManyAttempts { minutes });
+    }
     let found: Option<(i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT o.id, o.password_hash, \
                 (SELECT MIN(oc.company_id) FROM operator_companies oc WHERE oc.operator_id = o.id) \
-         FROM operators o WHERE o.login = $1",
+         FROM operators o WHERE o.login = $1 AND o.active = 1",
     )
     .bind(login)
     .fetch_optional(&db.pool)
@@ -86,10 +105,19 @@ pub async fn log_in(db: &Db, login: &str, password: &str) -> Result<String> {
     let password_ok = verify_password(password.to_string(), hash).await?;
     let (Some((operator_id, Some(company_id))), true) = (operator, password_ok) else {
         tracing::info!(login, "failed login");
+        sqlx::query("INSERT INTO login_failures (login, at) VALUES ($1, $2)")
+            .bind(login)
+            .bind(now)
+            .execute(&db.pool)
+            .await?;
         return Err(AppError::WrongCredentials);
     };
+    sqlx::query("DELETE FROM login_failures WHERE login = $1 OR at < $2")
+        .bind(login)
+        .bind(now - FAILED_LOGIN_WINDOW_MS)
+        .execute(&db.pool)
+        .await?;
     let token = new_token();
-    let now = now_ms();
     // Expired sessions are of no use to anyone; logging in is a fine moment to forget them.
     sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now)
@@ -110,6 +138,16 @@ pub async fn log_in(db: &Db, login: &str, password: &str) -> Result<String> {
     Ok(token)
 }
 
+/// Moves a session to another company (the caller checked the operator may use it).
+pub async fn move_session(db: &Db, token: &str, company_id: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET company_id = $1 WHERE token_hash = $2")
+        .bind(company_id)
+        .bind(token_hash(token))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 pub async fn end_session(db: &Db, token: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash(token))
@@ -128,7 +166,7 @@ pub async fn operator_for_headers(db: &Db, headers: &HeaderMap) -> Result<Option
          FROM sessions s \
          JOIN operators o ON o.id = s.operator_id \
          JOIN companies c ON c.id = s.company_id AND c.account_id = o.account_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active = 1",
     )
     .bind(token_hash(&token))
     .bind(now_ms())

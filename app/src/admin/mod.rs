@@ -1,0 +1,279 @@
+//! Administration of an account: its companies (each with the stamp printed on owner's
+//! statements) and its operators (role, companies they may use, sessions). Administrators only;
+//! every query is scoped to the administrator's account.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Field, FieldError, Problem, Result};
+
+mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use page::{AdminPage, CompanySwitch};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Administrator,
+    Operator,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Operator => "operator",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        [Role::Administrator, Role::Operator]
+            .into_iter()
+            .find(|r| r.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Company {
+    pub id: i64,
+    pub name: String,
+    pub stamp_name: String,
+    pub stamp_address: String,
+    pub stamp_nip: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyInput {
+    pub name: String,
+    pub stamp_name: String,
+    pub stamp_address: String,
+    pub stamp_nip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorRow {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub company_ids: Vec<i64>,
+    /// Open sessions (logged in somewhere).
+    pub sessions: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorInput {
+    pub login: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+    pub company_ids: Vec<i64>,
+    /// A new password; empty keeps the current one (required for a new operator).
+    pub password: String,
+}
+
+pub const MIN_PASSWORD: usize = 10;
+
+/// Checks a company; returns it trimmed, the NIP as 10 digits.
+pub fn check_company(input: &CompanyInput) -> Result<CompanyInput, Vec<FieldError>> {
+    let mut company = CompanyInput {
+        name: input.name.trim().to_string(),
+        stamp_name: input.stamp_name.trim().to_string(),
+        stamp_address: input.stamp_address.trim().to_string(),
+        stamp_nip: String::new(),
+    };
+    let mut errors = Vec::new();
+    for (value, field, max) in [
+        (&company.name, Field::Name, 200),
+        (&company.stamp_name, Field::StampName, 200),
+        (&company.stamp_address, Field::Address, 300),
+    ] {
+        if value.is_empty() {
+            errors.push(FieldError::new(field, Problem::Required));
+        } else if value.chars().count() > max {
+            errors.push(FieldError::new(field, Problem::TooLong { max: max as u32 }));
+        }
+    }
+    match crate::nip::normalize_nip(&input.stamp_nip) {
+        Some(nip) => company.stamp_nip = nip,
+        None => errors.push(FieldError::new(Field::Nip, Problem::InvalidNip)),
+    }
+    if errors.is_empty() {
+        Ok(company)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Checks an operator; `new` requires a password.
+pub fn check_operator(input: &OperatorInput, new: bool) -> Result<OperatorInput, Vec<FieldError>> {
+    let mut operator = input.clone();
+    operator.login = operator.login.trim().to_lowercase();
+    operator.name = operator.name.trim().to_string();
+    operator.email = operator.email.trim().to_string();
+    let mut errors = Vec::new();
+    let login_ok = (3..=40).contains(&operator.login.len())
+        && operator
+            .login
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if !login_ok {
+        errors.push(FieldError::new(Field::Login, Problem::InvalidLogin));
+    }
+    if operator.name.is_empty() {
+        errors.push(FieldError::new(Field::Name, Problem::Required));
+    }
+    if !operator.email.is_empty() && !operator.email.contains('@') {
+        errors.push(FieldError::new(Field::Email, Problem::InvalidEmail));
+    }
+    if (new || !operator.password.is_empty()) && operator.password.chars().count() < MIN_PASSWORD {
+        let min = MIN_PASSWORD as u32;
+        errors.push(FieldError::new(Field::Password, Problem::TooShort { min }));
+    }
+    operator.company_ids.sort_unstable();
+    operator.company_ids.dedup();
+    if operator.company_ids.is_empty() {
+        errors.push(FieldError::new(Field::Companies, Problem::Required));
+    }
+    if errors.is_empty() {
+        Ok(operator)
+    } else {
+        Err(errors)
+    }
+}
+
+#[server(endpoint = "admin_companies")]
+pub async fn list_companies() -> Result<Vec<Company>> {
+    crate::error::respond(async move {
+        let admin = ssr::require_administrator()?;
+        ssr::companies(&crate::ssr::app_state().db, admin.account_id).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin_save_company")]
+pub async fn save_company(id: Option<i64>, company: CompanyInput) -> Result<i64> {
+    crate::error::respond(async move {
+        let admin = ssr::require_administrator()?;
+        let company = check_company(&company).map_err(crate::error::AppError::InvalidFields)?;
+        ssr::save_company(&crate::ssr::app_state().db, &admin, id, &company).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin_operators")]
+pub async fn list_operators() -> Result<Vec<OperatorRow>> {
+    crate::error::respond(async move {
+        let admin = ssr::require_administrator()?;
+        ssr::operators(&crate::ssr::app_state().db, admin.account_id).await
+    })
+    .await
+}
+
+#[server(endpoint = "admin_save_operator")]
+pub async fn save_operator(id: Option<i64>, operator: OperatorInput) -> Result<i64> {
+    crate::error::respond(async move {
+        let admin = ssr::require_administrator()?;
+        let operator =
+            check_operator(&operator, id.is_none()).map_err(crate::error::AppError::InvalidFields)?;
+        ssr::save_operator(&crate::ssr::app_state().db, &admin, id, operator).await
+    })
+    .await
+}
+
+/// Logs the operator out everywhere (e.g. a lost phone).
+#[server(endpoint = "admin_revoke_sessions")]
+pub async fn revoke_sessions(operator_id: i64) -> Result<u64> {
+    crate::error::respond(async move {
+        let admin = ssr::require_administrator()?;
+        ssr::revoke_sessions(&crate::ssr::app_state().db, &admin, operator_id).await
+    })
+    .await
+}
+
+/// The companies the logged-in operator may use, and the current one.
+#[server(endpoint = "my_companies")]
+pub async fn my_companies() -> Result<(Vec<Company>, i64)> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let companies = ssr::companies_of(&crate::ssr::app_state().db, &operator).await?;
+        Ok((companies, operator.company_id))
+    })
+    .await
+}
+
+/// Moves the current session to another of the operator's companies.
+#[server(endpoint = "switch_company")]
+pub async fn switch_company(company_id: i64) -> Result<()> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let token = crate::auth::ssr::session_token_from_request()
+            .ok_or(crate::error::AppError::Unauthorized)?;
+        ssr::switch_company(&crate::ssr::app_state().db, &operator, &token, company_id).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_company_needs_its_stamp_with_a_valid_nip() {
+        let errors = check_company(&CompanyInput {
+            name: "Hurtownia".into(),
+            stamp_name: " ".into(),
+            stamp_address: "ul. Długa 1, Łódź".into(),
+            stamp_nip: "123".into(),
+        })
+        .unwrap_err();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::StampName, Field::Nip]);
+        let ok = check_company(&CompanyInput {
+            name: " Hurtownia ".into(),
+            stamp_name: "Hurtownia Sp. z o.o.".into(),
+            stamp_address: "ul. Długa 1, Łódź".into(),
+            stamp_nip: "PL 725-180-11-26".into(),
+        })
+        .unwrap();
+        assert_eq!((ok.name.as_str(), ok.stamp_nip.as_str()), ("Hurtownia", "7251801126"));
+    }
+
+    #[test]
+    fn an_operator_needs_a_plain_login_a_long_password_and_a_company() {
+        let input = OperatorInput {
+            login: "Ewa Nowak".into(),
+            name: "Ewa".into(),
+            email: String::new(),
+            role: Role::Operator,
+            active: true,
+            company_ids: Vec::new(),
+            password: "short".into(),
+        };
+        let fields: Vec<Field> = check_operator(&input, true)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, [Field::Login, Field::Password, Field::Companies]);
+        let ok = check_operator(
+            &OperatorInput {
+                login: " E.Nowak ".into(),
+                password: String::new(),
+                company_ids: vec![2, 1, 2],
+                ..input
+            },
+            false,
+        )
+        .unwrap();
+        assert_eq!(ok.login, "e.nowak");
+        assert_eq!(ok.company_ids, [1, 2]);
+    }
+}

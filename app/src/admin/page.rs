@@ -1,0 +1,269 @@
+//! The administration page (companies and operators) and the company switch in the header.
+
+use leptos::prelude::*;
+
+use super::{
+    list_companies, list_operators, Company, CompanyInput, OperatorInput, OperatorRow, Role,
+    RevokeSessions, SaveCompany, SaveOperator, SwitchCompany,
+};
+use crate::i18n::{use_texts, Texts};
+use crate::layout::{ErrorMessage, Page};
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let t = use_texts();
+    let save_company = ServerAction::<SaveCompany>::new();
+    let save_operator = ServerAction::<SaveOperator>::new();
+    let revoke = ServerAction::<RevokeSessions>::new();
+    let companies = Resource::new(move || save_company.version().get(), |_| list_companies());
+    let operators = Resource::new(
+        move || (save_operator.version().get(), revoke.version().get()),
+        |_| list_operators(),
+    );
+    view! {
+        <Page>
+            <h1>{t.admin_title}</h1>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match (companies.await, operators.await) {
+                        (Ok(companies), Ok(operators)) => view! {
+                            <section aria-labelledby="companies-title">
+                                <h2 id="companies-title">{t.companies_title}</h2>
+                                <Companies companies=companies.clone() save=save_company />
+                            </section>
+                            <section aria-labelledby="operators-title">
+                                <h2 id="operators-title">{t.operators_title}</h2>
+                                <Operators operators companies save=save_operator revoke />
+                            </section>
+                        }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Page>
+    }
+}
+
+/// Which row is being edited: `Some(None)` is a new one.
+type Editing = RwSignal<Option<Option<i64>>>;
+
+#[component]
+fn Companies(companies: Vec<Company>, save: ServerAction<SaveCompany>) -> impl IntoView {
+    let t = use_texts();
+    let editing: Editing = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(None);
+        }
+    });
+    let form = move |id: Option<i64>, input: CompanyInput| {
+        let company = RwSignal::new(input);
+        let field = move |label: &'static str, get: fn(&CompanyInput) -> String, set: fn(&mut CompanyInput, String)| view! {
+            <label>{label}
+                <input type="text" prop:value=move || company.with(get)
+                    on:input=move |ev| company.update(|c| set(c, event_target_value(&ev))) />
+            </label>
+        };
+        view! {
+            <form class="admin-form" on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(SaveCompany { id, company: company.get_untracked() });
+            }>
+                {field(t.company_name_label, |c| c.name.clone(), |c, v| c.name = v)}
+                {field(t.stamp_name_label, |c| c.stamp_name.clone(), |c, v| c.stamp_name = v)}
+                {field(t.stamp_address_label, |c| c.stamp_address.clone(), |c, v| c.stamp_address = v)}
+                {field(t.nip_label, |c| c.stamp_nip.clone(), |c, v| c.stamp_nip = v)}
+                <ErrorMessage error=Signal::derive(move || save.value().get().and_then(|r| r.err())) />
+                <div class="buttons">
+                    <button type="submit" class="primary">{t.save}</button>
+                    <button type="button" on:click=move |_| editing.set(None)>{t.cancel}</button>
+                </div>
+            </form>
+        }
+    };
+    view! {
+        <ul class="admin-list">
+            {companies.into_iter().map(|c| {
+                let input = CompanyInput {
+                    name: c.name.clone(),
+                    stamp_name: c.stamp_name.clone(),
+                    stamp_address: c.stamp_address.clone(),
+                    stamp_nip: c.stamp_nip.clone(),
+                };
+                view! {
+                    <li>
+                        <div class="admin-row">
+                            <strong>{c.name}</strong>
+                            <span>{c.stamp_name}", NIP "{c.stamp_nip}</span>
+                            <span class="muted">{c.stamp_address}</span>
+                            <button type="button" class="secondary" on:click=move |_| editing.set(Some(Some(c.id)))>{t.edit}</button>
+                        </div>
+                        {move || (editing.get() == Some(Some(c.id))).then(|| form(Some(c.id), input.clone()))}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {move || match editing.get() {
+            Some(None) => form(None, CompanyInput::default()).into_any(),
+            _ => view! {
+                <button type="button" class="secondary" on:click=move |_| editing.set(Some(None))>{t.add_company}</button>
+            }.into_any(),
+        }}
+    }
+}
+
+fn role_name(t: &Texts, role: Role) -> &'static str {
+    match role {
+        Role::Administrator => t.role_administrator,
+        Role::Operator => t.role_operator,
+    }
+}
+
+#[component]
+fn Operators(
+    operators: Vec<OperatorRow>,
+    companies: Vec<Company>,
+    save: ServerAction<SaveOperator>,
+    revoke: ServerAction<RevokeSessions>,
+) -> impl IntoView {
+    let t = use_texts();
+    let editing: Editing = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(None);
+        }
+    });
+    let companies = StoredValue::new(companies);
+    let form = move |id: Option<i64>, input: OperatorInput| {
+        let operator = RwSignal::new(input);
+        let text = move |label: &'static str, kind: &'static str, get: fn(&OperatorInput) -> String, set: fn(&mut OperatorInput, String)| view! {
+            <label>{label}
+                <input type=kind prop:value=move || operator.with(get)
+                    on:input=move |ev| operator.update(|o| set(o, event_target_value(&ev))) />
+            </label>
+        };
+        view! {
+            <form class="admin-form" on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(SaveOperator { id, operator: operator.get_untracked() });
+            }>
+                {text(t.login_field_label, "text", |o| o.login.clone(), |o, v| o.login = v)}
+                {text(t.name_label, "text", |o| o.name.clone(), |o, v| o.name = v)}
+                {text(t.email_label, "email", |o| o.email.clone(), |o, v| o.email = v)}
+                {text(t.new_password_label, "password", |o| o.password.clone(), |o, v| o.password = v)}
+                <label>{t.role_field_label}
+                    <select on:change=move |ev| operator.update(|o| o.role = Role::parse(&event_target_value(&ev)).unwrap_or(Role::Operator))>
+                        {[Role::Operator, Role::Administrator].into_iter().map(|role| view! {
+                            <option value=role.as_str() selected=move || operator.with(|o| o.role == role)>{role_name(t, role)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="checkbox">
+                    <input type="checkbox" prop:checked=move || operator.with(|o| o.active)
+                        on:change=move |ev| operator.update(|o| o.active = event_target_checked(&ev)) />
+                    {t.active_label}
+                </label>
+                <fieldset class="list-editor">
+                    <legend>{t.operator_companies_label}</legend>
+                    {companies.get_value().into_iter().map(|c| view! {
+                        <label class="checkbox">
+                            <input type="checkbox" prop:checked=move || operator.with(|o| o.company_ids.contains(&c.id))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    operator.update(|o| {
+                                        o.company_ids.retain(|id| *id != c.id);
+                                        if on { o.company_ids.push(c.id); }
+                                    })
+                                } />
+                            {c.name}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <ErrorMessage error=Signal::derive(move || save.value().get().and_then(|r| r.err())) />
+                <div class="buttons">
+                    <button type="submit" class="primary">{t.save}</button>
+                    <button type="button" on:click=move |_| editing.set(None)>{t.cancel}</button>
+                </div>
+            </form>
+        }
+    };
+    view! {
+        <ul class="admin-list">
+            {operators.into_iter().map(|o| {
+                let input = OperatorInput {
+                    login: o.login.clone(),
+                    name: o.name.clone(),
+                    email: o.email.clone(),
+                    role: o.role,
+                    active: o.active,
+                    company_ids: o.company_ids.clone(),
+                    password: String::new(),
+                };
+                let id = o.id;
+                view! {
+                    <li class:inactive=!o.active>
+                        <div class="admin-row">
+                            <strong>{o.name}</strong>
+                            <span>{o.login}" · "{role_name(t, o.role)}</span>
+                            <span class="muted">{(t.sessions_open)(o.sessions)}</span>
+                            <button type="button" class="secondary" on:click=move |_| editing.set(Some(Some(id)))>{t.edit}</button>
+                            {(o.sessions > 0).then(|| view! {
+                                <button type="button" class="secondary" on:click=move |_| { revoke.dispatch(RevokeSessions { operator_id: id }); }>
+                                    {t.revoke_sessions}
+                                </button>
+                            })}
+                        </div>
+                        {move || (editing.get() == Some(Some(id))).then(|| form(Some(id), input.clone()))}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {move || match editing.get() {
+            Some(None) => form(None, OperatorInput {
+                login: String::new(),
+                name: String::new(),
+                email: String::new(),
+                role: Role::Operator,
+                active: true,
+                company_ids: Vec::new(),
+                password: String::new(),
+            }).into_any(),
+            _ => view! {
+                <button type="button" class="secondary" on:click=move |_| editing.set(Some(None))>{t.add_operator}</button>
+            }.into_any(),
+        }}
+    }
+}
+
+/// The company switch in the header, for operators with more than one company. A form posting
+/// to the server function, so it works without JavaScript.
+#[component]
+pub fn CompanySwitch() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<SwitchCompany>::new();
+    let mine = Resource::new(|| (), |_| super::my_companies());
+    // Everything on the page belongs to the company: load it anew.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            let _ = window().location().set_href("/");
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                mine.await.ok().filter(|(companies, _)| companies.len() > 1).map(|(companies, current)| view! {
+                    <ActionForm action attr:class="company-switch">
+                        <label for="company-switch" class="visually-hidden">{t.company_label}</label>
+                        <select id="company-switch" name="company_id"
+                            onchange="this.form.requestSubmit ? this.form.requestSubmit() : this.form.submit()">
+                            {companies.into_iter().map(|c| view! {
+                                <option value=c.id selected=c.id == current>{c.name}</option>
+                            }).collect_view()}
+                        </select>
+                        <noscript><button type="submit" class="link">{t.switch_company}</button></noscript>
+                    </ActionForm>
+                })
+            })}
+        </Transition>
+    }
+}
