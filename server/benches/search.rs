@@ -51,20 +51,10 @@ fn subject(n: usize) -> SubjectInput {
         SubjectKind::Bank => format!("Bank Spółdzielczy {} {n}", CITY[n % 10]),
     };
     SubjectInput {
-        kind,
-        code: format!("K{n:06}"),
-        name,
         sms_phone: format!("+4860{:07}", n),
         email: format!("biuro{n}@example.com"),
-        address: String::new(),
-        notes: String::new(),
-        nip: String::new(),
-        is_owner: false,
-        notifications_enabled: true,
-        notification_numbers: Vec::new(),
         active: n % 50 != 0,
         external_id: Some(format!("erp-{n}")),
-        attributes: Default::default(),
         representatives: (kind == SubjectKind::Contractor).then(|| {
             if n % 2 == 0 {
                 vec![RepresentativeInput {
@@ -80,6 +70,7 @@ fn subject(n: usize) -> SubjectInput {
                 Vec::new()
             }
         }),
+        ..SubjectInput::new(kind, &format!("K{n:06}"), &name)
     }
 }
 

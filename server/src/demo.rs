@@ -162,21 +162,11 @@ pub async fn seed_if_empty(
     ];
     for (kind, code, name, phone, email, nip, representatives) in subjects {
         let input = SubjectInput {
-            kind: *kind,
-            code: code.to_string(),
-            name: name.to_string(),
             sms_phone: phone.to_string(),
             email: email.to_string(),
-            address: String::new(),
-            notes: String::new(),
             nip: nip.to_string(),
             // The first employee owns the company.
             is_owner: *code == "KOWALCZYK",
-            notifications_enabled: true,
-            notification_numbers: Vec::new(),
-            active: true,
-            external_id: None,
-            attributes: Default::default(),
             representatives: (*kind == SubjectKind::Contractor).then(|| {
                 representatives
                     .iter()
@@ -191,6 +181,7 @@ pub async fn seed_if_empty(
                     })
                     .collect()
             }),
+            ..SubjectInput::new(*kind, code, name)
         };
         let valid = check_subject(&input, app::phone::ssr::validate)
             .map_err(|e| anyhow::anyhow!("demo subject {code}: {e:?}"))?;

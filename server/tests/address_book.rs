@@ -10,25 +10,12 @@ use app::address_book::{
 };
 use app::error::{AppError, Field, FieldError, Problem};
 use app::ssr::Db;
-use common::{admin, on_both, queue, seeded};
+use common::{admin, on_both, other_account, queue, seeded};
 
 fn subject(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
     SubjectInput {
-        kind,
-        code: code.into(),
-        name: name.into(),
-        sms_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        notes: String::new(),
-        nip: String::new(),
-        is_owner: false,
-        notifications_enabled: true,
-        notification_numbers: Vec::new(),
-        active: true,
-        external_id: None,
-        attributes: Default::default(),
         representatives: None,
+        ..SubjectInput::new(kind, code, name)
     }
 }
 
@@ -53,20 +40,7 @@ async fn find(db: &Db, company_id: i64, q: &str, kind: Option<SubjectKind>) -> V
 
 /// A second company of a second account, with one contractor.
 async fn other_company(db: &Db) -> (i64, i64) {
-    let account: i64 = sqlx::query_scalar(
-        "INSERT INTO accounts (name, created_at) VALUES ('Other', 0) RETURNING id",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    let company: i64 = sqlx::query_scalar(
-        "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
-         VALUES ($1, 'Obca', 'Obca', '', '', 0) RETURNING id",
-    )
-    .bind(account)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let (_, company) = other_account(db).await;
     let mut conn = db.pool.acquire().await.unwrap();
     let id = address_book::save(
         &mut conn,

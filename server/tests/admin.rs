@@ -68,20 +68,7 @@ async fn an_operator_of_two_companies_switches_between_them_only() {
         assert_eq!(session(&db, &token).await.unwrap().company_name, "Mazur Serwis");
 
         // A company of another account is not there for her.
-        let stranger: i64 = sqlx::query_scalar(
-            "INSERT INTO accounts (name, created_at) VALUES ('Obce', 0) RETURNING id",
-        )
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
-        let foreign: i64 = sqlx::query_scalar(
-            "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
-             VALUES ($1, 'Obca', 'Obca', '', '', 0) RETURNING id",
-        )
-        .bind(stranger)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+        let (_, foreign) = common::other_account(&db).await;
         assert_eq!(
             admin::switch_company(&db, &operator, &token, foreign).await,
             Err(AppError::NotFound)

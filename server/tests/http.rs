@@ -321,19 +321,7 @@ async fn responses_are_compressed() {
 /// An operator of another account, with a contractor and a draft of its own.
 async fn stranger(db: &Db) -> (i64, i64) {
     let hash = app::auth::ssr::hash_password("obcy-Haslo-1".into()).await.unwrap();
-    let account: i64 =
-        sqlx::query_scalar("INSERT INTO accounts (name, created_at) VALUES ('Obce', 0) RETURNING id")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
-    let company: i64 = sqlx::query_scalar(
-        "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
-         VALUES ($1, 'Obca', 'Obca', '', '', 0) RETURNING id",
-    )
-    .bind(account)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+    let (account, company) = common::other_account(db).await;
     let operator: i64 = sqlx::query_scalar(
         "INSERT INTO operators (account_id, login, name, role, password_hash, created_at) \
          VALUES ($1, 'obcy', 'Obcy', 'operator', $2, 0) RETURNING id",

@@ -126,6 +126,30 @@ fn yes() -> bool {
     true
 }
 
+impl SubjectInput {
+    /// An active subject with only its kind, code and name; contractors start with an empty
+    /// list of representatives.
+    pub fn new(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
+        SubjectInput {
+            kind,
+            code: code.to_string(),
+            name: name.to_string(),
+            sms_phone: String::new(),
+            email: String::new(),
+            address: String::new(),
+            notes: String::new(),
+            nip: String::new(),
+            is_owner: false,
+            notifications_enabled: true,
+            notification_numbers: Vec::new(),
+            active: true,
+            external_id: None,
+            attributes: BTreeMap::new(),
+            representatives: (kind == SubjectKind::Contractor).then(Vec::new),
+        }
+    }
+}
+
 /// A subject in a list or the picker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubjectSummary {

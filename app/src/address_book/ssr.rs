@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use sqlx::AnyConnection;
+use sqlx::any::AnyArguments;
+use sqlx::query::QueryScalar;
+use sqlx::{Any, AnyConnection};
 
 use super::{
     fold_for_search, NotificationNumber, RepresentativeInput, RepresentativeSummary, Removal,
@@ -283,61 +285,37 @@ pub async fn save(
             )]));
         }
     }
-    let now = now_ms();
     let attributes = serde_json::to_string(&subject.attributes).map_err(|e| {
         tracing::error!(error = %e, "attributes to JSON");
         AppError::Internal
     })?;
+    // Both statements take the subject's fields as $1..$16, in `bind_fields` order.
     let id = match id {
-        None => sqlx::query_scalar(
-            "INSERT INTO subjects (company_id, kind, code, name, sms_phone, email, address, notes, \
-                 nip, is_owner, notifications_enabled, active, external_id, attributes, search_text, \
-                 sort_name, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
-             RETURNING id",
+        None => bind_fields(
+            sqlx::query_scalar(
+                "INSERT INTO subjects (kind, code, name, sms_phone, email, address, notes, nip, \
+                     is_owner, notifications_enabled, active, external_id, attributes, search_text, \
+                     sort_name, updated_at, created_at, company_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                     $16, $17) RETURNING id",
+            ),
+            subject,
+            attributes,
         )
         .bind(company_id)
-        .bind(subject.kind.as_str())
-        .bind(&subject.code)
-        .bind(&subject.name)
-        .bind(none_if_empty(&subject.sms_phone))
-        .bind(none_if_empty(&subject.email))
-        .bind(&subject.address)
-        .bind(&subject.notes)
-        .bind(&subject.nip)
-        .bind(i64::from(subject.is_owner))
-        .bind(i64::from(subject.notifications_enabled))
-        .bind(i64::from(subject.active))
-        .bind(subject.external_id.as_deref())
-        .bind(&attributes)
-        .bind(search_text(subject))
-        .bind(fold_for_search(&subject.name))
-        .bind(now)
         .fetch_one(&mut *conn)
         .await?,
-        Some(id) => sqlx::query_scalar(
-            "UPDATE subjects SET kind = $1, code = $2, name = $3, sms_phone = $4, email = $5, \
-                 address = $6, notes = $7, nip = $8, is_owner = $9, notifications_enabled = $10, \
-                 active = $11, external_id = $12, attributes = $13, search_text = $14, \
-                 sort_name = $15, updated_at = $16 \
-             WHERE id = $17 AND company_id = $18 RETURNING id",
+        Some(id) => bind_fields(
+            sqlx::query_scalar(
+                "UPDATE subjects SET kind = $1, code = $2, name = $3, sms_phone = $4, email = $5, \
+                     address = $6, notes = $7, nip = $8, is_owner = $9, notifications_enabled = $10, \
+                     active = $11, external_id = $12, attributes = $13, search_text = $14, \
+                     sort_name = $15, updated_at = $16 \
+                 WHERE id = $17 AND company_id = $18 RETURNING id",
+            ),
+            subject,
+            attributes,
         )
-        .bind(subject.kind.as_str())
-        .bind(&subject.code)
-        .bind(&subject.name)
-        .bind(none_if_empty(&subject.sms_phone))
-        .bind(none_if_empty(&subject.email))
-        .bind(&subject.address)
-        .bind(&subject.notes)
-        .bind(&subject.nip)
-        .bind(i64::from(subject.is_owner))
-        .bind(i64::from(subject.notifications_enabled))
-        .bind(i64::from(subject.active))
-        .bind(subject.external_id.as_deref())
-        .bind(&attributes)
-        .bind(search_text(subject))
-        .bind(fold_for_search(&subject.name))
-        .bind(now)
         .bind(id)
         .bind(company_id)
         .fetch_optional(&mut *conn)
@@ -438,6 +416,33 @@ async fn check_code_free(
         )]));
     }
     Ok(())
+}
+
+type SubjectScalar<'q> = QueryScalar<'q, Any, i64, AnyArguments<'q>>;
+
+/// Binds the stored fields of a subject, as $1..$16 of `save`'s statements.
+fn bind_fields<'q>(
+    query: SubjectScalar<'q>,
+    subject: &'q SubjectInput,
+    attributes: String,
+) -> SubjectScalar<'q> {
+    query
+        .bind(subject.kind.as_str())
+        .bind(&subject.code)
+        .bind(&subject.name)
+        .bind(none_if_empty(&subject.sms_phone))
+        .bind(none_if_empty(&subject.email))
+        .bind(&subject.address)
+        .bind(&subject.notes)
+        .bind(&subject.nip)
+        .bind(i64::from(subject.is_owner))
+        .bind(i64::from(subject.notifications_enabled))
+        .bind(i64::from(subject.active))
+        .bind(subject.external_id.as_deref())
+        .bind(attributes)
+        .bind(search_text(subject))
+        .bind(fold_for_search(&subject.name))
+        .bind(now_ms())
 }
 
 fn none_if_empty(value: &str) -> Option<&str> {
