@@ -25,6 +25,12 @@ pub enum AppError {
     WrongCredentials,
     #[error("invalid {field:?}: {problem:?}")]
     Invalid { field: Field, problem: Problem },
+    /// Fields of a record that are wrong, each with its problem (the HTTP API's 422).
+    #[error("invalid fields: {0:?}")]
+    Fields(Vec<FieldError>),
+    /// The record clashes with another one, e.g. a code another record already has (409).
+    #[error("conflict: {0:?}")]
+    Conflict(Vec<FieldError>),
     #[error("internal error")]
     Internal,
     /// The request did not reach the server or its answer could not be read.
@@ -55,6 +61,37 @@ pub enum Problem {
     AlreadySent,
 }
 
+/// One problem with one field of a record (`sms_phone`, `items[3].number`…), as forms and the
+/// HTTP API report it: a stable machine-readable `code` and an English `message` for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// Empty for a problem with the request as a whole (then left out of the JSON).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The same problem reported on a field of a nested record (`representatives[0].` + field).
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.field = if self.field.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{}", self.field)
+        };
+        self
+    }
+}
+
 impl AppError {
     pub fn invalid(field: Field, problem: Problem) -> Self {
         Self::Invalid { field, problem }
@@ -76,6 +113,11 @@ impl AppError {
             Self::WrongCredentials => t.error_wrong_credentials.to_string(),
             Self::Internal => t.error_internal.to_string(),
             Self::Communication(_) => t.error_communication.to_string(),
+            Self::Fields(errors) | Self::Conflict(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
             Self::Invalid { field, problem } => {
                 let what = match problem {
                     Problem::Required => t.error_required.to_string(),
@@ -114,7 +156,8 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized | Self::WrongCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid { .. } | Self::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Internal | Self::Communication(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -2,15 +2,19 @@
 //! The Esemes web app: components, routes and server functions, shared by the server (feature
 //! `ssr`) and the browser (feature `hydrate`, compiled to WebAssembly).
 
+pub mod api_tokens;
 pub mod auth;
 pub mod composer;
+pub mod documents;
 pub mod error;
 pub mod format;
 pub mod i18n;
+pub mod input;
 pub mod layout;
 pub mod messages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod tasks;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, Stylesheet, Title};

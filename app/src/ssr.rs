@@ -96,6 +96,16 @@ impl Db {
         Ok(db)
     }
 
+    /// A transaction that is going to write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers wait for each other (busy_timeout) instead of
+    /// one failing when its read turns into a write.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await,
@@ -128,6 +138,47 @@ fn sqlite_url(url: &str) -> Result<String, DbError> {
     } else {
         format!("{url}?mode=rwc")
     })
+}
+
+/// What an upsert by external id did. `Unchanged` means the stored record already equalled the
+/// input and nothing was written, so a repeated request is harmless and says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upserted {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl Upserted {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Upserted::Created => "created",
+            Upserted::Updated => "updated",
+            Upserted::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// Whether a failed statement broke a unique constraint (both databases report it the same way
+/// through sqlx), so callers can answer "conflict" instead of an internal error.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|e| e.is_unique_violation())
+}
+
+/// A `LIKE … ESCAPE '\'` pattern matching `query` anywhere, lower-cased; the query's own `%`
+/// and `_` match themselves.
+pub fn contains_pattern(query: &str) -> String {
+    let mut pattern = String::with_capacity(query.len() + 2);
+    pattern.push('%');
+    for c in query.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 pub fn now_ms() -> i64 {
@@ -174,6 +225,11 @@ mod tests {
         // 2026-07-01 12:00 UTC (summer, UTC+2) and 2026-11-23 13:05 UTC (winter, UTC+1).
         assert_eq!(local_time(1_782_907_200_000).offset_minutes, 120);
         assert_eq!(local_time(1_795_439_100_000).offset_minutes, 60);
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("FV_10%"), "%fv\\_10\\%%");
     }
 
     #[test]

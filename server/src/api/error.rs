@@ -1,0 +1,237 @@
+//! The API's answers for failures, and reading JSON bodies so that bad input is always a 4xx
+//! naming the field, never a 500.
+
+use app::error::{AppError, FieldError};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+
+/// A failed API request: a status and the problems, each with its field where there is one.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    fn one(status: StatusCode, code: &str, message: &str) -> Self {
+        ApiError {
+            status,
+            errors: vec![FieldError::new("", code, message)],
+        }
+    }
+
+    pub fn bad_request(code: &str, message: &str) -> Self {
+        Self::one(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::one(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "send a valid API token as `Authorization: Bearer <token>`",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::one(StatusCode::NOT_FOUND, "not_found", "no such resource")
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::one(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "this resource does not support this method",
+        )
+    }
+
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+        }
+    }
+
+    /// Names every problem as a field of an item of a batch: `items[3].sms_phone`.
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.errors = self.errors.into_iter().map(|e| e.within(prefix)).collect();
+        self
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Fields(errors) => ApiError::invalid(errors),
+            AppError::Conflict(errors) => ApiError {
+                status: StatusCode::CONFLICT,
+                errors,
+            },
+            AppError::Invalid { field, problem } => ApiError::invalid(vec![FieldError::new(
+                format!("{field:?}").to_lowercase(),
+                "invalid",
+                format!("{problem:?}"),
+            )]),
+            AppError::NotFound => ApiError::not_found(),
+            AppError::Unauthorized | AppError::WrongCredentials => ApiError::unauthorized(),
+            AppError::Forbidden => Self::one(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "this token may not do this",
+            ),
+            // Logged where it happened (`From<sqlx::Error>`); the client learns nothing more.
+            AppError::Internal | AppError::Communication(_) => Self::one(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "internal error; try again later",
+            ),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(serde_json::json!({ "errors": self.errors }));
+        if self.status == StatusCode::UNAUTHORIZED {
+            (self.status, [(header::WWW_AUTHENTICATE, "Bearer")], body).into_response()
+        } else {
+            (self.status, body).into_response()
+        }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "payload_too_large"
+        } else {
+            "unreadable_body"
+        };
+        Self::one(status, code, &rejection.body_text())
+    }
+}
+
+/// The body as JSON: 400 when it is not JSON at all, 422 naming the field when it is JSON of
+/// the wrong shape (a string for a number, an unknown kind, a missing or unknown field).
+/// Parsing to a `Value` first keeps the two apart: serde_json reports some wrong shapes (a
+/// number where an enum goes) as syntax errors when it deserializes straight from text.
+pub fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(
+            "malformed_json",
+            &format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    // serde would read an array as a struct's fields in order; every body is an object.
+    if !value.is_object() {
+        return Err(not_an_object());
+    }
+    from_value(value)
+}
+
+/// A JSON value (the body, or an item of a batch) as `T`, each problem named by its field.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        shape_error(path, e.into_inner())
+    })
+}
+
+pub fn not_an_object() -> ApiError {
+    ApiError::invalid(vec![FieldError::new(
+        "",
+        "invalid_type",
+        "must be a JSON object",
+    )])
+}
+
+fn shape_error(path: String, e: serde_json::Error) -> ApiError {
+    // serde names a missing field only in its message ("missing field `kind`"); the field is
+    // more useful in `field`. (The path of an unknown field already ends with its name.)
+    let message = e.to_string();
+    let path = if path == "." { String::new() } else { path };
+    let (field, code) = match backticked(&message) {
+        Some(name) if message.starts_with("missing field") => (join(&path, name), "required"),
+        Some(_) if message.starts_with("unknown field") => (path, "unknown_field"),
+        _ => (path, "invalid_type"),
+    };
+    ApiError::invalid(vec![FieldError::new(field, code, message)])
+}
+
+fn backticked(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(&message[start..end])
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Probe {
+        count: i64,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        name: String,
+    }
+
+    fn problem(body: &str) -> (StatusCode, String, String) {
+        let e = parse_json::<Probe>(&Bytes::from(body.to_string())).unwrap_err();
+        (
+            e.status,
+            e.errors[0].field.clone(),
+            e.errors[0].code.clone(),
+        )
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_are_400_and_wrong_shapes_422_with_the_field() {
+        let bad = StatusCode::BAD_REQUEST;
+        let wrong = StatusCode::UNPROCESSABLE_ENTITY;
+        assert_eq!(problem("{").0, bad);
+        assert_eq!(problem("").0, bad);
+        assert_eq!(problem(r#"{"count":1} x"#).0, bad);
+        assert_eq!(
+            problem(r#"{"count":"1"}"#),
+            (wrong, "count".into(), "invalid_type".into())
+        );
+        assert_eq!(problem(r#"{}"#), (wrong, "count".into(), "required".into()));
+        assert_eq!(
+            problem(r#"{"count":1,"inner":{"name":"x","nmae":1}}"#),
+            (wrong, "inner.nmae".into(), "unknown_field".into())
+        );
+        assert_eq!(problem("[]"), (wrong, "".into(), "invalid_type".into()));
+        assert_eq!(problem("[1,2]"), (wrong, "".into(), "invalid_type".into()));
+        assert_eq!(
+            problem(r#"{"count":1e400}"#).0,
+            bad,
+            "beyond f64: not JSON to serde_json"
+        );
+    }
+}

@@ -1,0 +1,374 @@
+//! The four operations every kind of record offers the ERP, written once: upsert one by
+//! external id, upsert a batch in one transaction, list with search and paging, get one.
+//! Each kind (documents, tasks, subjects) says how it validates and stores in a `Record` impl.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use app::error::{FieldError, Result as AppResult};
+use app::input;
+use app::ssr::{AppState, Db, Upserted};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use sqlx::AnyConnection;
+
+use super::auth::{Company, ExternalId};
+use super::error::{from_value, not_an_object, parse_json};
+use super::{ApiError, MAX_BATCH};
+
+/// A kind of record the ERP upserts by external id.
+pub trait Record: 'static {
+    /// The name of one record in answers (`"document"`).
+    const SINGULAR: &'static str;
+    /// The body of a PUT; a batch item is the same with an `external_id` added.
+    type Input: DeserializeOwned + Send;
+    type Valid: Send + Sync;
+    type Output: Serialize + Send;
+
+    fn validate(external_id: &str, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>>;
+
+    /// Creates or updates inside the caller's transaction; `Unchanged` writes nothing.
+    fn upsert(
+        conn: &mut AnyConnection,
+        company_id: i64,
+        external_id: &str,
+        valid: &Self::Valid,
+    ) -> impl Future<Output = AppResult<Upserted>> + Send;
+
+    fn get(
+        db: &Db,
+        company_id: i64,
+        external_id: &str,
+    ) -> impl Future<Output = AppResult<Option<Self::Output>>> + Send;
+
+    fn list(
+        db: &Db,
+        company_id: i64,
+        query: &str,
+        limit: i64,
+        offset: i64,
+    ) -> impl Future<Output = AppResult<Vec<Self::Output>>> + Send;
+}
+
+pub struct Documents;
+
+impl Record for Documents {
+    const SINGULAR: &'static str = "document";
+    type Input = app::documents::DocumentInput;
+    type Valid = app::documents::ValidDocument;
+    type Output = app::documents::Document;
+
+    fn validate(_: &str, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>> {
+        app::documents::validate(&input)
+    }
+
+    async fn upsert(
+        conn: &mut AnyConnection,
+        company_id: i64,
+        external_id: &str,
+        valid: &Self::Valid,
+    ) -> AppResult<Upserted> {
+        Ok(
+            app::documents::ssr::upsert(conn, company_id, external_id, valid)
+                .await?
+                .0,
+        )
+    }
+
+    async fn get(db: &Db, company_id: i64, external_id: &str) -> AppResult<Option<Self::Output>> {
+        app::documents::ssr::get(db, company_id, external_id).await
+    }
+
+    async fn list(
+        db: &Db,
+        company_id: i64,
+        query: &str,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<Vec<Self::Output>> {
+        app::documents::ssr::list(db, company_id, query, limit, offset).await
+    }
+}
+
+pub struct Tasks;
+
+impl Record for Tasks {
+    const SINGULAR: &'static str = "task";
+    type Input = app::tasks::TaskInput;
+    type Valid = app::tasks::ValidTask;
+    type Output = app::tasks::Task;
+
+    fn validate(_: &str, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>> {
+        app::tasks::validate(&input)
+    }
+
+    async fn upsert(
+        conn: &mut AnyConnection,
+        company_id: i64,
+        external_id: &str,
+        valid: &Self::Valid,
+    ) -> AppResult<Upserted> {
+        Ok(
+            app::tasks::ssr::upsert(conn, company_id, external_id, valid)
+                .await?
+                .0,
+        )
+    }
+
+    async fn get(db: &Db, company_id: i64, external_id: &str) -> AppResult<Option<Self::Output>> {
+        app::tasks::ssr::get(db, company_id, external_id).await
+    }
+
+    async fn list(
+        db: &Db,
+        company_id: i64,
+        query: &str,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<Vec<Self::Output>> {
+        app::tasks::ssr::list(db, company_id, query, limit, offset).await
+    }
+}
+
+fn check_external_id(field: &str, external_id: &str) -> Result<(), ApiError> {
+    let mut errors = vec![];
+    input::external_id(&mut errors, field, external_id);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(errors))
+    }
+}
+
+/// `PUT …/{external_id}`: 201 when created, 200 when updated or unchanged, with the record.
+pub async fn put_one<R: Record>(
+    State(state): State<AppState>,
+    company: Company,
+    ExternalId(external_id): ExternalId,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    check_external_id("external_id", &external_id)?;
+    let input = parse_json(&body?)?;
+    let valid = R::validate(&external_id, input).map_err(ApiError::invalid)?;
+    let mut tx = state.db.begin_write().await?;
+    let upserted = R::upsert(&mut tx, company.id, &external_id, &valid).await?;
+    tx.commit().await?;
+    let record = R::get(&state.db, company.id, &external_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let status = match upserted {
+        Upserted::Created => StatusCode::CREATED,
+        Upserted::Updated | Upserted::Unchanged => StatusCode::OK,
+    };
+    let mut answer = Map::new();
+    answer.insert("result".into(), upserted.as_str().into());
+    answer.insert(R::SINGULAR.into(), json!(record));
+    Ok((status, Json(answer)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Batch {
+    items: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct ItemResult {
+    external_id: String,
+    result: &'static str,
+}
+
+/// Reads one batch item: its `external_id` and the rest as the kind's input, each problem
+/// named as a field of `items[i]`.
+fn batch_item<R: Record>(item: Value) -> Result<(String, R::Valid), ApiError> {
+    let Value::Object(mut fields) = item else {
+        return Err(not_an_object());
+    };
+    let external_id = match fields.remove("external_id") {
+        Some(Value::String(id)) => id,
+        None => {
+            return Err(ApiError::invalid(vec![FieldError::new(
+                "external_id",
+                "required",
+                "is required",
+            )]))
+        }
+        Some(_) => {
+            return Err(ApiError::invalid(vec![FieldError::new(
+                "external_id",
+                "invalid_type",
+                "must be a string",
+            )]))
+        }
+    };
+    check_external_id("external_id", &external_id)?;
+    let input = from_value(Value::Object(fields))?;
+    let valid = R::validate(&external_id, input).map_err(ApiError::invalid)?;
+    Ok((external_id, valid))
+}
+
+/// `POST …:batch` with `{"items":[…]}`, at most 1,000: all items are checked first and any
+/// problem refuses the whole batch (422, every problem listed); otherwise all are written in
+/// one transaction, so a batch is applied completely or not at all.
+pub async fn batch<R: Record>(
+    State(state): State<AppState>,
+    company: Company,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Batch { items } = parse_json(&body?)?;
+    if items.len() > MAX_BATCH {
+        return Err(ApiError::invalid(vec![FieldError::new(
+            "items",
+            "too_many_items",
+            format!(
+                "at most {MAX_BATCH} items per request, this one has {}",
+                items.len()
+            ),
+        )]));
+    }
+    let mut valid = Vec::with_capacity(items.len());
+    let mut errors = vec![];
+    let mut seen = HashSet::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let prefix = format!("items[{i}]");
+        match batch_item::<R>(item) {
+            Ok((external_id, _)) if !seen.insert(external_id.clone()) => {
+                errors.push(
+                    FieldError::new(
+                        "external_id",
+                        "duplicate_in_batch",
+                        "an earlier item of this batch has the same external_id",
+                    )
+                    .within(&prefix),
+                );
+            }
+            Ok(item) => valid.push(item),
+            Err(e) => errors.extend(e.within(&prefix).errors),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let mut tx = state.db.begin_write().await?;
+    let mut results = Vec::with_capacity(valid.len());
+    for (i, (external_id, record)) in valid.into_iter().enumerate() {
+        let upserted = R::upsert(&mut tx, company.id, &external_id, &record)
+            .await
+            .map_err(|e| ApiError::from(e).within(&format!("items[{i}]")))?;
+        results.push(ItemResult {
+            external_id,
+            result: upserted.as_str(),
+        });
+    }
+    tx.commit().await?;
+    let count = |result: Upserted| {
+        results
+            .iter()
+            .filter(|r| r.result == result.as_str())
+            .count()
+    };
+    Ok(Json(json!({
+        "created": count(Upserted::Created),
+        "updated": count(Upserted::Updated),
+        "unchanged": count(Upserted::Unchanged),
+        "results": results,
+    })))
+}
+
+/// Query of a list: all optional texts, so a wrong value is reported by name below.
+#[derive(Deserialize)]
+pub struct ListParams {
+    q: Option<String>,
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+fn number_param(
+    errors: &mut Vec<FieldError>,
+    name: &str,
+    value: Option<&str>,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> i64 {
+    let Some(value) = value else {
+        return default;
+    };
+    match value.trim().parse::<i64>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            errors.push(FieldError::new(
+                name,
+                "out_of_range",
+                format!(
+                    "must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
+            ));
+            default
+        }
+    }
+}
+
+/// `GET …?q=&limit=&offset=`: `{"items":[…],"next_offset":n}`, `next_offset` null on the last
+/// page.
+pub async fn list<R: Record>(
+    State(state): State<AppState>,
+    company: Company,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::bad_request("malformed_query", &e.body_text()))?;
+    let mut errors = vec![];
+    let limit = number_param(
+        &mut errors,
+        "limit",
+        params.limit.as_deref(),
+        DEFAULT_LIMIT,
+        1..=MAX_LIMIT,
+    );
+    let offset = number_param(
+        &mut errors,
+        "offset",
+        params.offset.as_deref(),
+        0,
+        0..=i64::MAX / 2,
+    );
+    let query = input::text(
+        &mut errors,
+        "q",
+        params.q.as_deref().unwrap_or(""),
+        false,
+        200,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    // One more than asked tells whether another page follows, without counting them all.
+    let mut items = R::list(&state.db, company.id, &query, limit + 1, offset).await?;
+    let next_offset = (items.len() as i64 > limit).then_some(offset + limit);
+    items.truncate(limit as usize);
+    Ok(Json(json!({ "items": items, "next_offset": next_offset })))
+}
+
+/// `GET …/{external_id}`: the record, or 404.
+pub async fn get_one<R: Record>(
+    State(state): State<AppState>,
+    company: Company,
+    ExternalId(external_id): ExternalId,
+) -> Result<Json<R::Output>, ApiError> {
+    R::get(&state.db, company.id, &external_id)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
