@@ -101,12 +101,18 @@ async fn run(config: Config) -> anyhow::Result<()> {
 
 async fn token_command(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
     use app::api_tokens::ssr as tokens;
-    let failed = |e: app::error::AppError| anyhow::anyhow!("{e}");
+    use app::error::AppError;
+    let failed = |not_found: String| {
+        move |e: AppError| match e {
+            AppError::NotFound => anyhow::anyhow!(not_found),
+            e => anyhow::anyhow!("{}", e.message(&app::i18n::Lang::En.texts())),
+        }
+    };
     match command {
         TokenCommand::Create { account_id, name } => {
             let (token, secret) = tokens::create(db, account_id, &name, None)
                 .await
-                .map_err(failed)?;
+                .map_err(failed(format!("there is no account {account_id}")))?;
             println!(
                 "Token {} ({}) for account {account_id}:",
                 token.id, token.name
@@ -115,11 +121,16 @@ async fn token_command(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
             println!("Keep it now: it is stored hashed and cannot be shown again.");
         }
         TokenCommand::Revoke { account_id, id } => {
-            tokens::revoke(db, account_id, id).await.map_err(failed)?;
+            tokens::revoke(db, account_id, id)
+                .await
+                .map_err(failed(format!(
+                    "account {account_id} has no active token {id}"
+                )))?;
             println!("Token {id} revoked.");
         }
         TokenCommand::List { account_id } => {
-            for token in tokens::list(db, account_id).await.map_err(failed)? {
+            let listed = tokens::list(db, account_id).await;
+            for token in listed.map_err(failed(String::new()))? {
                 let state = if token.revoked_at.is_some() {
                     "revoked"
                 } else {

@@ -110,7 +110,9 @@ fn url(rest: &str) -> String {
 }
 
 /// The (field, code) pairs of an error answer.
-fn problems(reply: &Reply) -> Vec<(String, String)> {
+type Problems = Vec<(String, String)>;
+
+fn problems(reply: &Reply) -> Problems {
     reply.body["errors"]
         .as_array()
         .unwrap_or_else(|| panic!("an error list: {}", reply.body))
@@ -125,7 +127,7 @@ fn problems(reply: &Reply) -> Vec<(String, String)> {
         .collect()
 }
 
-fn problem(field: &str, code: &str) -> Vec<(String, String)> {
+fn problem(field: &str, code: &str) -> Problems {
     vec![(field.to_string(), code.to_string())]
 }
 
@@ -167,8 +169,8 @@ fn invoice(number: &str) -> Value {
         "number": number,
         "issue_date": "2026-11-02",
         "due_date": "2026-11-16",
-        "gross_amount": 123_45,
-        "left_to_pay": 100_00,
+        "gross_amount": 12345, // minor units: 123.45 PLN
+        "left_to_pay": 10000,
         "attributes": { "order": "ZAM/7", "lines": 3 }
     })
 }
@@ -470,7 +472,7 @@ async fn bad_input_is_a_4xx_naming_the_field_never_a_500() {
     on_both(|db| async move {
         let api = Api::start(&db).await;
         let path = url("documents/D-1");
-        let mut cases: Vec<(&str, Body, StatusCode, Vec<(String, String)>)> = vec![
+        let mut cases: Vec<(&str, Body, StatusCode, Problems)> = vec![
             (
                 "not JSON",
                 "{\"kind\": ".into(),
