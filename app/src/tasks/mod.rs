@@ -109,6 +109,6 @@ mod tests {
             ends_at: None,
             ..input
         };
-        assert_eq!(validate(&ok).unwrap().starts_at, 1_795_420_800_000);
+        assert_eq!(validate(&ok).unwrap().starts_at, 1_795_424_400_000);
     }
 }
