@@ -8,6 +8,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 
 /// A failed API request: a status and the problems, each with its field where there is one.
 #[derive(Debug)]
@@ -125,8 +127,8 @@ impl From<BytesRejection> for ApiError {
 /// the wrong shape (a string for a number, an unknown kind, a missing or unknown field).
 /// Parsing to a `Value` first keeps the two apart: serde_json reports some wrong shapes (a
 /// number where an enum goes) as syntax errors when it deserializes straight from text.
-pub fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+pub fn parse_json<T: DeserializeOwned + Serialize>(body: &Bytes) -> Result<T, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::bad_request(
             "malformed_json",
             &format!("the body is not valid JSON: {e}"),
@@ -140,11 +142,47 @@ pub fn parse_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
 }
 
 /// A JSON value (the body, or an item of a batch) as `T`, each problem named by its field.
-pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+/// Fields `T` does not have are refused too, even where its type lets serde skip them, so a
+/// misspelt field is an error instead of silently missing data.
+pub fn from_value<T: DeserializeOwned + Serialize>(value: Value) -> Result<T, ApiError> {
+    let read: T = serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
         shape_error(path, e.into_inner())
-    })
+    })?;
+    let mut unknown = vec![];
+    let read_back = serde_json::to_value(&read).unwrap_or(Value::Null);
+    unknown_fields(&value, &read_back, "", &mut unknown);
+    if unknown.is_empty() {
+        Ok(read)
+    } else {
+        Err(ApiError::invalid(
+            unknown
+                .into_iter()
+                .map(|field| FieldError::new(field, "unknown_field", "no such field"))
+                .collect(),
+        ))
+    }
+}
+
+/// Object keys of `sent` that `read` (what was deserialized, serialized again) lacks.
+fn unknown_fields(sent: &Value, read: &Value, path: &str, found: &mut Vec<String>) {
+    match (sent, read) {
+        (Value::Object(sent), Value::Object(read)) => {
+            for (key, value) in sent {
+                let field = join(path, key);
+                match read.get(key) {
+                    Some(read) => unknown_fields(value, read, &field, found),
+                    None => found.push(field),
+                }
+            }
+        }
+        (Value::Array(sent), Value::Array(read)) => {
+            for (i, (sent, read)) in sent.iter().zip(read).enumerate() {
+                unknown_fields(sent, read, &format!("{path}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
 }
 
 pub fn not_an_object() -> ApiError {
@@ -186,17 +224,15 @@ fn join(path: &str, name: &str) -> String {
 mod tests {
     use super::*;
 
-    #[derive(Debug, serde::Deserialize)]
+    #[derive(Debug, serde::Deserialize, serde::Serialize)]
     #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
     struct Probe {
         count: i64,
         inner: Option<Inner>,
     }
 
-    #[derive(Debug, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
+    /// Lets unknown fields through, as types shared with forms may.
+    #[derive(Debug, serde::Deserialize, serde::Serialize)]
     struct Inner {
         name: String,
     }

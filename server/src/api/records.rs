@@ -28,7 +28,7 @@ pub trait Record: 'static {
     /// The name of one record in answers (`"document"`).
     const SINGULAR: &'static str;
     /// The body of a PUT; a batch item is the same with an `external_id` added.
-    type Input: DeserializeOwned + Send;
+    type Input: DeserializeOwned + Serialize + Send;
     type Valid: Send + Sync;
     type Output: Serialize + Send;
 
@@ -173,7 +173,7 @@ pub async fn put_one<R: Record>(
     Ok((status, Json(answer)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct Batch {
     items: Vec<Value>,
