@@ -20,8 +20,10 @@ use axum::Router;
 pub use auth::Company;
 pub use error::ApiError;
 
-/// Where the API lives; the browser session check leaves these paths alone.
-pub const PREFIX: &str = "/";
+/// Where the API is nested.
+pub const PATH: &str = "/api/v1";
+/// Paths the browser session check leaves alone.
+pub const PREFIX: &str = "/api/v1/";
 
 /// The most records one batch request may carry.
 pub const MAX_BATCH: usize = 1000;
