@@ -8,21 +8,54 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde::Serialize;
 use serde_json::Value;
+
+/// One problem as the API reports it: the JSON path of the field (`items[3].sms_phone`; left
+/// out for the request as a whole), a stable code for programs and an English message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiProblem {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiProblem {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        ApiProblem {
+            field: field.into(),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// The same problem on a field of an enclosing object (`items[3]` + `.` + field).
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.field = join(prefix, &self.field);
+        self
+    }
+}
+
+impl From<FieldError> for ApiProblem {
+    fn from(e: FieldError) -> Self {
+        ApiProblem::new(e.field, &e.code, e.message)
+    }
+}
 
 /// A failed API request: a status and the problems, each with its field where there is one.
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<ApiProblem>,
 }
 
 impl ApiError {
     fn one(status: StatusCode, code: &str, message: &str) -> Self {
         ApiError {
             status,
-            errors: vec![FieldError::new("", code, message)],
+            errors: vec![ApiProblem::new("", code, message)],
         }
     }
 
@@ -50,11 +83,16 @@ impl ApiError {
         )
     }
 
-    pub fn invalid(errors: Vec<FieldError>) -> Self {
+    pub fn invalid(errors: Vec<ApiProblem>) -> Self {
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             errors,
         }
+    }
+
+    /// The problems a record's checks found.
+    pub fn fields(errors: Vec<FieldError>) -> Self {
+        Self::invalid(errors.into_iter().map(ApiProblem::from).collect())
     }
 
     /// Names every problem as a field of an item of a batch: `items[3].sms_phone`.
@@ -67,12 +105,12 @@ impl ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Fields(errors) => ApiError::invalid(errors),
+            AppError::Fields(errors) => ApiError::fields(errors),
             AppError::Conflict(errors) => ApiError {
                 status: StatusCode::CONFLICT,
-                errors,
+                errors: errors.into_iter().map(ApiProblem::from).collect(),
             },
-            AppError::Invalid { field, problem } => ApiError::invalid(vec![FieldError::new(
+            AppError::Invalid { field, problem } => ApiError::invalid(vec![ApiProblem::new(
                 format!("{field:?}").to_lowercase(),
                 "invalid",
                 format!("{problem:?}"),
@@ -158,7 +196,7 @@ pub fn from_value<T: DeserializeOwned + Serialize>(value: Value) -> Result<T, Ap
         Err(ApiError::invalid(
             unknown
                 .into_iter()
-                .map(|field| FieldError::new(field, "unknown_field", "no such field"))
+                .map(|field| ApiProblem::new(field, "unknown_field", "no such field"))
                 .collect(),
         ))
     }
@@ -186,7 +224,7 @@ fn unknown_fields(sent: &Value, read: &Value, path: &str, found: &mut Vec<String
 }
 
 pub fn not_an_object() -> ApiError {
-    ApiError::invalid(vec![FieldError::new(
+    ApiError::invalid(vec![ApiProblem::new(
         "",
         "invalid_type",
         "must be a JSON object",
@@ -203,7 +241,7 @@ fn shape_error(path: String, e: serde_json::Error) -> ApiError {
         Some(_) if message.starts_with("unknown field") => (path, "unknown_field"),
         _ => (path, "invalid_type"),
     };
-    ApiError::invalid(vec![FieldError::new(field, code, message)])
+    ApiError::invalid(vec![ApiProblem::new(field, code, message)])
 }
 
 fn backticked(message: &str) -> Option<&str> {
@@ -213,7 +251,9 @@ fn backticked(message: &str) -> Option<&str> {
 }
 
 fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
+    if name.is_empty() {
+        path.to_string()
+    } else if path.is_empty() {
         name.to_string()
     } else {
         format!("{path}.{name}")

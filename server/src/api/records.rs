@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 use sqlx::AnyConnection;
 
 use super::auth::{Company, ExternalId};
+use super::error::ApiProblem;
 use super::error::{from_value, not_an_object, parse_json};
 use super::{ApiError, MAX_BATCH};
 
@@ -143,7 +144,7 @@ fn check_external_id(field: &str, external_id: &str) -> Result<(), ApiError> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::invalid(errors))
+        Err(ApiError::fields(errors))
     }
 }
 
@@ -156,7 +157,7 @@ pub async fn put_one<R: Record>(
 ) -> Result<Response, ApiError> {
     check_external_id("external_id", &external_id)?;
     let input = parse_json(&body?)?;
-    let valid = R::validate(&external_id, input).map_err(ApiError::invalid)?;
+    let valid = R::validate(&external_id, input).map_err(ApiError::fields)?;
     let mut tx = state.db.begin_write().await?;
     let upserted = R::upsert(&mut tx, company.id, &external_id, &valid).await?;
     tx.commit().await?;
@@ -194,14 +195,14 @@ fn batch_item<R: Record>(item: Value) -> Result<(String, R::Valid), ApiError> {
     let external_id = match fields.remove("external_id") {
         Some(Value::String(id)) => id,
         None => {
-            return Err(ApiError::invalid(vec![FieldError::new(
+            return Err(ApiError::invalid(vec![ApiProblem::new(
                 "external_id",
                 "required",
                 "is required",
             )]))
         }
         Some(_) => {
-            return Err(ApiError::invalid(vec![FieldError::new(
+            return Err(ApiError::invalid(vec![ApiProblem::new(
                 "external_id",
                 "invalid_type",
                 "must be a string",
@@ -210,7 +211,7 @@ fn batch_item<R: Record>(item: Value) -> Result<(String, R::Valid), ApiError> {
     };
     check_external_id("external_id", &external_id)?;
     let input = from_value(Value::Object(fields))?;
-    let valid = R::validate(&external_id, input).map_err(ApiError::invalid)?;
+    let valid = R::validate(&external_id, input).map_err(ApiError::fields)?;
     Ok((external_id, valid))
 }
 
@@ -224,7 +225,7 @@ pub async fn batch<R: Record>(
 ) -> Result<Json<Value>, ApiError> {
     let Batch { items } = parse_json(&body?)?;
     if items.len() > MAX_BATCH {
-        return Err(ApiError::invalid(vec![FieldError::new(
+        return Err(ApiError::invalid(vec![ApiProblem::new(
             "items",
             "too_many_items",
             format!(
@@ -241,7 +242,7 @@ pub async fn batch<R: Record>(
         match batch_item::<R>(item) {
             Ok((external_id, _)) if !seen.insert(external_id.clone()) => {
                 errors.push(
-                    FieldError::new(
+                    ApiProblem::new(
                         "external_id",
                         "duplicate_in_batch",
                         "an earlier item of this batch has the same external_id",
@@ -292,9 +293,10 @@ pub struct ListParams {
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
+pub const MAX_QUERY: usize = 200;
 
 fn number_param(
-    errors: &mut Vec<FieldError>,
+    errors: &mut Vec<ApiProblem>,
     name: &str,
     value: Option<&str>,
     default: i64,
@@ -306,7 +308,7 @@ fn number_param(
     match value.trim().parse::<i64>() {
         Ok(n) if range.contains(&n) => n,
         _ => {
-            errors.push(FieldError::new(
+            errors.push(ApiProblem::new(
                 name,
                 "out_of_range",
                 format!(
@@ -344,13 +346,11 @@ pub async fn list<R: Record>(
         0,
         0..=i64::MAX / 2,
     );
-    let query = input::text(
-        &mut errors,
-        "q",
-        params.q.as_deref().unwrap_or(""),
-        false,
-        200,
-    );
+    let query = params.q.unwrap_or_default();
+    if query.chars().count() > MAX_QUERY {
+        let message = format!("must be at most {MAX_QUERY} characters");
+        errors.push(ApiProblem::new("q", "too_long", message));
+    }
     if !errors.is_empty() {
         return Err(ApiError::invalid(errors));
     }
