@@ -181,6 +181,45 @@ pub fn contains_pattern(query: &str) -> String {
     pattern
 }
 
+/// One page of a company's records matching a search text. In `select`, `$1` is the company,
+/// `$2` a `LIKE` pattern matching `query` anywhere (lower-cased), `$3` the limit, `$4` the offset.
+pub async fn search_page<R>(
+    db: &Db,
+    select: &str,
+    company_id: i64,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<R>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(select)
+        .bind(company_id)
+        .bind(contains_pattern(query.trim()))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// A company's record by the ERP's id. In `select`, `$1` is the company and `$2` the id.
+pub async fn by_external_id<R>(
+    db: &Db,
+    select: &str,
+    company_id: i64,
+    external_id: &str,
+) -> Result<Option<R>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(select)
+        .bind(company_id)
+        .bind(external_id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }

@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 use super::{Document, DocumentKind, ValidDocument};
 use crate::error::{AppError, FieldError, Result};
 use crate::input::parse_attributes;
-use crate::ssr::{contains_pattern, now_ms, Db, Upserted};
+use crate::ssr::{by_external_id, now_ms, search_page, Db, Upserted};
 
 /// The id of the company's subject with this external id; an unknown one is the caller's
 /// mistake in `field`, not a missing page.
@@ -169,28 +169,18 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Document>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let select = format!(
         "{SELECT} WHERE d.company_id = $1 \
            AND (LOWER(d.number) LIKE $2 ESCAPE '\\' \
                 OR LOWER(COALESCE(d.external_id, '')) LIKE $2 ESCAPE '\\') \
          ORDER BY d.issue_date DESC, d.id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(company_id)
-    .bind(contains_pattern(query.trim()))
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?;
+    );
+    let rows: Vec<Row> = search_page(db, &select, company_id, query, limit, offset).await?;
     Ok(rows.into_iter().map(Document::from).collect())
 }
 
 pub async fn get(db: &Db, company_id: i64, external_id: &str) -> Result<Option<Document>> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE d.company_id = $1 AND d.external_id = $2"
-    ))
-    .bind(company_id)
-    .bind(external_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let select = format!("{SELECT} WHERE d.company_id = $1 AND d.external_id = $2");
+    let row: Option<Row> = by_external_id(db, &select, company_id, external_id).await?;
     Ok(row.map(Document::from))
 }

@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 use super::{Task, ValidTask};
 use crate::documents::ssr::subject_id_by_external_id;
 use crate::error::{AppError, FieldError, Result};
-use crate::ssr::{contains_pattern, now_ms, Db, Upserted};
+use crate::ssr::{by_external_id, now_ms, search_page, Db, Upserted};
 
 /// The operator with this login who may work in the company (which also puts them in its
 /// account).
@@ -158,28 +158,18 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Task>> {
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let select = format!(
         "{SELECT} WHERE t.company_id = $1 \
            AND (LOWER(t.title) LIKE $2 ESCAPE '\\' \
                 OR LOWER(COALESCE(t.external_id, '')) LIKE $2 ESCAPE '\\') \
          ORDER BY t.starts_at DESC, t.id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(company_id)
-    .bind(contains_pattern(query.trim()))
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&db.pool)
-    .await?;
+    );
+    let rows: Vec<Row> = search_page(db, &select, company_id, query, limit, offset).await?;
     Ok(rows.into_iter().map(Task::from).collect())
 }
 
 pub async fn get(db: &Db, company_id: i64, external_id: &str) -> Result<Option<Task>> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "{SELECT} WHERE t.company_id = $1 AND t.external_id = $2"
-    ))
-    .bind(company_id)
-    .bind(external_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let select = format!("{SELECT} WHERE t.company_id = $1 AND t.external_id = $2");
+    let row: Option<Row> = by_external_id(db, &select, company_id, external_id).await?;
     Ok(row.map(Task::from))
 }

@@ -58,85 +58,63 @@ pub trait Record: 'static {
     ) -> impl Future<Output = AppResult<Vec<Self::Output>>> + Send;
 }
 
-pub struct Documents;
+/// Documents and tasks: their modules have the same shape (`validate`, and `ssr::upsert`,
+/// `get`, `list`), so one macro says how each is a `Record`.
+macro_rules! stored_record {
+    ($name:ident, $singular:literal, $module:ident, $input:ident, $valid:ident, $output:ident) => {
+        pub struct $name;
 
-impl Record for Documents {
-    const SINGULAR: &'static str = "document";
-    type Input = app::documents::DocumentInput;
-    type Valid = app::documents::ValidDocument;
-    type Output = app::documents::Document;
+        impl Record for $name {
+            const SINGULAR: &'static str = $singular;
+            type Input = app::$module::$input;
+            type Valid = app::$module::$valid;
+            type Output = app::$module::$output;
 
-    fn validate(_: &str, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>> {
-        app::documents::validate(&input)
-    }
+            fn validate(_: &str, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>> {
+                app::$module::validate(&input)
+            }
 
-    async fn upsert(
-        conn: &mut AnyConnection,
-        company_id: i64,
-        external_id: &str,
-        valid: &Self::Valid,
-    ) -> AppResult<Upserted> {
-        Ok(
-            app::documents::ssr::upsert(conn, company_id, external_id, valid)
-                .await?
-                .0,
-        )
-    }
+            async fn upsert(
+                conn: &mut AnyConnection,
+                company_id: i64,
+                external_id: &str,
+                valid: &Self::Valid,
+            ) -> AppResult<Upserted> {
+                let (upserted, _id) =
+                    app::$module::ssr::upsert(conn, company_id, external_id, valid).await?;
+                Ok(upserted)
+            }
 
-    async fn get(db: &Db, company_id: i64, external_id: &str) -> AppResult<Option<Self::Output>> {
-        app::documents::ssr::get(db, company_id, external_id).await
-    }
+            async fn get(
+                db: &Db,
+                company_id: i64,
+                external_id: &str,
+            ) -> AppResult<Option<Self::Output>> {
+                app::$module::ssr::get(db, company_id, external_id).await
+            }
 
-    async fn list(
-        db: &Db,
-        company_id: i64,
-        query: &str,
-        limit: i64,
-        offset: i64,
-    ) -> AppResult<Vec<Self::Output>> {
-        app::documents::ssr::list(db, company_id, query, limit, offset).await
-    }
+            async fn list(
+                db: &Db,
+                company_id: i64,
+                query: &str,
+                limit: i64,
+                offset: i64,
+            ) -> AppResult<Vec<Self::Output>> {
+                app::$module::ssr::list(db, company_id, query, limit, offset).await
+            }
+        }
+    };
 }
 
-pub struct Tasks;
-
-impl Record for Tasks {
-    const SINGULAR: &'static str = "task";
-    type Input = app::tasks::TaskInput;
-    type Valid = app::tasks::ValidTask;
-    type Output = app::tasks::Task;
-
-    fn validate(_: &str, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>> {
-        app::tasks::validate(&input)
-    }
-
-    async fn upsert(
-        conn: &mut AnyConnection,
-        company_id: i64,
-        external_id: &str,
-        valid: &Self::Valid,
-    ) -> AppResult<Upserted> {
-        Ok(
-            app::tasks::ssr::upsert(conn, company_id, external_id, valid)
-                .await?
-                .0,
-        )
-    }
-
-    async fn get(db: &Db, company_id: i64, external_id: &str) -> AppResult<Option<Self::Output>> {
-        app::tasks::ssr::get(db, company_id, external_id).await
-    }
-
-    async fn list(
-        db: &Db,
-        company_id: i64,
-        query: &str,
-        limit: i64,
-        offset: i64,
-    ) -> AppResult<Vec<Self::Output>> {
-        app::tasks::ssr::list(db, company_id, query, limit, offset).await
-    }
-}
+stored_record!(
+    Documents,
+    "document",
+    documents,
+    DocumentInput,
+    ValidDocument,
+    Document
+);
+stored_record!(Tasks, "task", tasks, TaskInput, ValidTask, Task);
 
 fn check_external_id(field: &str, external_id: &str) -> Result<(), ApiError> {
     let mut errors = vec![];
