@@ -25,12 +25,9 @@ pub enum AppError {
     WrongCredentials,
     #[error("invalid {field:?}: {problem:?}")]
     Invalid { field: Field, problem: Problem },
-    /// Fields of a record that are wrong, each with its problem (the HTTP API's 422).
+    /// Several fields of a form or API object, each with its problem.
     #[error("invalid fields: {0:?}")]
-    Fields(Vec<FieldError>),
-    /// The record clashes with another one, e.g. a code another record already has (409).
-    #[error("conflict: {0:?}")]
-    Conflict(Vec<FieldError>),
+    InvalidFields(Vec<FieldError>),
     #[error("internal error")]
     Internal,
     /// The request did not reach the server or its answer could not be read.
@@ -45,6 +42,117 @@ pub enum Field {
     Password,
     Phone,
     Body,
+    Kind,
+    Code,
+    Name,
+    Email,
+    Address,
+    Notes,
+    Nip,
+    ExternalId,
+    Attributes,
+    NotificationNumber,
+    CountryCode,
+    Representatives,
+    RepresentativeName,
+    RepresentativeRole,
+    RepresentativePhone,
+    RepresentativeEmail,
+    Query,
+    // Documents and tasks.
+    Number,
+    IssueDate,
+    DueDate,
+    Currency,
+    SubjectExternalId,
+    Title,
+    StartsAt,
+    EndsAt,
+    OperatorLogin,
+}
+
+impl Field {
+    /// The field's name in JSON (the HTTP API and form field names).
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Login => "login",
+            Field::Password => "password",
+            Field::Phone => "sms_phone",
+            Field::Body => "body",
+            Field::Kind => "kind",
+            Field::Code => "code",
+            Field::Name => "name",
+            Field::Email => "email",
+            Field::Address => "address",
+            Field::Notes => "notes",
+            Field::Nip => "nip",
+            Field::ExternalId => "external_id",
+            Field::Attributes => "attributes",
+            Field::NotificationNumber => "notification_numbers.phone",
+            Field::CountryCode => "notification_numbers.country_code",
+            Field::Representatives => "representatives",
+            Field::RepresentativeName => "representatives.name",
+            Field::RepresentativeRole => "representatives.role",
+            Field::RepresentativePhone => "representatives.sms_phone",
+            Field::RepresentativeEmail => "representatives.email",
+            Field::Query => "q",
+            Field::Number => "number",
+            Field::IssueDate => "issue_date",
+            Field::DueDate => "due_date",
+            Field::Currency => "currency",
+            Field::SubjectExternalId => "subject_external_id",
+            Field::Title => "title",
+            Field::StartsAt => "starts_at",
+            Field::EndsAt => "ends_at",
+            Field::OperatorLogin => "operator_login",
+        }
+    }
+}
+
+/// One field's problem; `index` is the position in the list the field belongs to
+/// (representatives, notification numbers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub index: Option<u32>,
+    pub problem: Problem,
+}
+
+impl FieldError {
+    pub fn new(field: Field, problem: Problem) -> Self {
+        Self::at(field, None, problem)
+    }
+
+    pub fn at(field: Field, index: Option<u32>, problem: Problem) -> Self {
+        Self {
+            field,
+            index,
+            problem,
+        }
+    }
+
+    /// The field's path in JSON, e.g. `representatives[2].sms_phone`.
+    pub fn path(&self) -> String {
+        let key = self.field.key();
+        match (self.index, key.split_once('.')) {
+            (Some(index), Some((list, field))) => format!("{list}[{index}].{field}"),
+            (Some(index), None) => format!("{key}[{index}]"),
+            (None, _) => key.to_string(),
+        }
+    }
+
+    /// "Field: problem" in the UI language, with the position in its list when there is one.
+    pub fn message(&self, t: &Texts) -> String {
+        let position = self
+            .index
+            .map(|i| format!(" {}", i + 1))
+            .unwrap_or_default();
+        format!(
+            "{}{position}: {}",
+            t.field_name(self.field),
+            problem_message(&self.problem, t)
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,36 +167,88 @@ pub enum Problem {
     EmptyDraft,
     /// The message was already sent and can no longer be changed.
     AlreadySent,
+    TooLong {
+        max: u32,
+    },
+    TooMany {
+        max: u32,
+    },
+    InvalidEmail,
+    InvalidNip,
+    /// Another subject of the same kind in this company has this code.
+    CodeTaken,
+    /// Representatives are kept for contractors only.
+    OnlyForContractors,
+    /// A notification number typed with "+" and another country than the one chosen.
+    CountryCodeMismatch,
+    /// Attribute names are lower-case letters, digits and `_` (they become template paths).
+    InvalidAttributeName,
+    /// Not a `YYYY-MM-DD` date.
+    InvalidDate,
+    /// Not an RFC 3339 date and time.
+    InvalidInstant,
+    /// Not a three-letter ISO 4217 code.
+    InvalidCurrency,
+    /// No subject of the company has this external id.
+    UnknownSubject,
+    /// No operator of the company has this login.
+    UnknownOperator,
+    /// A task that would end before it starts.
+    EndsBeforeStart,
+    /// Control characters (an external id is a key, printed and sent in URLs).
+    ControlCharacters,
 }
 
-/// One problem with one field of a record (`sms_phone`, `items[3].number`…), as forms and the
-/// HTTP API report it: a stable machine-readable `code` and an English `message` for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// Empty for a problem with the request as a whole (then left out of the JSON).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub field: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            code: code.to_string(),
-            message: message.into(),
+impl Problem {
+    /// A stable code for programs (the HTTP API).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Required => "required",
+            Problem::Phone(_) => "invalid_phone",
+            Problem::TooManyParts { .. } => "too_many_parts",
+            Problem::EmptyDraft => "empty_draft",
+            Problem::AlreadySent => "already_sent",
+            Problem::TooLong { .. } => "too_long",
+            Problem::TooMany { .. } => "too_many",
+            Problem::InvalidEmail => "invalid_email",
+            Problem::InvalidNip => "invalid_nip",
+            Problem::CodeTaken => "code_taken",
+            Problem::OnlyForContractors => "only_for_contractors",
+            Problem::CountryCodeMismatch => "country_code_mismatch",
+            Problem::InvalidAttributeName => "invalid_attribute_name",
+            Problem::InvalidDate => "invalid_date",
+            Problem::InvalidInstant => "invalid_instant",
+            Problem::InvalidCurrency => "invalid_currency",
+            Problem::UnknownSubject => "unknown_subject",
+            Problem::UnknownOperator => "unknown_operator",
+            Problem::EndsBeforeStart => "ends_before_start",
+            Problem::ControlCharacters => "control_characters",
         }
     }
+}
 
-    /// The same problem reported on a field of a nested record (`representatives[0].` + field).
-    pub fn within(mut self, prefix: &str) -> Self {
-        self.field = if self.field.is_empty() {
-            prefix.to_string()
-        } else {
-            format!("{prefix}.{}", self.field)
-        };
-        self
+fn problem_message(problem: &Problem, t: &Texts) -> String {
+    match problem {
+        Problem::Required => t.error_required.to_string(),
+        Problem::Phone(e) => (t.phone_error)(e),
+        Problem::TooManyParts { parts, max } => (t.error_too_many_parts)(*parts, *max),
+        Problem::EmptyDraft => t.error_empty_draft.to_string(),
+        Problem::AlreadySent => t.error_already_sent.to_string(),
+        Problem::TooLong { max } => (t.error_too_long)(*max),
+        Problem::TooMany { max } => (t.error_too_many)(*max),
+        Problem::InvalidEmail => t.error_invalid_email.to_string(),
+        Problem::InvalidNip => t.error_invalid_nip.to_string(),
+        Problem::CodeTaken => t.error_code_taken.to_string(),
+        Problem::OnlyForContractors => t.error_only_for_contractors.to_string(),
+        Problem::CountryCodeMismatch => t.error_country_code_mismatch.to_string(),
+        Problem::InvalidAttributeName => t.error_invalid_attribute_name.to_string(),
+        Problem::InvalidDate => t.error_invalid_date.to_string(),
+        Problem::InvalidInstant => t.error_invalid_instant.to_string(),
+        Problem::InvalidCurrency => t.error_invalid_currency.to_string(),
+        Problem::UnknownSubject => t.error_unknown_subject.to_string(),
+        Problem::UnknownOperator => t.error_unknown_operator.to_string(),
+        Problem::EndsBeforeStart => t.error_ends_before_start.to_string(),
+        Problem::ControlCharacters => t.error_control_characters.to_string(),
     }
 }
 
@@ -100,7 +260,17 @@ impl AppError {
     pub fn field(&self) -> Option<Field> {
         match self {
             Self::Invalid { field, .. } => Some(*field),
+            Self::InvalidFields(errors) => errors.first().map(|e| e.field),
             _ => None,
+        }
+    }
+
+    /// Whether this error is about `field` (any of its positions).
+    pub fn concerns(&self, field: Field) -> bool {
+        match self {
+            Self::Invalid { field: f, .. } => *f == field,
+            Self::InvalidFields(errors) => errors.iter().any(|e| e.field == field),
+            _ => false,
         }
     }
 
@@ -113,21 +283,14 @@ impl AppError {
             Self::WrongCredentials => t.error_wrong_credentials.to_string(),
             Self::Internal => t.error_internal.to_string(),
             Self::Communication(_) => t.error_communication.to_string(),
-            Self::Fields(errors) | Self::Conflict(errors) => errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; "),
             Self::Invalid { field, problem } => {
-                let what = match problem {
-                    Problem::Required => t.error_required.to_string(),
-                    Problem::Phone(e) => (t.phone_error)(e),
-                    Problem::TooManyParts { parts, max } => (t.error_too_many_parts)(*parts, *max),
-                    Problem::EmptyDraft => t.error_empty_draft.to_string(),
-                    Problem::AlreadySent => t.error_already_sent.to_string(),
-                };
-                format!("{}: {}", t.field_name(*field), what)
+                format!("{}: {}", t.field_name(*field), problem_message(problem, t))
             }
+            Self::InvalidFields(errors) => errors
+                .iter()
+                .map(|e| e.message(t))
+                .collect::<Vec<_>>()
+                .join(" "),
         }
     }
 }
@@ -156,8 +319,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized | Self::WrongCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::Invalid { .. } | Self::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Invalid { .. } | Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal | Self::Communication(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,34 +1,34 @@
-//! Checks shared by records that come from forms and from the host ERP's HTTP API: bounded
-//! texts, external ids, dates, instants and free-form attributes. Each check adds a
-//! `FieldError` to a list, so one answer names every wrong field at once.
+//! Checks shared by the records the host ERP pushes (documents, tasks): bounded texts,
+//! external ids, dates, instants and free-form attributes. Each check adds a `FieldError` to a
+//! list, so one answer names every wrong field at once.
 
 use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::FieldError;
+use crate::error::{Field, FieldError, Problem};
 
 /// External ids are the ERP's own keys; longer ones are almost surely a mistake.
 pub const MAX_EXTERNAL_ID: usize = 100;
 /// Attributes are small extra fields for templates, not a document store.
 pub const MAX_ATTRIBUTES_BYTES: usize = 16 * 1024;
 
+fn too_long(max: usize) -> Problem {
+    Problem::TooLong { max: max as u32 }
+}
+
 /// A trimmed text of at most `max` characters; empty is an error when `required`.
 pub fn text(
     errors: &mut Vec<FieldError>,
-    field: &str,
+    field: Field,
     value: &str,
     required: bool,
     max: usize,
 ) -> String {
     let value = value.trim();
     if required && value.is_empty() {
-        errors.push(FieldError::new(field, "required", "is required"));
+        errors.push(FieldError::new(field, Problem::Required));
     } else if value.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("must be at most {max} characters"),
-        ));
+        errors.push(FieldError::new(field, too_long(max)));
     }
     value.to_string()
 }
@@ -36,7 +36,7 @@ pub fn text(
 /// An optional text: `None` and blank both mean "not given".
 pub fn optional_text(
     errors: &mut Vec<FieldError>,
-    field: &str,
+    field: Field,
     value: Option<&str>,
     max: usize,
 ) -> Option<String> {
@@ -45,49 +45,33 @@ pub fn optional_text(
 
 /// An external id: 1 to 100 characters, no control characters, kept exactly as sent (the ERP's
 /// key must round-trip, so it is not trimmed).
-pub fn external_id(errors: &mut Vec<FieldError>, field: &str, value: &str) {
+pub fn external_id(errors: &mut Vec<FieldError>, field: Field, value: &str) {
     if value.trim().is_empty() {
-        errors.push(FieldError::new(field, "required", "is required"));
+        errors.push(FieldError::new(field, Problem::Required));
     } else if value.chars().count() > MAX_EXTERNAL_ID {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("must be at most {MAX_EXTERNAL_ID} characters"),
-        ));
+        errors.push(FieldError::new(field, too_long(MAX_EXTERNAL_ID)));
     } else if value.chars().any(char::is_control) {
-        errors.push(FieldError::new(
-            field,
-            "invalid",
-            "must not contain control characters",
-        ));
+        errors.push(FieldError::new(field, Problem::ControlCharacters));
     }
 }
 
 /// A calendar date as `YYYY-MM-DD`, returned in that canonical form.
-pub fn date(errors: &mut Vec<FieldError>, field: &str, value: &str) -> String {
+pub fn date(errors: &mut Vec<FieldError>, field: Field, value: &str) -> String {
     match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
         Ok(date) => date.format("%Y-%m-%d").to_string(),
         Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                "invalid_date",
-                "must be a date written YYYY-MM-DD",
-            ));
+            errors.push(FieldError::new(field, Problem::InvalidDate));
             String::new()
         }
     }
 }
 
 /// An instant in RFC 3339 (`2026-11-23T09:00:00+01:00`), as epoch milliseconds.
-pub fn instant(errors: &mut Vec<FieldError>, field: &str, value: &str) -> i64 {
+pub fn instant(errors: &mut Vec<FieldError>, field: Field, value: &str) -> i64 {
     match DateTime::parse_from_rfc3339(value.trim()) {
         Ok(instant) => instant.timestamp_millis(),
         Err(_) => {
-            errors.push(FieldError::new(
-                field,
-                "invalid_instant",
-                "must be a date and time in RFC 3339, e.g. 2026-11-23T09:00:00+01:00",
-            ));
+            errors.push(FieldError::new(field, Problem::InvalidInstant));
             0
         }
     }
@@ -96,15 +80,13 @@ pub fn instant(errors: &mut Vec<FieldError>, field: &str, value: &str) -> i64 {
 /// Free-form attributes (a JSON object) as the text stored, bounded in size.
 pub fn attributes(
     errors: &mut Vec<FieldError>,
-    field: &str,
     value: &serde_json::Map<String, serde_json::Value>,
 ) -> String {
     let text = serde_json::Value::Object(value.clone()).to_string();
     if text.len() > MAX_ATTRIBUTES_BYTES {
         errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("must be at most {MAX_ATTRIBUTES_BYTES} bytes of JSON"),
+            Field::Attributes,
+            too_long(MAX_ATTRIBUTES_BYTES),
         ));
     }
     text
@@ -166,30 +148,39 @@ pub mod rfc3339 {
 mod tests {
     use super::*;
 
+    fn codes(errors: &[FieldError]) -> Vec<&'static str> {
+        errors.iter().map(|e| e.problem.code()).collect()
+    }
+
     #[test]
     fn texts_are_trimmed_and_bounded() {
         let mut errors = vec![];
-        assert_eq!(text(&mut errors, "name", "  Łódź ", true, 5), "Łódź");
+        assert_eq!(text(&mut errors, Field::Name, "  Łódź ", true, 4), "Łódź");
         assert!(errors.is_empty(), "characters are counted, not bytes");
-        text(&mut errors, "name", " ", true, 5);
-        text(&mut errors, "name", "abcdef", false, 5);
-        let codes: Vec<_> = errors.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(codes, ["required", "too_long"]);
-        assert_eq!(optional_text(&mut errors, "x", Some("  "), 5), None);
+        text(&mut errors, Field::Name, " ", true, 5);
+        text(&mut errors, Field::Name, "abcdef", false, 5);
+        assert_eq!(codes(&errors), ["required", "too_long"]);
+        assert_eq!(optional_text(&mut errors, Field::Name, Some("  "), 5), None);
     }
 
     #[test]
     fn dates_and_instants() {
         let mut errors = vec![];
-        assert_eq!(date(&mut errors, "d", "2026-02-28"), "2026-02-28");
-        date(&mut errors, "d", "2026-02-30");
-        date(&mut errors, "d", "28.02.2026");
         assert_eq!(
-            instant(&mut errors, "t", "2026-11-23T10:00:00+01:00"),
-            instant(&mut errors, "t", "2026-11-23T09:00:00Z")
+            date(&mut errors, Field::IssueDate, "2026-02-28"),
+            "2026-02-28"
         );
-        instant(&mut errors, "t", "2026-11-23 09:00");
-        assert_eq!(errors.len(), 3);
+        date(&mut errors, Field::IssueDate, "2026-02-30");
+        date(&mut errors, Field::IssueDate, "28.02.2026");
+        assert_eq!(
+            instant(&mut errors, Field::StartsAt, "2026-11-23T10:00:00+01:00"),
+            instant(&mut errors, Field::StartsAt, "2026-11-23T09:00:00Z")
+        );
+        instant(&mut errors, Field::StartsAt, "2026-11-23 09:00");
+        assert_eq!(
+            codes(&errors),
+            ["invalid_date", "invalid_date", "invalid_instant"]
+        );
         assert_eq!(
             rfc3339::to_string(1_795_439_100_000),
             "2026-11-23T13:05:00Z"
@@ -199,12 +190,14 @@ mod tests {
     #[test]
     fn external_ids_round_trip_and_are_bounded() {
         let mut errors = vec![];
-        external_id(&mut errors, "id", " ERP-1 ");
+        external_id(&mut errors, Field::ExternalId, " ERP-1 ");
         assert!(errors.is_empty());
-        external_id(&mut errors, "id", "");
-        external_id(&mut errors, "id", &"x".repeat(101));
-        external_id(&mut errors, "id", "a\nb");
-        let codes: Vec<_> = errors.iter().map(|e| e.code.as_str()).collect();
-        assert_eq!(codes, ["required", "too_long", "invalid"]);
+        external_id(&mut errors, Field::ExternalId, "");
+        external_id(&mut errors, Field::ExternalId, &"x".repeat(101));
+        external_id(&mut errors, Field::ExternalId, "a\nb");
+        assert_eq!(
+            codes(&errors),
+            ["required", "too_long", "control_characters"]
+        );
     }
 }

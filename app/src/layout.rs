@@ -19,6 +19,7 @@ pub fn Page(children: Children) -> impl IntoView {
             <nav aria-label=t.nav_main>
                 <a href="/" aria-current=current("/")>{t.nav_compose}</a>
                 <a href="/messages" aria-current=current("/messages")>{t.nav_messages}</a>
+                <a href="/address-book" aria-current=current("/address-book")>{t.nav_address_book}</a>
             </nav>
             <div class="session">
                 <Transition fallback=|| ()>

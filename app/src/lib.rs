@@ -2,6 +2,7 @@
 //! The Esemes web app: components, routes and server functions, shared by the server (feature
 //! `ssr`) and the browser (feature `hydrate`, compiled to WebAssembly).
 
+pub mod address_book;
 pub mod api_tokens;
 pub mod auth;
 pub mod composer;
@@ -12,6 +13,8 @@ pub mod i18n;
 pub mod input;
 pub mod layout;
 pub mod messages;
+pub mod nip;
+pub mod phone;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod tasks;
@@ -69,6 +72,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
                 <Route path=path!("/") view=composer::ComposerPage ssr=SsrMode::Async />
                 <Route path=path!("/messages") view=messages::MessagesPage ssr=SsrMode::Async />
+                <Route path=path!("/address-book") view=address_book::AddressBookPage ssr=SsrMode::Async />
+                <Route path=path!("/address-book/new") view=address_book::SubjectFormPage ssr=SsrMode::Async />
+                <Route path=path!("/address-book/:id") view=address_book::SubjectFormPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

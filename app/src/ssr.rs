@@ -140,30 +140,25 @@ fn sqlite_url(url: &str) -> Result<String, DbError> {
     })
 }
 
-/// What an upsert by external id did. `Unchanged` means the stored record already equalled the
-/// input and nothing was written, so a repeated request is harmless and says so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Upserted {
+/// What an upsert by external id did (subjects, documents, tasks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Upsert {
     Created,
     Updated,
+    /// The stored record already said exactly this: nothing was written, so a repeated
+    /// request is harmless and says so.
     Unchanged,
 }
 
-impl Upserted {
+impl Upsert {
     pub fn as_str(self) -> &'static str {
         match self {
-            Upserted::Created => "created",
-            Upserted::Updated => "updated",
-            Upserted::Unchanged => "unchanged",
+            Upsert::Created => "created",
+            Upsert::Updated => "updated",
+            Upsert::Unchanged => "unchanged",
         }
     }
-}
-
-/// Whether a failed statement broke a unique constraint (both databases report it the same way
-/// through sqlx), so callers can answer "conflict" instead of an internal error.
-pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|e| e.is_unique_violation())
 }
 
 /// A `LIKE … ESCAPE '\'` pattern matching `query` anywhere, lower-cased; the query's own `%`

@@ -28,3 +28,15 @@ test("a wrong password is reported without JavaScript", async ({ page }) => {
   await page.getByRole("button", { name: "Zaloguj się" }).click();
   await expect(page.getByRole("alert")).toHaveText("Nieprawidłowy login lub hasło.");
 });
+
+test("the address book searches and pages without JavaScript", async ({ page }) => {
+  await logIn(page, { waitForHydration: false });
+  await page.goto("/address-book");
+  await page.getByRole("searchbox", { name: "Szukaj podmiotu" }).fill("LODZ");
+  await page.getByRole("button", { name: "Szukaj" }).click();
+  await expect(page).toHaveURL(/kind=contractor&q=LODZ/);
+  await expect(page.locator("li.subject")).toHaveCount(1);
+  await expect(page.locator("li.subject")).toContainText("Łódź Trans s.c.");
+  await page.getByRole("link", { name: "Urzędy" }).click();
+  await expect(page.locator("li.subject")).toContainText("Urząd Skarbowy Łódź-Śródmieście");
+});

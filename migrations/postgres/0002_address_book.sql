@@ -21,12 +21,15 @@ ALTER TABLE subjects ADD COLUMN notifications_enabled BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE subjects ADD COLUMN external_id TEXT;
 -- Further fields pushed by the ERP (JSON object), reachable by templates by path.
 ALTER TABLE subjects ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
--- Code, name and phone digits folded to lower-case ASCII ("Łódź" → "lodz"), for search that
--- ignores case and Polish diacritics; written by the application on every change.
+-- Code, name, phone digits, e-mail, NIP and the representatives' names and phones, folded to
+-- lower case without diacritics ("Łódź" → "lodz"), for search that ignores case and Polish
+-- letters; written by the application on every change.
 ALTER TABLE subjects ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
 ALTER TABLE subjects ADD COLUMN updated_at BIGINT NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX subjects_external_id ON subjects(company_id, external_id) WHERE external_id IS NOT NULL;
-CREATE INDEX subjects_company_name ON subjects(company_id, kind, name);
+-- The name folded the same way, so lists sort "Łódź" among the L's on both databases.
+ALTER TABLE subjects ADD COLUMN sort_name TEXT NOT NULL DEFAULT '';
+CREATE INDEX subjects_company_name ON subjects(company_id, sort_name);
 
 -- Numbers for notifications about new correspondence: several per subject, each with the
 -- country calling code it was entered with.
@@ -40,7 +43,6 @@ CREATE TABLE subject_notification_numbers (
 );
 
 ALTER TABLE representatives ADD COLUMN external_id TEXT;
-ALTER TABLE representatives ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX representatives_external_id ON representatives(subject_id, external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX representatives_subject ON representatives(subject_id);
 

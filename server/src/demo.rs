@@ -1,6 +1,9 @@
 //! Demo data for a first start: one account and company, an address book and two templates,
 //! and the first administrator.
 
+use app::address_book::{
+    check_subject, ssr as address_book, RepresentativeInput, SubjectInput, SubjectKind,
+};
 use app::auth::ssr::hash_password;
 use app::ssr::{now_ms, Db};
 use rand::distributions::{Alphanumeric, DistString};
@@ -72,107 +75,122 @@ pub async fn seed_if_empty(
         .execute(&mut *tx)
         .await?;
 
-    // (kind, code, name, SMS phone, e-mail, representatives: (name, role, SMS phone))
+    // (kind, code, name, SMS phone, e-mail, NIP, representatives: (name, role, SMS phone))
     type Subject<'a> = (
+        SubjectKind,
         &'a str,
         &'a str,
         &'a str,
-        Option<&'a str>,
+        &'a str,
         &'a str,
         &'a [(&'a str, &'a str, &'a str)],
     );
     let subjects: &[Subject] = &[
         (
-            "contractor",
+            SubjectKind::Contractor,
             "ALFA",
             "Alfa Budownictwo Sp. z o.o.",
-            Some("+48601200300"),
+            "+48601200300",
             "biuro@alfa.example",
+            "5270001236",
             &[
                 ("Jan Kowalski", "kierownik budowy", "+48602300400"),
                 ("Ewa Nowak", "księgowa", "+48603400500"),
             ],
         ),
         (
-            "contractor",
+            SubjectKind::Contractor,
             "ŁÓDŹ-TRANS",
             "Łódź Trans s.c.",
-            Some("+48604500600"),
+            "+48604500600",
             "trans@lodztrans.example",
+            "7250004563",
             &[("Paweł Wiśniewski", "dyspozytor", "+48605600700")],
         ),
         (
-            "contractor",
+            SubjectKind::Contractor,
             "GAMMA",
             "Gamma Handel",
-            None,
+            "",
             "gamma@example.com",
+            "7730007892",
             &[],
         ),
         (
-            "contractor",
+            SubjectKind::Contractor,
             "ŻUBR",
             "Żubr Meble Jerzy Żubrowski",
-            Some("+48606700800"),
+            "+48606700800",
             "zubr@example.com",
+            "9510003226",
             &[],
         ),
         (
-            "employee",
+            SubjectKind::Employee,
             "KOWALCZYK",
-            "Marta Kowalczyk (właścicielka)",
-            Some("+48607800900"),
+            "Marta Kowalczyk",
+            "+48607800900",
             "marta@mazur.example",
-            &[],
-        ),
-        (
-            "employee",
-            "ZIELIŃSKI",
-            "Tomasz Zieliński",
-            Some("+48608900100"),
-            "tomasz@mazur.example",
-            &[],
-        ),
-        (
-            "office",
-            "US-ŁÓDŹ",
-            "Urząd Skarbowy Łódź-Śródmieście",
-            None,
-            "us.lodz@example.gov.pl",
-            &[],
-        ),
-        (
-            "bank",
-            "PKO",
-            "PKO Bank Polski",
-            Some("+48800302302"),
             "",
             &[],
         ),
+        (
+            SubjectKind::Employee,
+            "ZIELIŃSKI",
+            "Tomasz Zieliński",
+            "+48608900100",
+            "tomasz@mazur.example",
+            "",
+            &[],
+        ),
+        (
+            SubjectKind::Office,
+            "US-ŁÓDŹ",
+            "Urząd Skarbowy Łódź-Śródmieście",
+            "",
+            "us.lodz@example.gov.pl",
+            "",
+            &[],
+        ),
+        (SubjectKind::Bank, "PKO", "PKO Bank Polski", "", "", "", &[]),
     ];
-    for (kind, code, name, phone, email, representatives) in subjects {
-        let subject_id: i64 = sqlx::query_scalar(
-            "INSERT INTO subjects (company_id, kind, code, name, sms_phone, email, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(company_id)
-        .bind(*kind)
-        .bind(*code)
-        .bind(*name)
-        .bind(*phone)
-        .bind(*email)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (name, role, phone) in representatives.iter() {
-            sqlx::query("INSERT INTO representatives (subject_id, name, role, sms_phone) VALUES ($1, $2, $3, $4)")
-                .bind(subject_id)
-                .bind(*name)
-                .bind(*role)
-                .bind(*phone)
-                .execute(&mut *tx)
-                .await?;
-        }
+    for (kind, code, name, phone, email, nip, representatives) in subjects {
+        let input = SubjectInput {
+            kind: *kind,
+            code: code.to_string(),
+            name: name.to_string(),
+            sms_phone: phone.to_string(),
+            email: email.to_string(),
+            address: String::new(),
+            notes: String::new(),
+            nip: nip.to_string(),
+            // The first employee owns the company.
+            is_owner: *code == "KOWALCZYK",
+            notifications_enabled: true,
+            notification_numbers: Vec::new(),
+            active: true,
+            external_id: None,
+            attributes: Default::default(),
+            representatives: (*kind == SubjectKind::Contractor).then(|| {
+                representatives
+                    .iter()
+                    .map(|(name, role, phone)| RepresentativeInput {
+                        id: None,
+                        external_id: None,
+                        name: name.to_string(),
+                        role: role.to_string(),
+                        sms_phone: phone.to_string(),
+                        email: String::new(),
+                        active: true,
+                    })
+                    .collect()
+            }),
+        };
+        let valid = check_subject(&input, app::phone::ssr::validate)
+            .map_err(|e| anyhow::anyhow!("demo subject {code}: {e:?}"))?;
+        address_book::save(&mut tx, company_id, None, &valid)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo subject {code}: {e}"))?;
     }
     for (name, body) in [
         ("Przypomnienie o płatności",

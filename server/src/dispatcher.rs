@@ -80,10 +80,19 @@ impl Dispatcher {
 }
 
 async fn submit(db: &Db, gateway: &dyn Gateway, message: store::Outgoing) {
-    let submission = Submission {
-        key: format!("esemes-{}", message.id),
-        to: message.phone,
-        text: message.body,
+    let submission = match Submission::new(message.id, message.phone, message.body) {
+        Ok(submission) => submission,
+        // Checked before it was stored; a text stored by an older rule can still fail here.
+        Err(e) => {
+            tracing::warn!(message_id = message.id, error = %e, "cannot be split for sending");
+            if store::mark_rejected(db, message.id, &e.to_string())
+                .await
+                .is_err()
+            {
+                tracing::error!(message_id = message.id, "could not record the rejection");
+            }
+            return;
+        }
     };
     let result = match gateway.submit(&submission).await {
         Ok(accepted) => {

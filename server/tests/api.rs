@@ -347,7 +347,7 @@ async fn tasks_upsert_with_their_subject_and_operator() {
         wrong["operator_login"] = "ghost".into();
         wrong["ends_at"] = "2026-11-23T08:00:00+01:00".into();
         let reply = api.put(&url("tasks/T-2"), wrong.clone()).await;
-        assert_eq!(problems(&reply), problem("ends_at", "before_start"));
+        assert_eq!(problems(&reply), problem("ends_at", "ends_before_start"));
         wrong["ends_at"] = Value::Null;
         let reply = api.put(&url("tasks/T-2"), wrong).await;
         assert_eq!(
@@ -589,7 +589,7 @@ async fn bad_input_is_a_4xx_naming_the_field_never_a_500() {
             .await;
         assert_eq!(problems(&reply), problem("external_id", "too_long"));
         let reply = api.put(&url("documents/a%0Ab"), invoice("FV/1")).await;
-        assert_eq!(problems(&reply), problem("external_id", "invalid"));
+        assert_eq!(problems(&reply), problem("external_id", "control_characters"));
         let reply = api.put(&url("documents/%FF"), invoice("FV/1")).await;
         assert_eq!(
             reply.status,

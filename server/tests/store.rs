@@ -247,7 +247,7 @@ async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
         seeded(&db).await;
         let operator = admin(&db).await;
         let draft = check("", "Notatka", Intent::Draft).unwrap();
-        let id = composer::store(&db, &operator, None, &draft, Intent::Draft).await.unwrap();
+        let id = composer::store(&db, &operator, None, &draft, Intent::Draft, Default::default()).await.unwrap();
         let sent = queue(&db, &operator, "600100200", "wysłana").await;
 
         let drafts = messages::list(&db, operator.company_id, StatusFilter::Drafts).await.unwrap();
@@ -269,13 +269,13 @@ async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
         assert!(messages::list(&db, other_company, StatusFilter::All).await.unwrap().is_empty());
         assert_eq!(composer::load_draft(&db, other_company, id).await, Err(AppError::NotFound));
         let edit = check("600100200", "cudza", Intent::Send).unwrap();
-        assert_eq!(composer::store(&db, &stranger, Some(id), &edit, Intent::Send).await, Err(AppError::NotFound));
+        assert_eq!(composer::store(&db, &stranger, Some(id), &edit, Intent::Send, Default::default()).await, Err(AppError::NotFound));
 
         // Sending the draft turns it into a pending message; a sent one cannot be edited.
-        assert_eq!(composer::store(&db, &operator, Some(id), &edit, Intent::Send).await, Ok(id));
+        assert_eq!(composer::store(&db, &operator, Some(id), &edit, Intent::Send, Default::default()).await, Ok(id));
         assert_eq!(status_of(&db, &operator, id).await, Status::Pending);
         assert_eq!(
-            composer::store(&db, &operator, Some(id), &edit, Intent::Send).await,
+            composer::store(&db, &operator, Some(id), &edit, Intent::Send, Default::default()).await,
             Err(AppError::invalid(Field::Body, Problem::AlreadySent))
         );
     })

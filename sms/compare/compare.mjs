@@ -347,14 +347,13 @@ for (let i = 0; i < texts.length; i++) {
     : (c) => c.length;
   const [single, concatenated] = enc === 'gsm7' ? [160, 153] : [70, 67];
   const twClusters = tw.graphemes; // grapheme-splitter, CR LF split in two
-  const crlfSplit = clusters.flatMap((c) => (c === '\r\n' ? ['\r', '\n'] : [c]));
+  // The sms crate's units: UAX #29 clusters, CR LF split in two as well.
+  const oursClusters = clusters.flatMap((c) => (c === '\r\n' ? ['\r', '\n'] : [c]));
   if (text === '') cls = 'empty text';
   else if (o.encoding !== tw.encoding) cls = `encoding: ours ${o.encoding}, Twilio ${tw.encoding}`;
-  else if (pack(crlfSplit, cost, single, concatenated) === tw.segments && text.includes('\r\n')) {
-    cls = `parts (${enc}): Twilio splits a CR LF pair across parts`;
-  } else if (pack(twClusters, cost, single, concatenated) === tw.segments
-      && pack(clusters, cost, single, concatenated) === o.segments
-      && JSON.stringify(twClusters) !== JSON.stringify(crlfSplit)) {
+  else if (pack(twClusters, cost, single, concatenated) === tw.segments
+      && pack(oursClusters, cost, single, concatenated) === o.segments
+      && JSON.stringify(twClusters) !== JSON.stringify(oursClusters)) {
     cls = `parts (${enc}): grapheme cluster boundaries differ (grapheme-splitter vs current UAX #29)`;
   } else cls = `parts (${enc}): unexplained`;
   const d = { index: i, profile: profiles[i], class: cls, text, ours: { encoding: o.encoding, segments: o.segments, units: o.units },

@@ -371,7 +371,8 @@ struct Layout {
 struct Text<'a> {
     text: &'a str,
     chars: u32,
-    ascii: bool,
+    /// Every char is a cluster of its own ([`own_cluster`]).
+    char_clusters: bool,
 }
 
 /// Units a char costs: UTF-16 code units, or septets under the tables (a
@@ -423,14 +424,21 @@ fn layout(
         Encoding::Ucs2 => Cost::Utf16,
         Encoding::Gsm7 => Cost::Septets(tables),
     };
-    let used = if text.ascii {
-        pack(AsciiClusters(text.text), capacity, cost, ranges)
+    let mut part = OpenPart::default();
+    if text.char_clusters {
+        // Each char is a cluster of its own: no segmentation needed.
+        for ch in text.text.chars() {
+            part.add_char(cost.of(ch), capacity, ranges);
+        }
     } else {
-        pack(text.text.graphemes(true), capacity, cost, ranges)
-    };
+        pack(clusters(text.text), capacity, cost, &mut part, ranges);
+    }
+    if part.end > part.start {
+        ranges.push((part.start, part.end));
+    }
     Layout {
         segments: ranges.len() as u32,
-        remaining: capacity - used,
+        remaining: capacity - part.used,
         capacity,
         udh_octets: udh,
     }
@@ -450,73 +458,83 @@ fn lower_bound(
     total.div_ceil(capacity).max(2)
 }
 
-/// The packing routine behind every part boundary (so [`analyze`] and
-/// [`crate::split()`] agree by construction). Greedy: a grapheme cluster goes
-/// whole into the current part if it fits, else whole into the next one;
-/// a cluster longer than a whole part is split at code point boundaries,
-/// filling the current part first. A code point (an escape pair, a
-/// surrogate pair) is never split and a part is never overfilled. Pushes
-/// `[start, end)` char ranges; returns the units used in the last part.
+/// The part being filled: chars `[start, end)`, `used` units.
+#[derive(Default)]
+struct OpenPart {
+    start: u32,
+    end: u32,
+    used: u32,
+}
+
+impl OpenPart {
+    /// Adds a char of `units`, first closing the part (to `ranges`) if the
+    /// char does not fit: a code point (an escape pair, a surrogate pair) is
+    /// never split and a part never overfilled.
+    #[inline]
+    fn add_char(&mut self, units: u32, capacity: u32, ranges: &mut Vec<(u32, u32)>) {
+        if self.used + units > capacity {
+            ranges.push((self.start, self.end));
+            self.start = self.end;
+            self.used = 0;
+        }
+        self.used += units;
+        self.end += 1;
+    }
+}
+
+/// The packing behind every part boundary (so [`analyze`] and
+/// [`crate::split()`] agree by construction), continuing `part`. Greedy: a
+/// cluster (see [`clusters`]) goes whole into the current part if it fits,
+/// else whole into the next one; a cluster longer than a whole part is
+/// split at code point boundaries, filling the current part first. Closed
+/// parts go to `ranges` as `[start, end)` char ranges.
 fn pack<'a>(
     clusters: impl Iterator<Item = &'a str>,
     capacity: u32,
     cost: Cost,
+    part: &mut OpenPart,
     ranges: &mut Vec<(u32, u32)>,
-) -> u32 {
-    let (mut start, mut end, mut used) = (0u32, 0u32, 0u32);
+) {
     for cluster in clusters {
         let (chars, units) = cluster
             .chars()
             .fold((0u32, 0u32), |(n, u), ch| (n + 1, u + cost.of(ch)));
-        if used + units <= capacity {
-            used += units;
-            end += chars;
+        if part.used + units <= capacity {
+            part.used += units;
+            part.end += chars;
         } else if units <= capacity {
             // `used > 0` here, so the part closed is not empty.
-            ranges.push((start, end));
-            start = end;
-            used = units;
-            end += chars;
+            ranges.push((part.start, part.end));
+            part.start = part.end;
+            part.used = units;
+            part.end += chars;
         } else {
             for ch in cluster.chars() {
-                let units = cost.of(ch);
-                if used + units > capacity {
-                    ranges.push((start, end));
-                    start = end;
-                    used = 0;
-                }
-                used += units;
-                end += 1;
+                part.add_char(cost.of(ch), capacity, ranges);
             }
         }
     }
-    if end > start {
-        ranges.push((start, end));
-    }
-    used
 }
 
-/// Grapheme clusters of ASCII text without the Unicode tables: every char
-/// is its own cluster except CR LF (UAX #29 rules GB3-GB5).
-struct AsciiClusters<'a>(&'a str);
+/// The units [`pack`] keeps whole when they fit in a part: the grapheme
+/// clusters of UAX #29, except that CR LF is two. CR and LF are two GSM-7
+/// characters (TS 23.038) and the parts are reassembled before display, so
+/// a part may end between them; moving both costs a part on some texts.
+fn clusters(text: &str) -> impl Iterator<Item = &str> {
+    // A cluster holding CR is "\r" or "\r\n" (UAX #29 GB3-GB5).
+    text.graphemes(true).flat_map(|g| g.split_inclusive('\r'))
+}
 
-impl<'a> Iterator for AsciiClusters<'a> {
-    type Item = &'a str;
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a str> {
-        let bytes = self.0.as_bytes();
-        let len = match bytes {
-            [] => return None,
-            [b'\r', b'\n', ..] => 2,
-            _ => 1,
-        };
-        // `get` rather than indexing: no panic path (and its formatting
-        // code) in the wasm; ASCII is always split at char boundaries.
-        let cluster = self.0.get(..len)?;
-        self.0 = self.0.get(len..)?;
-        Some(cluster)
-    }
+/// Whether `ch` (of national-table `class`) is a cluster of its own next to
+/// any other such char, so a text made only of them needs no UAX #29
+/// segmentation. True of every char below U+0300 (Latin-1, Latin
+/// Extended-A/B, IPA, spacing modifiers: the combining marks start at
+/// U+0300) and of the GSM-7 table chars above it (Greek capitals, €, ∞):
+/// their Grapheme_Cluster_Break is Control, CR, LF or Other, and only CR LF
+/// would join, which [`clusters`] splits anyway.
+#[inline]
+fn own_cluster(ch: char, class: u8) -> bool {
+    (ch as u32) < 0x300 || class != 0
 }
 
 /// Analyzes `text`: encoding, national tables, length in units, and how it
@@ -551,9 +569,11 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
     let mut index: Vec<(char, u32)> = Vec::new();
     let mut utf16_units: u32 = 0;
     let mut char_count: u32 = 0;
+    let mut char_clusters = true;
     for ch in text.chars() {
         let class = class_of(ch);
         per_class[class as usize] += 1;
+        char_clusters &= own_cluster(ch, class);
         if record >> class & 1 != 0 {
             record_non_gsm(
                 &mut non_gsm,
@@ -570,7 +590,7 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
     let text = Text {
         text,
         chars: char_count,
-        ascii: text.len() == char_count as usize,
+        char_clusters,
     };
 
     // Distinct characters each candidate lacks, and its septets (a lacking
@@ -1068,13 +1088,63 @@ mod tests {
         assert_eq!(a.check(&auto()), Ok(()));
     }
 
+    /// Every char [`own_cluster`] accepts.
+    fn own_cluster_chars() -> Vec<char> {
+        (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&ch| own_cluster(ch, class_of(ch)))
+            .collect()
+    }
+
+    #[test]
+    fn own_cluster_chars_never_join() {
+        // A UAX #29 rule joining two chars looks at the pair alone, or needs
+        // a ZWJ, Extend or regional indicator char, which joins a pair of
+        // its own (GB9, GB12): so if no pair joins, no longer text does.
+        let chars = own_cluster_chars();
+        let mut pair = String::new();
+        for &a in &chars {
+            for &b in &chars {
+                pair.clear();
+                pair.push(a);
+                pair.push(b);
+                let joined = pair.graphemes(true).count() == 1;
+                assert_eq!(joined, (a, b) == ('\r', '\n'), "{a:?} {b:?}");
+                assert_eq!(clusters(&pair).count(), 2, "{a:?} {b:?}");
+            }
+        }
+    }
+
     proptest::proptest! {
-        /// The ASCII shortcut splits clusters exactly as UAX #29 does.
+        /// The fast path (chars packed one by one) lays out a text of
+        /// [`own_cluster`] chars, CR LF included, as the cluster path does.
         #[test]
-        fn ascii_clusters_match_unicode_segmentation(text in "[\r\na \t\u{1}~]{0,40}") {
-            let fast: Vec<&str> = AsciiClusters(&text).collect();
-            let full: Vec<&str> = text.graphemes(true).collect();
-            proptest::prop_assert_eq!(fast, full);
+        fn char_path_matches_cluster_path(
+            chars in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(own_cluster_chars()),
+                    proptest::sample::select(vec!['\r', '\n']),
+                ],
+                0..400,
+            ),
+            ucs2 in proptest::bool::ANY,
+        ) {
+            let text = String::from_iter(chars);
+            let (encoding, cost) = if ucs2 {
+                (Encoding::Ucs2, Cost::Utf16)
+            } else {
+                (Encoding::Gsm7, Cost::Septets(NationalTables::NONE))
+            };
+            let total = text.chars().map(|ch| cost.of(ch)).sum();
+            let lay_out = |char_clusters| {
+                let chars = text.chars().count() as u32;
+                let text = Text { text: &text, chars, char_clusters };
+                let mut ranges = Vec::new();
+                let tables = NationalTables::NONE;
+                let l = layout(&text, total, encoding, tables, Reference::Eight, &mut ranges);
+                (ranges, l.segments, l.remaining)
+            };
+            proptest::prop_assert_eq!(lay_out(true), lay_out(false));
         }
     }
 

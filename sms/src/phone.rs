@@ -19,6 +19,13 @@ pub enum PhoneError {
     TooLong,
     MissingCountryCode,
     InvalidPolishNumber,
+    // The next three come from the server's check against libphonenumber's metadata, which is
+    // too large for the browser.
+    UnknownCountryCode,
+    /// No number of that country has this length or prefix.
+    InvalidNumber,
+    /// A fixed line, toll-free or premium number: it cannot receive SMS.
+    NotMobile,
 }
 
 impl PhoneError {
@@ -37,6 +44,14 @@ impl PhoneError {
                 "Numer zagraniczny musi zaczynać się od + i numeru kierunkowego kraju.".to_owned()
             }
             PhoneError::InvalidPolishNumber => "Polski numer musi mieć 9 cyfr po +48.".to_owned(),
+            PhoneError::UnknownCountryCode => "Nieznany numer kierunkowy kraju.".to_owned(),
+            PhoneError::InvalidNumber => {
+                "Taki numer nie istnieje w tym kraju (sprawdź długość i początek numeru).".to_owned()
+            }
+            PhoneError::NotMobile => {
+                "To nie jest numer komórkowy (stacjonarny, bezpłatny lub specjalny): nie odbierze SMS."
+                    .to_owned()
+            }
         }
     }
 
@@ -56,6 +71,14 @@ impl PhoneError {
             }
             PhoneError::InvalidPolishNumber => {
                 "A Polish number must have 9 digits after +48.".to_owned()
+            }
+            PhoneError::UnknownCountryCode => "Unknown country calling code.".to_owned(),
+            PhoneError::InvalidNumber => {
+                "No such number exists in that country (check its length and prefix).".to_owned()
+            }
+            PhoneError::NotMobile => {
+                "This is not a mobile number (fixed line, toll-free or special): it cannot receive SMS."
+                    .to_owned()
             }
         }
     }
@@ -212,6 +235,18 @@ pub fn format_display(e164: &str) -> String {
         format!("+{cc}")
     } else {
         format!("+{cc} {rest}")
+    }
+}
+
+/// The phone field after a subject (or representative) is chosen in the composer, as the ERP
+/// does it: the first choice fills the subject's SMS phone unless a number was already typed by
+/// hand (that number stays); changing from one subject to another always takes the new
+/// subject's phone, empty if it has none.
+pub fn phone_after_choice(had_subject: bool, current_phone: &str, subject_phone: &str) -> String {
+    if had_subject || current_phone.trim().is_empty() {
+        subject_phone.to_owned()
+    } else {
+        current_phone.to_owned()
     }
 }
 
@@ -375,5 +410,24 @@ mod tests {
     fn normalize_then_display() {
         let e164 = normalize("0048 (600) 100-200").unwrap();
         assert_eq!(format_display(&e164), "+48 600 100 200");
+    }
+
+    #[test]
+    fn choosing_a_subject_fills_the_phone_but_keeps_a_typed_one() {
+        assert_eq!(
+            phone_after_choice(false, "", "+48600100200"),
+            "+48600100200"
+        );
+        assert_eq!(phone_after_choice(false, "  ", ""), "");
+        assert_eq!(
+            phone_after_choice(false, "501 200 300", "+48600100200"),
+            "501 200 300"
+        );
+        // From one subject to another: the new subject's phone, even an empty one.
+        assert_eq!(
+            phone_after_choice(true, "501 200 300", "+48600100200"),
+            "+48600100200"
+        );
+        assert_eq!(phone_after_choice(true, "+48600100200", ""), "");
     }
 }

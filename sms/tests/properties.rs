@@ -102,11 +102,12 @@ fn options_strategy() -> impl Strategy<Value = Options> {
         })
 }
 
-/// `[start, end)` char ranges of the grapheme clusters of `text`.
+/// `[start, end)` char ranges of the grapheme clusters of `text`, CR LF as
+/// two (a part may end between CR and LF).
 fn clusters(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for g in text.graphemes(true) {
+    for g in text.graphemes(true).flat_map(|g| g.split_inclusive('\r')) {
         let n = g.chars().count();
         out.push((start, start + n));
         start += n;

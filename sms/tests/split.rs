@@ -368,22 +368,81 @@ fn surrogate_pair_at_every_position_near_boundaries() {
     }
 }
 
+/// `"ą"` (to force UCS-2, when `ucs2`), `before` × "a", CR LF, `after` × "a".
+fn crlf_text(ucs2: bool, before: usize, after: usize) -> String {
+    let lead = if ucs2 { "ą" } else { "" };
+    format!("{lead}{}\r\n{}", "a".repeat(before), "a".repeat(after))
+}
+
 #[test]
-fn crlf_is_never_split() {
-    // "\r\n" is one grapheme cluster: at 152 it would straddle the boundary.
-    let text = format!("{}\r\n{}", "a".repeat(152), "a".repeat(20));
-    let (a, parts) = split_checked(&text, &auto());
-    assert_eq!(a.segment_ranges, vec![(0, 152), (152, 174)]);
-    assert_eq!(parts[1].text, format!("\r\n{}", "a".repeat(20)));
-    // One earlier it fits exactly.
-    let text = format!("{}\r\n{}", "a".repeat(151), "a".repeat(20));
-    assert_eq!(analyze(&text, &auto()).segment_ranges[0], (0, 153));
-    // CR alone or LF alone are ordinary characters.
+fn crlf_may_straddle_a_part_boundary() {
+    // CR and LF are two characters (TS 23.038) and the parts are
+    // reassembled before display: a part may end between them.
+    /// (ucs2, a's before CR LF, a's after, options, segment ranges, remaining)
+    type Case = (bool, usize, usize, Options, &'static [(u32, u32)], u32);
+    #[rustfmt::skip]
+    let cases: &[Case] = &[
+        // GSM-7 single message: 160 septets fit, 161 do not.
+        (false, 158, 0, auto(), &[(0, 160)], 0),
+        (false, 159, 0, auto(), &[(0, 153), (153, 161)], 145),
+        // CR LF fills part 1 exactly, CR ends it, CR LF starts part 2.
+        (false, 151, 20, auto(), &[(0, 153), (153, 173)], 133),
+        (false, 152, 20, auto(), &[(0, 153), (153, 174)], 132),
+        (false, 153, 20, auto(), &[(0, 153), (153, 175)], 131),
+        // 459 septets: 3 parts (4 if CR LF moved whole).
+        (false, 152, 305, auto(), &[(0, 153), (153, 306), (306, 459)], 0),
+        // Between parts 2 and 3; with a 16-bit reference at 152.
+        (false, 305, 10, auto(), &[(0, 153), (153, 306), (306, 317)], 142),
+        (false, 151, 10, sixteen(), &[(0, 152), (152, 163)], 141),
+        // UCS-2 single message: 70 units fit, 71 do not.
+        (true, 67, 0, auto(), &[(0, 70)], 0),
+        (true, 68, 0, auto(), &[(0, 67), (67, 71)], 63),
+        // CR LF at the 67 boundary: 134 units, 2 parts (3 if moved whole).
+        (true, 64, 66, auto(), &[(0, 67), (67, 133)], 1),
+        (true, 65, 66, auto(), &[(0, 67), (67, 134)], 0),
+        (true, 66, 66, auto(), &[(0, 67), (67, 134), (134, 135)], 66),
+        // Between parts 2 and 3.
+        (true, 132, 10, auto(), &[(0, 67), (67, 134), (134, 145)], 56),
+    ];
+    for (ucs2, before, after, options, ranges, remaining) in cases {
+        let text = crlf_text(*ucs2, *before, *after);
+        let (a, parts) = split_checked(&text, options);
+        let case = format!("ucs2 {ucs2}, {before} + CR LF + {after}");
+        assert_eq!(a.encoding == Encoding::Ucs2, *ucs2, "{case}");
+        assert_eq!(a.segment_ranges, *ranges, "{case}");
+        assert_eq!(a.remaining, *remaining, "{case}");
+        // Where the pair straddles, CR is the last unit of one part and LF
+        // the first of the next, on the wire too.
+        let cr = text.chars().position(|c| c == '\r').unwrap() as u32;
+        if let Some(i) = parts.iter().position(|p| p.range.1 == cr + 1) {
+            let (first, next) = (&parts[i].payload, &parts[i + 1].payload);
+            match (first, next) {
+                (Payload::Gsm7 { septets: s1, .. }, Payload::Gsm7 { septets: s2, .. }) => {
+                    assert_eq!(
+                        (s1.last(), s2.first()),
+                        (Some(&0x0D), Some(&0x0A)),
+                        "{case}"
+                    );
+                }
+                (Payload::Ucs2 { bytes: b1, .. }, Payload::Ucs2 { bytes: b2, .. }) => {
+                    assert_eq!(
+                        (&b1[b1.len() - 2..], &b2[..2]),
+                        (&[0, 0x0D][..], &[0, 0x0A][..]),
+                        "{case}"
+                    );
+                }
+                _ => unreachable!(),
+            }
+        }
+    }
+}
+
+#[test]
+fn lone_cr_and_lf_are_ordinary_characters() {
     let text = format!("{}\n\n{}", "a".repeat(152), "a".repeat(20));
     assert_eq!(analyze(&text, &auto()).segment_ranges[0], (0, 153));
-    // The same in UCS-2.
-    let text = format!("ą{}\r\n{}", "a".repeat(65), "a".repeat(20));
-    assert_eq!(analyze(&text, &auto()).segment_ranges[0], (0, 66));
+    let text = format!("{}\r\r{}", "a".repeat(152), "a".repeat(20));
+    assert_eq!(analyze(&text, &auto()).segment_ranges[0], (0, 153));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use super::ApiToken;
 use crate::auth::ssr::{new_token, token_hash};
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Field, Result};
 use crate::input;
 use crate::ssr::{now_ms, Db};
 
@@ -29,9 +29,9 @@ pub async fn create(
     created_by: Option<i64>,
 ) -> Result<(ApiToken, String)> {
     let mut errors = vec![];
-    let name = input::text(&mut errors, "name", name, true, 100);
+    let name = input::text(&mut errors, Field::Name, name, true, 100);
     if !errors.is_empty() {
-        return Err(AppError::Fields(errors));
+        return Err(AppError::InvalidFields(errors));
     }
     let account: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE id = $1")
         .bind(account_id)

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 use sms::{analyze, Analysis, Options};
 
+use crate::address_book::{Chosen, Picker};
 use crate::error::{AppError, Field, Problem, Result};
 use crate::i18n::{use_texts, Texts};
 use crate::layout::{ErrorMessage, Page};
@@ -81,6 +82,16 @@ pub struct Draft {
     pub id: i64,
     pub phone: String,
     pub body: String,
+    pub recipient: Option<Recipient>,
+}
+
+/// The subject (and representative) a message is written to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub subject_id: i64,
+    pub representative_id: Option<i64>,
+    /// Code and name, and the representative's name.
+    pub label: String,
 }
 
 /// Saves a draft or queues the message for sending, then opens the messages list.
@@ -90,12 +101,23 @@ pub async fn submit_message(
     phone: String,
     body: String,
     intent: Intent,
+    #[server(default)] subject_id: Option<i64>,
+    #[server(default)] representative_id: Option<i64>,
 ) -> Result<i64> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
         let checked = check(&phone, &body, intent)?;
+        // The browser's light check passed; the server also asks libphonenumber.
+        if !checked.phone.is_empty() {
+            crate::phone::ssr::validate(&checked.phone)
+                .map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?;
+        }
         let state = crate::ssr::app_state();
-        let id = ssr::store(&state.db, &operator, draft_id, &checked, intent).await?;
+        let recipient = ssr::RecipientIds {
+            subject_id,
+            representative_id,
+        };
+        let id = ssr::store(&state.db, &operator, draft_id, &checked, intent, recipient).await?;
         if intent == Intent::Send {
             state.outbox.notify_one();
         }
@@ -154,7 +176,19 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
             .map(|d| sms::format_display(&d.phone))
             .unwrap_or_default(),
     );
+    let recipient = RwSignal::new(draft.as_ref().and_then(|d| d.recipient.clone()));
     let body = RwSignal::new(draft.map(|d| d.body).unwrap_or_default());
+    let picker_open = RwSignal::new(false);
+    let on_choose = move |chosen: Chosen| {
+        let had_subject = recipient.with_untracked(Option::is_some);
+        let subject_phone = sms::format_display(&chosen.sms_phone);
+        phone.update(|p| *p = sms::phone_after_choice(had_subject, p, &subject_phone));
+        recipient.set(Some(Recipient {
+            subject_id: chosen.subject_id,
+            representative_id: chosen.representative_id,
+            label: chosen.label,
+        }));
+    };
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let action = ServerAction::<SubmitMessage>::new();
     let local_error = RwSignal::new(None::<AppError>);
@@ -171,11 +205,14 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
             Err(e) => local_error.set(Some(e)),
             Ok(_) => {
                 local_error.set(None);
+                let chosen = recipient.get_untracked();
                 action.dispatch(SubmitMessage {
                     draft_id,
                     phone: phone.get_untracked(),
                     body: body.get_untracked(),
                     intent,
+                    subject_id: chosen.as_ref().map(|r| r.subject_id),
+                    representative_id: chosen.and_then(|r| r.representative_id),
                 });
             }
         }
@@ -192,6 +229,9 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key() == "Enter" {
             ev.prevent_default();
             submit(Intent::Draft);
+        } else if ev.alt_key() && ev.key().eq_ignore_ascii_case("k") {
+            ev.prevent_default();
+            picker_open.set(true);
         }
     };
 
@@ -200,6 +240,23 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
         // Without JavaScript the form posts straight to the server function.
         <form class="composer" method="post" action="/api/submit_message" on:submit=on_submit on:keydown=on_keydown>
             {draft_id.map(|id| view! { <input type="hidden" name="draft_id" value=id /> })}
+            <span class="label" id="recipient-label">{t.recipient_label}</span>
+            <div class="recipient" aria-labelledby="recipient-label">
+                {move || recipient.get().map(|r| view! {
+                    <input type="hidden" name="subject_id" value=r.subject_id />
+                    {r.representative_id.map(|id| view! { <input type="hidden" name="representative_id" value=id /> })}
+                    <span class="chip">
+                        <span class="chip-label">{r.label}</span>
+                        <button type="button" class="link" aria-label=t.clear_recipient title=t.clear_recipient
+                            on:click=move |_| recipient.set(None)>"×"</button>
+                    </span>
+                })}
+                <button type="button" class="secondary" id="choose-recipient" aria-haspopup="dialog"
+                    aria-keyshortcuts="Alt+K" on:click=move |_| picker_open.set(true)>
+                    {t.choose_recipient}
+                </button>
+            </div>
+            <Picker open=picker_open on_choose />
             <label for="phone">{t.phone_label}</label>
             <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
                 aria-describedby="phone-hint" aria-invalid=move || invalid(Field::Phone)().to_string()

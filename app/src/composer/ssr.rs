@@ -1,11 +1,53 @@
 //! Storing what the composer submits. Every query is scoped to the operator's company.
 
-use super::{Checked, Draft, Intent};
+use sqlx::AnyConnection;
+
+use super::{Checked, Draft, Intent, Recipient};
 use crate::auth::ssr::Operator;
 use crate::error::{AppError, Field, Problem, Result};
 use crate::messages::ssr::record_event;
 use crate::messages::Status;
 use crate::ssr::{now_ms, Db};
+
+/// The subject and representative a message is written to, as the browser names them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecipientIds {
+    pub subject_id: Option<i64>,
+    pub representative_id: Option<i64>,
+}
+
+/// Checks that the recipient is the company's own (a representative of that subject), so a
+/// message cannot be linked to another company's address book.
+async fn check_recipient(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    recipient: RecipientIds,
+) -> Result<RecipientIds> {
+    let Some(subject_id) = recipient.subject_id else {
+        return Ok(RecipientIds::default());
+    };
+    let found: Option<i64> = match recipient.representative_id {
+        None => {
+            sqlx::query_scalar("SELECT id FROM subjects WHERE id = $1 AND company_id = $2")
+                .bind(subject_id)
+                .bind(company_id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        Some(representative_id) => {
+            sqlx::query_scalar(
+                "SELECT s.id FROM subjects s JOIN representatives r ON r.subject_id = s.id \
+             WHERE s.id = $1 AND s.company_id = $2 AND r.id = $3",
+            )
+            .bind(subject_id)
+            .bind(company_id)
+            .bind(representative_id)
+            .fetch_optional(&mut *conn)
+            .await?
+        }
+    };
+    found.map(|_| recipient).ok_or(AppError::NotFound)
+}
 
 /// Inserts the message, or updates the operator's draft `draft_id`, as a draft or queued for
 /// sending. Returns the message id.
@@ -15,6 +57,7 @@ pub async fn store(
     draft_id: Option<i64>,
     message: &Checked,
     intent: Intent,
+    recipient: RecipientIds,
 ) -> Result<i64> {
     let now = now_ms();
     let (status, queued_at) = match intent {
@@ -26,12 +69,13 @@ pub async fn store(
         sms::Encoding::Ucs2 => "ucs2",
     };
     let mut tx = db.pool.begin().await?;
+    let recipient = check_recipient(&mut tx, operator.company_id, recipient).await?;
     let id: Option<i64> = match draft_id {
         None => Some(
             sqlx::query_scalar(
                 "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
-                                       created_at, updated_at, queued_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
+                                       created_at, updated_at, queued_at, subject_id, representative_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING id",
             )
             .bind(operator.company_id)
             .bind(operator.id)
@@ -42,13 +86,16 @@ pub async fn store(
             .bind(status.as_str())
             .bind(now)
             .bind(queued_at)
+            .bind(recipient.subject_id)
+            .bind(recipient.representative_id)
             .fetch_one(&mut *tx)
             .await?,
         ),
         Some(draft_id) => {
             sqlx::query_scalar(
                 "UPDATE messages SET phone = $1, body = $2, encoding = $3, parts = $4, status = $5, \
-                                     updated_at = $6, queued_at = $7 \
+                                     updated_at = $6, queued_at = $7, subject_id = $10, \
+                                     representative_id = $11 \
                  WHERE id = $8 AND company_id = $9 AND status = 'draft' RETURNING id",
             )
             .bind(&message.phone)
@@ -60,6 +107,8 @@ pub async fn store(
             .bind(queued_at)
             .bind(draft_id)
             .bind(operator.company_id)
+            .bind(recipient.subject_id)
+            .bind(recipient.representative_id)
             .fetch_optional(&mut *tx)
             .await?
         }
@@ -89,14 +138,51 @@ pub async fn store(
     Ok(id)
 }
 
+#[derive(sqlx::FromRow)]
+struct DraftRow {
+    id: i64,
+    phone: String,
+    body: String,
+    subject_id: Option<i64>,
+    representative_id: Option<i64>,
+    subject_code: Option<String>,
+    subject_name: Option<String>,
+    representative_name: Option<String>,
+}
+
 pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, phone, body FROM messages WHERE id = $1 AND company_id = $2 AND status = 'draft'",
+    let row: DraftRow = sqlx::query_as(
+        "SELECT m.id, m.phone, m.body, m.subject_id, m.representative_id, \
+                s.code AS subject_code, s.name AS subject_name, r.name AS representative_name \
+         FROM messages m \
+         LEFT JOIN subjects s ON s.id = m.subject_id \
+         LEFT JOIN representatives r ON r.id = m.representative_id \
+         WHERE m.id = $1 AND m.company_id = $2 AND m.status = 'draft'",
     )
     .bind(id)
     .bind(company_id)
     .fetch_optional(&db.pool)
-    .await?;
-    row.map(|(id, phone, body)| Draft { id, phone, body })
-        .ok_or(AppError::NotFound)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let recipient = row.subject_id.map(|subject_id| {
+        let mut label = format!(
+            "{} — {}",
+            row.subject_code.unwrap_or_default(),
+            row.subject_name.unwrap_or_default()
+        );
+        if let Some(name) = &row.representative_name {
+            label.push_str(&format!(" / {name}"));
+        }
+        Recipient {
+            subject_id,
+            representative_id: row.representative_id,
+            label,
+        }
+    });
+    Ok(Draft {
+        id: row.id,
+        phone: row.phone,
+        body: row.body,
+        recipient,
+    })
 }

@@ -2,10 +2,10 @@
 
 use sqlx::AnyConnection;
 
-use super::{Document, DocumentKind, ValidDocument};
-use crate::error::{AppError, FieldError, Result};
+use super::{Document, DocumentInput, DocumentKind, ValidDocument};
+use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::input::parse_attributes;
-use crate::ssr::{by_external_id, now_ms, search_page, Db, Upserted};
+use crate::ssr::{by_external_id, now_ms, search_page, Db, Upsert};
 
 /// The id of the company's subject with this external id; an unknown one is the caller's
 /// mistake in `field`, not a missing page.
@@ -13,7 +13,7 @@ pub async fn subject_id_by_external_id(
     conn: &mut AnyConnection,
     company_id: i64,
     external_id: &str,
-    field: &str,
+    field: Field,
 ) -> Result<i64> {
     sqlx::query_scalar("SELECT id FROM subjects WHERE company_id = $1 AND external_id = $2")
         .bind(company_id)
@@ -21,11 +21,7 @@ pub async fn subject_id_by_external_id(
         .fetch_optional(conn)
         .await?
         .ok_or_else(|| {
-            AppError::Fields(vec![FieldError::new(
-                field,
-                "unknown_subject",
-                "no subject of this company has this external id",
-            )])
+            AppError::InvalidFields(vec![FieldError::new(field, Problem::UnknownSubject)])
         })
 }
 
@@ -45,7 +41,7 @@ struct Stored {
 }
 
 impl Stored {
-    fn equals(&self, doc: &ValidDocument, subject_id: Option<i64>) -> bool {
+    fn equals(&self, doc: &DocumentInput, subject_id: Option<i64>) -> bool {
         self.kind == doc.kind.as_str()
             && self.number == doc.number
             && self.issue_date == doc.issue_date
@@ -54,7 +50,7 @@ impl Stored {
             && self.left_to_pay == doc.left_to_pay
             && self.currency == doc.currency
             && self.subject_id == subject_id
-            && parse_attributes(&self.attributes) == parse_attributes(&doc.attributes)
+            && parse_attributes(&self.attributes) == doc.attributes
     }
 }
 
@@ -64,11 +60,11 @@ pub async fn upsert(
     conn: &mut AnyConnection,
     company_id: i64,
     external_id: &str,
-    doc: &ValidDocument,
-) -> Result<(Upserted, i64)> {
+    ValidDocument(doc): &ValidDocument,
+) -> Result<(i64, Upsert)> {
     let subject_id = match &doc.subject_external_id {
         Some(subject) => Some(
-            subject_id_by_external_id(&mut *conn, company_id, subject, "subject_external_id")
+            subject_id_by_external_id(&mut *conn, company_id, subject, Field::SubjectExternalId)
                 .await?,
         ),
         None => None,
@@ -85,17 +81,17 @@ pub async fn upsert(
     let now = now_ms();
     let (upserted, sql) = match &stored {
         Some(stored) if stored.equals(doc, subject_id) => {
-            return Ok((Upserted::Unchanged, stored.id))
+            return Ok((stored.id, Upsert::Unchanged))
         }
         Some(_) => (
-            Upserted::Updated,
+            Upsert::Updated,
             "UPDATE documents SET kind = $3, number = $4, issue_date = $5, due_date = $6, \
                     gross_amount = $7, left_to_pay = $8, currency = $9, subject_id = $10, \
                     attributes = $11, updated_at = $12 \
              WHERE company_id = $1 AND external_id = $2 RETURNING id",
         ),
         None => (
-            Upserted::Created,
+            Upsert::Created,
             "INSERT INTO documents (company_id, external_id, kind, number, issue_date, due_date, \
                     gross_amount, left_to_pay, currency, subject_id, attributes, updated_at, \
                     created_at) \
@@ -113,11 +109,11 @@ pub async fn upsert(
         .bind(doc.left_to_pay)
         .bind(&doc.currency)
         .bind(subject_id)
-        .bind(&doc.attributes)
+        .bind(serde_json::Value::Object(doc.attributes.clone()).to_string())
         .bind(now)
         .fetch_one(&mut *conn)
         .await?;
-    Ok((upserted, id))
+    Ok((id, upserted))
 }
 
 #[derive(sqlx::FromRow)]

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sms::{Encoding, PhoneError};
 
+use crate::address_book::SubjectKind;
 use crate::error::Field;
 use crate::messages::Status;
 
@@ -109,10 +110,51 @@ pub struct Texts {
     pub edit_draft: &'static str,
     pub status_name: fn(Status) -> &'static str,
 
-    pub field_login: &'static str,
-    pub field_password: &'static str,
-    pub field_phone: &'static str,
-    pub field_body: &'static str,
+    pub field_names: fn(Field) -> &'static str,
+
+    pub nav_address_book: &'static str,
+    pub address_book_title: &'static str,
+    pub add_subject: &'static str,
+    pub edit_subject: &'static str,
+    pub subject_kinds: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub show_inactive: &'static str,
+    pub search_button: &'static str,
+    pub no_subjects: &'static str,
+    pub previous_page: &'static str,
+    pub next_page: &'static str,
+    pub more_results: &'static str,
+    pub owner_badge: &'static str,
+    pub inactive_badge: &'static str,
+    pub representatives_title: &'static str,
+    pub subject_deactivated: &'static str,
+    pub confirm_remove: &'static str,
+    pub code_label: &'static str,
+    pub name_label: &'static str,
+    pub sms_phone_label: &'static str,
+    pub email_label: &'static str,
+    pub address_label: &'static str,
+    pub nip_label: &'static str,
+    pub notes_label: &'static str,
+    pub owner_label: &'static str,
+    pub active_label: &'static str,
+    pub notification_numbers_title: &'static str,
+    pub notifications_enabled_label: &'static str,
+    pub country_code_label: &'static str,
+    pub notification_number_label: &'static str,
+    pub add_number: &'static str,
+    pub remove: &'static str,
+    pub representative_name_label: &'static str,
+    pub role_label: &'static str,
+    pub add_representative: &'static str,
+    pub close: &'static str,
+    pub no_phone: &'static str,
+    pub recipient_label: &'static str,
+    pub choose_recipient: &'static str,
+    pub clear_recipient: &'static str,
+    pub subject_kind: fn(SubjectKind) -> &'static str,
+    pub subject_kind_plural: fn(SubjectKind) -> &'static str,
     pub error_not_found: &'static str,
     pub error_unauthorized: &'static str,
     pub error_forbidden: &'static str,
@@ -124,16 +166,26 @@ pub struct Texts {
     pub error_empty_draft: &'static str,
     pub error_already_sent: &'static str,
     pub phone_error: fn(&PhoneError) -> String,
+    pub error_too_long: fn(u32) -> String,
+    pub error_too_many: fn(u32) -> String,
+    pub error_invalid_email: &'static str,
+    pub error_invalid_nip: &'static str,
+    pub error_code_taken: &'static str,
+    pub error_only_for_contractors: &'static str,
+    pub error_country_code_mismatch: &'static str,
+    pub error_invalid_attribute_name: &'static str,
+    pub error_invalid_date: &'static str,
+    pub error_invalid_instant: &'static str,
+    pub error_invalid_currency: &'static str,
+    pub error_unknown_subject: &'static str,
+    pub error_unknown_operator: &'static str,
+    pub error_ends_before_start: &'static str,
+    pub error_control_characters: &'static str,
 }
 
 impl Texts {
     pub fn field_name(&self, field: Field) -> &'static str {
-        match field {
-            Field::Login => self.field_login,
-            Field::Password => self.field_password,
-            Field::Phone => self.field_phone,
-            Field::Body => self.field_body,
-        }
+        (self.field_names)(field)
     }
 }
 

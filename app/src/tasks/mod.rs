@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldError;
+use crate::error::{Field, FieldError, Problem};
 use crate::input;
 
 #[cfg(feature = "ssr")]
@@ -41,27 +41,16 @@ pub struct ValidTask {
 
 pub fn validate(input: &TaskInput) -> Result<ValidTask, Vec<FieldError>> {
     let mut errors = vec![];
-    let title = input::text(&mut errors, "title", &input.title, true, 500);
+    let title = input::text(&mut errors, Field::Title, &input.title, true, 500);
     if let Some(subject) = &input.subject_external_id {
-        input::external_id(&mut errors, "subject_external_id", subject);
+        input::external_id(&mut errors, Field::SubjectExternalId, subject);
     }
-    let operator_login = input::optional_text(
-        &mut errors,
-        "operator_login",
-        input.operator_login.as_deref(),
-        100,
-    );
-    let starts_at = input::instant(&mut errors, "starts_at", &input.starts_at);
-    let ends_at = input
-        .ends_at
-        .as_deref()
-        .map(|t| input::instant(&mut errors, "ends_at", t));
+    let login = input.operator_login.as_deref();
+    let operator_login = input::optional_text(&mut errors, Field::OperatorLogin, login, 100);
+    let starts_at = input::instant(&mut errors, Field::StartsAt, &input.starts_at);
+    let ends_at = (input.ends_at.as_deref()).map(|t| input::instant(&mut errors, Field::EndsAt, t));
     if errors.is_empty() && ends_at.is_some_and(|end| end < starts_at) {
-        errors.push(FieldError::new(
-            "ends_at",
-            "before_start",
-            "must not be before starts_at",
-        ));
+        errors.push(FieldError::new(Field::EndsAt, Problem::EndsBeforeStart));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -104,7 +93,7 @@ mod tests {
         )
         .unwrap();
         let errors = validate(&input).unwrap_err();
-        assert_eq!(errors[0].code, "before_start");
+        assert_eq!(errors[0].problem, Problem::EndsBeforeStart);
         let ok = TaskInput {
             ends_at: None,
             ..input

@@ -4,8 +4,8 @@ use sqlx::AnyConnection;
 
 use super::{Task, ValidTask};
 use crate::documents::ssr::subject_id_by_external_id;
-use crate::error::{AppError, FieldError, Result};
-use crate::ssr::{by_external_id, now_ms, search_page, Db, Upserted};
+use crate::error::{AppError, Field, FieldError, Problem, Result};
+use crate::ssr::{by_external_id, now_ms, search_page, Db, Upsert};
 
 /// The operator with this login who may work in the company (which also puts them in its
 /// account).
@@ -24,10 +24,9 @@ async fn operator_id_by_login(
     .fetch_optional(conn)
     .await?
     .ok_or_else(|| {
-        AppError::Fields(vec![FieldError::new(
-            "operator_login",
-            "unknown_operator",
-            "no operator of this company has this login",
+        AppError::InvalidFields(vec![FieldError::new(
+            Field::OperatorLogin,
+            Problem::UnknownOperator,
         )])
     })
 }
@@ -56,10 +55,10 @@ pub async fn upsert(
     company_id: i64,
     external_id: &str,
     task: &ValidTask,
-) -> Result<(Upserted, i64)> {
+) -> Result<(i64, Upsert)> {
     let subject_id = match &task.subject_external_id {
         Some(subject) => Some(
-            subject_id_by_external_id(&mut *conn, company_id, subject, "subject_external_id")
+            subject_id_by_external_id(&mut *conn, company_id, subject, Field::SubjectExternalId)
                 .await?,
         ),
         None => None,
@@ -85,15 +84,15 @@ pub async fn upsert(
     .fetch_optional(&mut *conn)
     .await?;
     let (upserted, sql) = match &stored {
-        Some(stored) if stored.fields == wanted => return Ok((Upserted::Unchanged, stored.id)),
+        Some(stored) if stored.fields == wanted => return Ok((stored.id, Upsert::Unchanged)),
         Some(_) => (
-            Upserted::Updated,
+            Upsert::Updated,
             "UPDATE tasks SET title = $3, subject_id = $4, operator_id = $5, starts_at = $6, \
                     ends_at = $7, done = $8, updated_at = $9 \
              WHERE company_id = $1 AND external_id = $2 RETURNING id",
         ),
         None => (
-            Upserted::Created,
+            Upsert::Created,
             "INSERT INTO tasks (company_id, external_id, title, subject_id, operator_id, \
                     starts_at, ends_at, done, updated_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -111,7 +110,7 @@ pub async fn upsert(
         .bind(now_ms())
         .fetch_one(&mut *conn)
         .await?;
-    Ok((upserted, id))
+    Ok((id, upserted))
 }
 
 #[derive(sqlx::FromRow)]

@@ -1,7 +1,8 @@
 //! The API's answers for failures, and reading JSON bodies so that bad input is always a 4xx
 //! naming the field, never a 500.
 
-use app::error::{AppError, FieldError};
+use app::error::{AppError, FieldError, Problem};
+use app::i18n::Lang;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{header, StatusCode};
@@ -40,7 +41,8 @@ impl ApiProblem {
 
 impl From<FieldError> for ApiProblem {
     fn from(e: FieldError) -> Self {
-        ApiProblem::new(e.field, &e.code, e.message)
+        let texts = Lang::En.texts();
+        ApiProblem::new(e.path(), e.problem.code(), e.message(texts))
     }
 }
 
@@ -105,16 +107,20 @@ impl ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Fields(errors) => ApiError::fields(errors),
-            AppError::Conflict(errors) => ApiError {
-                status: StatusCode::CONFLICT,
-                errors: errors.into_iter().map(ApiProblem::from).collect(),
-            },
-            AppError::Invalid { field, problem } => ApiError::invalid(vec![ApiProblem::new(
-                format!("{field:?}").to_lowercase(),
-                "invalid",
-                format!("{problem:?}"),
-            )]),
+            // A code or external id another record has: the request clashes with stored data
+            // rather than being malformed.
+            AppError::InvalidFields(errors)
+                if errors.iter().any(|e| e.problem == Problem::CodeTaken) =>
+            {
+                ApiError {
+                    status: StatusCode::CONFLICT,
+                    ..ApiError::fields(errors)
+                }
+            }
+            AppError::InvalidFields(errors) => ApiError::fields(errors),
+            AppError::Invalid { field, problem } => {
+                ApiError::fields(vec![FieldError::new(field, problem)])
+            }
             AppError::NotFound => ApiError::not_found(),
             AppError::Unauthorized | AppError::WrongCredentials => ApiError::unauthorized(),
             AppError::Forbidden => Self::one(

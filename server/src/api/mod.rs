@@ -33,9 +33,18 @@ const BODY_LIMIT: usize = 16 * 1024 * 1024;
 /// Every route of the API, as (path below `/api/v1`, handlers). The router is built from this
 /// list and a test walks it against the OpenAPI document, so no route goes undescribed.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use records::{batch, get_one, list, put_one, Documents, Tasks};
+    use records::{batch, get_one, list, put_one, Documents, Subjects, Tasks};
     vec![
         ("/openapi.json", get(openapi::serve)),
+        ("/companies/{company_id}/subjects", get(list::<Subjects>)),
+        (
+            "/companies/{company_id}/subjects:batch",
+            post(batch::<Subjects>),
+        ),
+        (
+            "/companies/{company_id}/subjects/{external_id}",
+            get(get_one::<Subjects>).put(put_one::<Subjects>),
+        ),
         ("/companies/{company_id}/documents", get(list::<Documents>)),
         (
             "/companies/{company_id}/documents:batch",

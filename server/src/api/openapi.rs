@@ -12,9 +12,13 @@ pub async fn serve() -> Json<Value> {
     Json(document())
 }
 
-/// The kinds of record, as (path segment, schema name) pairs; each gets the same four
-/// operations (`records.rs`).
-const RECORDS: [(&str, &str); 2] = [("documents", "Document"), ("tasks", "Task")];
+/// The kinds of record, as (path segment, schema name, schema of a list's row); each gets the
+/// same four operations (`records.rs`).
+const RECORDS: [(&str, &str, &str); 3] = [
+    ("subjects", "Subject", "SubjectSummary"),
+    ("documents", "Document", "Document"),
+    ("tasks", "Task", "Task"),
+];
 
 pub fn document() -> Value {
     let mut paths = serde_json::Map::new();
@@ -28,10 +32,11 @@ pub fn document() -> Value {
                 "content": { "application/json": { "schema": { "type": "object" } } } } }
         }}),
     );
-    for (plural, schema) in RECORDS {
+    for (plural, schema, _) in RECORDS {
         record_paths(&mut paths, plural, schema);
     }
     let mut schemas = common_schemas();
+    schemas.extend(subject_schemas());
     schemas.extend(document_schemas());
     schemas.extend(task_schemas());
     json!({
@@ -226,11 +231,11 @@ fn common_schemas() -> serde_json::Map<String, Value> {
         "UpsertResult".into(),
         json!({ "type": "string", "enum": ["created", "updated", "unchanged"] }),
     );
-    for (_, name) in RECORDS {
+    for (_, name, listed) in RECORDS {
         schemas.insert(
             format!("{name}Page"),
             json!({ "type": "object", "required": ["items", "next_offset"], "properties": {
-                "items": { "type": "array", "items": schema(name) },
+                "items": { "type": "array", "items": schema(listed) },
                 "next_offset": { "type": ["integer", "null"], "description": "The offset of the next page; null on the last one" } } }),
         );
         let key = name.to_lowercase();
@@ -300,6 +305,60 @@ fn task_schemas() -> serde_json::Map<String, Value> {
             "operator_login": nullable_string(), "starts_at": instant,
             "ends_at": { "anyOf": [instant, { "type": "null" }] }, "done": { "type": "boolean" },
             "updated_at": { "type": "string", "format": "date-time" } } }),
+    );
+    schemas
+}
+
+fn subject_schemas() -> serde_json::Map<String, Value> {
+    let kind = json!({ "type": "string", "enum": ["contractor", "employee", "office", "bank"] });
+    let phone = json!({ "type": "string", "description": "Any usual notation; Polish without +48 is fine. Stored in E.164 after a libphonenumber check (must be able to receive SMS); empty for none" });
+    let text = |max: u32| json!({ "type": "string", "maxLength": max });
+    let representative = json!({ "type": "object", "required": ["name"], "additionalProperties": false,
+        "properties": {
+            "external_id": { "type": ["string", "null"], "description": "The ERP's id of the representative, to update it in place" },
+            "name": text(200), "role": text(100), "sms_phone": phone, "email": text(254),
+            "active": { "type": "boolean", "default": true } } });
+    let number = json!({ "type": "object", "required": ["country_code", "phone"], "additionalProperties": false,
+        "properties": {
+            "country_code": { "type": "string", "description": "Country calling code digits, e.g. 48" },
+            "phone": { "type": "string" } } });
+    let input_properties = json!({
+        "kind": kind, "code": { "type": "string", "minLength": 1, "maxLength": 40, "description": "Unique per company and kind (409 when another subject has it)" },
+        "name": { "type": "string", "minLength": 1, "maxLength": 200 },
+        "sms_phone": phone, "email": text(254), "address": text(300), "notes": text(2000),
+        "nip": { "type": "string", "description": "Polish tax id, checked with its checksum" },
+        "is_owner": { "type": "boolean", "default": false, "description": "Employees: owner or partner" },
+        "notifications_enabled": { "type": "boolean", "default": true },
+        "notification_numbers": { "type": "array", "maxItems": 10, "items": number },
+        "active": { "type": "boolean", "default": true },
+        "attributes": { "type": "object", "maxProperties": 50, "additionalProperties": { "type": "string", "maxLength": 1000 },
+            "description": "Further fields for templates; names are lower-case letters, digits and _" },
+        "representatives": { "type": ["array", "null"], "maxItems": 200, "items": representative,
+            "description": "Contractors only. Absent or null keeps the stored ones; a list replaces them" }
+    });
+    let mut output_properties = input_properties.clone();
+    output_properties["id"] = json!({ "type": "integer" });
+    output_properties["external_id"] = nullable_string();
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "SubjectInput".into(),
+        json!({ "type": "object", "required": ["kind", "code", "name"], "additionalProperties": false,
+            "properties": input_properties }),
+    );
+    schemas.insert(
+        "Subject".into(),
+        json!({ "type": "object", "properties": output_properties }),
+    );
+    schemas.insert(
+        "SubjectSummary".into(),
+        json!({ "type": "object", "description": "A row of the subjects list", "properties": {
+            "id": { "type": "integer" }, "external_id": nullable_string(), "kind": kind,
+            "code": { "type": "string" }, "name": { "type": "string" },
+            "sms_phone": { "type": "string" }, "email": { "type": "string" },
+            "is_owner": { "type": "boolean" }, "active": { "type": "boolean" },
+            "representatives": { "type": "array", "items": { "type": "object", "properties": {
+                "id": { "type": "integer" }, "name": { "type": "string" }, "role": { "type": "string" },
+                "sms_phone": { "type": "string" }, "active": { "type": "boolean" } } } } } }),
     );
     schemas
 }

@@ -5,9 +5,11 @@
 use std::collections::HashSet;
 use std::future::Future;
 
-use app::error::{FieldError, Result as AppResult};
+use app::address_book::ssr as address_book;
+use app::address_book::{check_subject, SubjectInput, SubjectQuery, SubjectSummary, ValidSubject};
+use app::error::{Field, FieldError, Result as AppResult};
 use app::input;
-use app::ssr::{AppState, Db, Upserted};
+use app::ssr::{AppState, Db, Upsert};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -31,7 +33,10 @@ pub trait Record: 'static {
     /// The body of a PUT; a batch item is the same with an `external_id` added.
     type Input: DeserializeOwned + Serialize + Send;
     type Valid: Send + Sync;
+    /// One record, as GET and PUT answer it.
     type Output: Serialize + Send;
+    /// One row of a list (subjects list in summary, with their representatives).
+    type Listed: Serialize + Send;
 
     fn validate(external_id: &str, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>>;
 
@@ -41,7 +46,7 @@ pub trait Record: 'static {
         company_id: i64,
         external_id: &str,
         valid: &Self::Valid,
-    ) -> impl Future<Output = AppResult<Upserted>> + Send;
+    ) -> impl Future<Output = AppResult<Upsert>> + Send;
 
     fn get(
         db: &Db,
@@ -55,7 +60,7 @@ pub trait Record: 'static {
         query: &str,
         limit: i64,
         offset: i64,
-    ) -> impl Future<Output = AppResult<Vec<Self::Output>>> + Send;
+    ) -> impl Future<Output = AppResult<Vec<Self::Listed>>> + Send;
 }
 
 /// Documents and tasks: their modules have the same shape (`validate`, and `ssr::upsert`,
@@ -69,6 +74,7 @@ macro_rules! stored_record {
             type Input = app::$module::$input;
             type Valid = app::$module::$valid;
             type Output = app::$module::$output;
+            type Listed = app::$module::$output;
 
             fn validate(_: &str, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>> {
                 app::$module::validate(&input)
@@ -79,8 +85,8 @@ macro_rules! stored_record {
                 company_id: i64,
                 external_id: &str,
                 valid: &Self::Valid,
-            ) -> AppResult<Upserted> {
-                let (upserted, _id) =
+            ) -> AppResult<Upsert> {
+                let (_id, upserted) =
                     app::$module::ssr::upsert(conn, company_id, external_id, valid).await?;
                 Ok(upserted)
             }
@@ -116,9 +122,74 @@ stored_record!(
 );
 stored_record!(Tasks, "task", tasks, TaskInput, ValidTask, Task);
 
-fn check_external_id(field: &str, external_id: &str) -> Result<(), ApiError> {
+/// Subjects of the address book, with their representatives and notification numbers.
+pub struct Subjects;
+
+/// A subject as the API shows it: our id and everything the ERP can send.
+#[derive(Serialize)]
+pub struct SubjectOut {
+    id: i64,
+    #[serde(flatten)]
+    subject: SubjectInput,
+}
+
+impl Record for Subjects {
+    const SINGULAR: &'static str = "subject";
+    type Input = SubjectInput;
+    type Valid = ValidSubject;
+    type Output = SubjectOut;
+    type Listed = SubjectSummary;
+
+    fn validate(external_id: &str, input: SubjectInput) -> Result<ValidSubject, Vec<FieldError>> {
+        let input = SubjectInput {
+            external_id: Some(external_id.to_string()),
+            ..input
+        };
+        // The server's phone rule: libphonenumber, numbers that can receive SMS.
+        check_subject(&input, app::phone::ssr::validate)
+    }
+
+    async fn upsert(
+        conn: &mut AnyConnection,
+        company_id: i64,
+        _external_id: &str,
+        valid: &ValidSubject,
+    ) -> AppResult<Upsert> {
+        let (_id, upserted) = address_book::upsert_by_external_id(conn, company_id, valid).await?;
+        Ok(upserted)
+    }
+
+    async fn get(db: &Db, company_id: i64, external_id: &str) -> AppResult<Option<SubjectOut>> {
+        let mut conn = db.pool.acquire().await?;
+        let found = address_book::get_by_external_id(&mut conn, company_id, external_id).await?;
+        Ok(found.map(|detail| SubjectOut {
+            id: detail.id,
+            subject: detail.subject,
+        }))
+    }
+
+    async fn list(
+        db: &Db,
+        company_id: i64,
+        query: &str,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<Vec<SubjectSummary>> {
+        let query = SubjectQuery {
+            q: query.to_string(),
+            kind: None,
+            // The ERP keeps its own records in sync, inactive ones included.
+            include_inactive: true,
+            offset: u32::try_from(offset).unwrap_or(u32::MAX),
+            limit: u32::try_from(limit).unwrap_or(u32::MAX),
+        };
+        Ok(address_book::search(db, company_id, &query).await?.rows)
+    }
+}
+
+fn check_external_id(external_id: &str) -> Result<(), ApiError> {
     let mut errors = vec![];
-    input::external_id(&mut errors, field, external_id);
+    input::external_id(&mut errors, Field::ExternalId, external_id);
     if errors.is_empty() {
         Ok(())
     } else {
@@ -133,8 +204,20 @@ pub async fn put_one<R: Record>(
     ExternalId(external_id): ExternalId,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    check_external_id("external_id", &external_id)?;
-    let input = parse_json(&body?)?;
+    check_external_id(&external_id)?;
+    let mut body: Value = parse_json(&body?)?;
+    if body
+        .as_object_mut()
+        .and_then(|o| o.remove("external_id"))
+        .is_some()
+    {
+        return Err(ApiError::invalid(vec![ApiProblem::new(
+            "external_id",
+            "unknown_field",
+            "the external id is the last part of the URL, not a field of the body",
+        )]));
+    }
+    let input = from_value(body)?;
     let valid = R::validate(&external_id, input).map_err(ApiError::fields)?;
     let mut tx = state.db.begin_write().await?;
     let upserted = R::upsert(&mut tx, company.id, &external_id, &valid).await?;
@@ -143,8 +226,8 @@ pub async fn put_one<R: Record>(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let status = match upserted {
-        Upserted::Created => StatusCode::CREATED,
-        Upserted::Updated | Upserted::Unchanged => StatusCode::OK,
+        Upsert::Created => StatusCode::CREATED,
+        Upsert::Updated | Upsert::Unchanged => StatusCode::OK,
     };
     let mut answer = Map::new();
     answer.insert("result".into(), upserted.as_str().into());
@@ -187,7 +270,7 @@ fn batch_item<R: Record>(item: Value) -> Result<(String, R::Valid), ApiError> {
             )]))
         }
     };
-    check_external_id("external_id", &external_id)?;
+    check_external_id(&external_id)?;
     let input = from_value(Value::Object(fields))?;
     let valid = R::validate(&external_id, input).map_err(ApiError::fields)?;
     Ok((external_id, valid))
@@ -247,16 +330,16 @@ pub async fn batch<R: Record>(
         });
     }
     tx.commit().await?;
-    let count = |result: Upserted| {
+    let count = |result: Upsert| {
         results
             .iter()
             .filter(|r| r.result == result.as_str())
             .count()
     };
     Ok(Json(json!({
-        "created": count(Upserted::Created),
-        "updated": count(Upserted::Updated),
-        "unchanged": count(Upserted::Unchanged),
+        "created": count(Upsert::Created),
+        "updated": count(Upsert::Updated),
+        "unchanged": count(Upsert::Unchanged),
         "results": results,
     })))
 }

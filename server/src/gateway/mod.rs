@@ -18,6 +18,23 @@ pub struct Submission {
     /// E.164 destination.
     pub to: String,
     pub text: String,
+    /// The SMS exactly as they go on the wire (UDH and payload), split by the `sms` crate with
+    /// the same rules the composer counted and the operator was charged by.
+    pub parts: Vec<sms::Part>,
+}
+
+impl Submission {
+    /// Splits the message `id`'s text; `id` also gives the concatenation reference number.
+    pub fn new(id: i64, to: String, text: String) -> Result<Submission, sms::SmsError> {
+        let reference = (id & 0xFFFF) as u16;
+        let parts = sms::split_with_reference(&text, &app::composer::sending_options(), reference)?;
+        Ok(Submission {
+            key: format!("esemes-{id}"),
+            to,
+            text,
+            parts,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

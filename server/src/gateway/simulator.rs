@@ -48,10 +48,7 @@ impl Gateway for Simulator {
             match seen.get(&submission.key) {
                 Some(accepted) => (accepted.clone(), false),
                 None => {
-                    let parts = sms::analyze(&submission.text, &sms::Options::default())
-                        .segments
-                        .max(1);
-                    let part_ids = (0..parts)
+                    let part_ids = (0..submission.parts.len())
                         .map(|_| format!("sim-{}", self.next_id.fetch_add(1, Ordering::Relaxed)))
                         .collect();
                     let accepted = Accepted { part_ids };
@@ -96,8 +93,7 @@ mod tests {
     fn submission(key: &str, to: &str, text: &str) -> Submission {
         Submission {
             key: key.into(),
-            to: to.into(),
-            text: text.into(),
+            ..Submission::new(1, to.into(), text.into()).unwrap()
         }
     }
 

@@ -119,7 +119,14 @@ pub async fn admin(db: &Db) -> Operator {
 /// Queues a message for sending, as the composer does.
 pub async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64 {
     let checked = check(phone, body, Intent::Send).unwrap();
-    composer::store(db, operator, None, &checked, Intent::Send)
-        .await
-        .unwrap()
+    composer::store(
+        db,
+        operator,
+        None,
+        &checked,
+        Intent::Send,
+        Default::default(),
+    )
+    .await
+    .unwrap()
 }
