@@ -589,7 +589,10 @@ async fn bad_input_is_a_4xx_naming_the_field_never_a_500() {
             .await;
         assert_eq!(problems(&reply), problem("external_id", "too_long"));
         let reply = api.put(&url("documents/a%0Ab"), invoice("FV/1")).await;
-        assert_eq!(problems(&reply), problem("external_id", "control_characters"));
+        assert_eq!(
+            problems(&reply),
+            problem("external_id", "control_characters")
+        );
         let reply = api.put(&url("documents/%FF"), invoice("FV/1")).await;
         assert_eq!(
             reply.status,
@@ -795,4 +798,139 @@ async fn the_openapi_document_describes_every_route() {
         let pointer = format!("/{}", &reference[..reference.find('"').unwrap()]);
         assert!(document.pointer(&pointer).is_some(), "{pointer}");
     }
+}
+
+fn contractor(code: &str) -> Value {
+    json!({
+        "kind": "contractor",
+        "code": code,
+        "name": "Łódź Budowa sp. z o.o.",
+        "sms_phone": "600 100 200",
+        "email": "biuro@lodzbudowa.example",
+        "nip": "725-18-01-126",
+        "notification_numbers": [{ "country_code": "48", "phone": "601 200 300" }],
+        "attributes": { "segment": "hurt" },
+        "representatives": [
+            { "external_id": "R-1", "name": "Jan Kowalski", "role": "kierownik", "sms_phone": "+48 602 300 400" }
+        ]
+    })
+}
+
+#[tokio::test]
+async fn subjects_upsert_with_representatives_and_notification_numbers() {
+    on_both(|db| async move {
+        let api = Api::start(&db).await;
+        let path = url("subjects/K-100");
+        let first = api.put(&path, contractor("LODZ-BUD")).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+        let subject = &first.body["subject"];
+        assert_eq!(
+            (
+                subject["external_id"].as_str(),
+                subject["sms_phone"].as_str(),
+                subject["nip"].as_str()
+            ),
+            (Some("K-100"), Some("+48600100200"), Some("7251801126"))
+        );
+        assert_eq!(subject["notification_numbers"][0]["phone"], "+48601200300");
+        assert_eq!(subject["representatives"][0]["sms_phone"], "+48602300400");
+
+        let again = api.put(&path, contractor("LODZ-BUD")).await;
+        assert_eq!(
+            (again.status, again.body["result"].as_str()),
+            (StatusCode::OK, Some("unchanged"))
+        );
+        let mut changed = contractor("LODZ-BUD");
+        changed["representatives"][0]["role"] = "prezes".into();
+        let reply = api.put(&path, changed).await;
+        assert_eq!(reply.body["result"], "updated");
+        assert_eq!(
+            reply.body["subject"]["representatives"][0]["id"],
+            first.body["subject"]["representatives"][0]["id"],
+            "the ERP's representative is updated in place"
+        );
+        assert_eq!(api.get(&path).await.body, reply.body["subject"]);
+
+        // Search ignores case and Polish diacritics; lists carry the ERP's ids.
+        let found = api.get(&url("subjects?q=LODZ%20budowa")).await;
+        let items = found.body["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{}", found.body);
+        assert_eq!(items[0]["external_id"], "K-100");
+        assert_eq!(items[0]["representatives"][0]["name"], "Jan Kowalski");
+
+        // The same code under another external id clashes with the stored subject.
+        let reply = api
+            .put(&url("subjects/K-200"), contractor("LODZ-BUD"))
+            .await;
+        assert_eq!(
+            (reply.status, problems(&reply)),
+            (StatusCode::CONFLICT, problem("code", "code_taken"))
+        );
+        let reply = api.post(&url("subjects:batch"), json!({ "items": [
+            { "external_id": "K-300", "kind": "bank", "code": "B1", "name": "Bank" },
+            { "external_id": "K-200", "kind": "contractor", "code": "LODZ-BUD", "name": "Dup" }
+        ]})).await;
+        assert_eq!(
+            (reply.status, problems(&reply)),
+            (StatusCode::CONFLICT, problem("items[1].code", "code_taken"))
+        );
+        assert_eq!(
+            api.get(&url("subjects/K-300")).await.status,
+            StatusCode::NOT_FOUND,
+            "rolled back"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_subjects_are_refused_field_by_field() {
+    on_both(|db| async move {
+        let api = Api::start(&db).await;
+        let path = url("subjects/K-1");
+        let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+        let with = |field: &str, value: Value| {
+            let mut body = contractor("C1");
+            body[field] = value;
+            body
+        };
+        let mut employee_with_representatives = contractor("C1");
+        employee_with_representatives["kind"] = "employee".into();
+        let mut bad_representative = contractor("C1");
+        bad_representative["representatives"][0]["sms_phone"] = "12".into();
+        bad_representative["representatives"][0]["name"] = " ".into();
+        for (name, body, expected) in [
+            ("an unknown kind", with("kind", "person".into()), problem("kind", "invalid_type")),
+            ("a short phone", with("sms_phone", "12".into()), problem("sms_phone", "invalid_phone")),
+            ("a landline", with("sms_phone", "+48 22 123 45 67".into()), problem("sms_phone", "invalid_phone")),
+            ("a bad NIP", with("nip", "1234567890".into()), problem("nip", "invalid_nip")),
+            ("a huge name", with("name", "x".repeat(100_000).into()), problem("name", "too_long")),
+            ("a number for the code", with("code", 7.into()), problem("code", "invalid_type")),
+            ("a misspelt field", with("nmae", "x".into()), problem("nmae", "unknown_field")),
+            ("the id in the body", with("external_id", "K-2".into()), problem("external_id", "unknown_field")),
+            (
+                "representatives of an employee",
+                employee_with_representatives,
+                problem("representatives", "only_for_contractors"),
+            ),
+            (
+                "a bad representative",
+                bad_representative,
+                vec![
+                    ("representatives[0].name".into(), "required".into()),
+                    ("representatives[0].sms_phone".into(), "invalid_phone".into()),
+                ],
+            ),
+        ] {
+            let reply = api.put(&path, body).await;
+            assert_eq!((reply.status, problems(&reply)), (unprocessable, expected), "{name}");
+        }
+        let reply = api.post(&url("subjects:batch"), json!({ "items": [
+            { "external_id": "K-1", "kind": "bank", "code": "B1", "name": "Bank" },
+            { "external_id": "K-2", "kind": "bank", "code": "B2", "name": "Bank", "sms_phone": "abc" }
+        ]})).await;
+        assert_eq!((reply.status, problems(&reply)), (unprocessable, problem("items[1].sms_phone", "invalid_phone")));
+        assert_eq!(api.get(&url("subjects/K-1")).await.status, StatusCode::NOT_FOUND, "nothing stored");
+    })
+    .await;
 }
