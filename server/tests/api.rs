@@ -588,6 +588,11 @@ async fn bad_input_is_a_4xx_naming_the_field_never_a_500() {
             )
             .await;
         assert_eq!(problems(&reply), problem("external_id", "too_long"));
+        let reply = api.put(&url("documents/%20a"), invoice("FV/1")).await;
+        assert_eq!(
+            problems(&reply),
+            problem("external_id", "surrounding_whitespace")
+        );
         let reply = api.put(&url("documents/a%0Ab"), invoice("FV/1")).await;
         assert_eq!(
             problems(&reply),

@@ -187,13 +187,21 @@ impl Record for Subjects {
     }
 }
 
+/// The ERP's key of a record. White space around it is refused rather than trimmed: the
+/// address book trims what it stores, and the key must read back exactly as it was sent.
 fn check_external_id(external_id: &str) -> Result<(), ApiError> {
     let mut errors = vec![];
     input::external_id(&mut errors, Field::ExternalId, external_id);
-    if errors.is_empty() {
-        Ok(())
-    } else {
+    if !errors.is_empty() {
         Err(ApiError::fields(errors))
+    } else if external_id.trim() != external_id {
+        Err(ApiError::invalid(vec![ApiProblem::new(
+            "external_id",
+            "surrounding_whitespace",
+            "must not start or end with white space",
+        )]))
+    } else {
+        Ok(())
     }
 }
 
