@@ -65,6 +65,16 @@ pub enum Field {
     Role,
     Companies,
     StampName,
+    // Documents and tasks.
+    Number,
+    IssueDate,
+    DueDate,
+    Currency,
+    SubjectExternalId,
+    Title,
+    StartsAt,
+    EndsAt,
+    OperatorLogin,
 }
 
 impl Field {
@@ -95,6 +105,15 @@ impl Field {
             Field::Role => "role",
             Field::Companies => "company_ids",
             Field::StampName => "stamp_name",
+            Field::Number => "number",
+            Field::IssueDate => "issue_date",
+            Field::DueDate => "due_date",
+            Field::Currency => "currency",
+            Field::SubjectExternalId => "subject_external_id",
+            Field::Title => "title",
+            Field::StartsAt => "starts_at",
+            Field::EndsAt => "ends_at",
+            Field::OperatorLogin => "operator_login",
         }
     }
 }
@@ -133,7 +152,10 @@ impl FieldError {
 
     /// "Field: problem" in the UI language, with the position in its list when there is one.
     pub fn message(&self, t: &Texts) -> String {
-        let position = self.index.map(|i| format!(" {}", i + 1)).unwrap_or_default();
+        let position = self
+            .index
+            .map(|i| format!(" {}", i + 1))
+            .unwrap_or_default();
         format!(
             "{}{position}: {}",
             t.field_name(self.field),
@@ -178,6 +200,20 @@ pub enum Problem {
     LoginTaken,
     /// An administrator may not deactivate themself or drop their own administrator role.
     CannotLockYourselfOut,
+    /// Not a `YYYY-MM-DD` date.
+    InvalidDate,
+    /// Not an RFC 3339 date and time.
+    InvalidInstant,
+    /// Not a three-letter ISO 4217 code.
+    InvalidCurrency,
+    /// No subject of the company has this external id.
+    UnknownSubject,
+    /// No operator of the company has this login.
+    UnknownOperator,
+    /// A task that would end before it starts.
+    EndsBeforeStart,
+    /// Control characters (an external id is a key, printed and sent in URLs).
+    ControlCharacters,
 }
 
 impl Problem {
@@ -201,6 +237,13 @@ impl Problem {
             Problem::InvalidLogin => "invalid_login",
             Problem::LoginTaken => "login_taken",
             Problem::CannotLockYourselfOut => "cannot_lock_yourself_out",
+            Problem::InvalidDate => "invalid_date",
+            Problem::InvalidInstant => "invalid_instant",
+            Problem::InvalidCurrency => "invalid_currency",
+            Problem::UnknownSubject => "unknown_subject",
+            Problem::UnknownOperator => "unknown_operator",
+            Problem::EndsBeforeStart => "ends_before_start",
+            Problem::ControlCharacters => "control_characters",
         }
     }
 }
@@ -224,6 +267,13 @@ fn problem_message(problem: &Problem, t: &Texts) -> String {
         Problem::InvalidLogin => t.error_invalid_login.to_string(),
         Problem::LoginTaken => t.error_login_taken.to_string(),
         Problem::CannotLockYourselfOut => t.error_lock_yourself_out.to_string(),
+        Problem::InvalidDate => t.error_invalid_date.to_string(),
+        Problem::InvalidInstant => t.error_invalid_instant.to_string(),
+        Problem::InvalidCurrency => t.error_invalid_currency.to_string(),
+        Problem::UnknownSubject => t.error_unknown_subject.to_string(),
+        Problem::UnknownOperator => t.error_unknown_operator.to_string(),
+        Problem::EndsBeforeStart => t.error_ends_before_start.to_string(),
+        Problem::ControlCharacters => t.error_control_characters.to_string(),
     }
 }
 

@@ -4,17 +4,21 @@
 
 pub mod address_book;
 pub mod admin;
+pub mod api_tokens;
 pub mod auth;
 pub mod composer;
+pub mod documents;
 pub mod error;
 pub mod format;
 pub mod i18n;
+pub mod input;
 pub mod layout;
 pub mod messages;
 pub mod nip;
 pub mod phone;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod tasks;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, Stylesheet, Title};

@@ -32,15 +32,31 @@ mod tests {
 
     #[test]
     fn accepts_valid_nips_in_common_notations() {
-        for input in ["7251801126", "725-180-11-26", "725-18-01-126", "PL 7251801126", " 526 000 12 46 "] {
+        for input in [
+            "7251801126",
+            "725-180-11-26",
+            "725-18-01-126",
+            "PL 7251801126",
+            " 526 000 12 46 ",
+        ] {
             assert!(normalize_nip(input).is_some(), "{input}");
         }
-        assert_eq!(normalize_nip("PL725-180-11-26").as_deref(), Some("7251801126"));
+        assert_eq!(
+            normalize_nip("PL725-180-11-26").as_deref(),
+            Some("7251801126")
+        );
     }
 
     #[test]
     fn refuses_wrong_checksums_lengths_and_characters() {
-        for input in ["7251801125", "725180112", "72518011266", "725180112a", "", "0000000001"] {
+        for input in [
+            "7251801125",
+            "725180112",
+            "72518011266",
+            "725180112a",
+            "",
+            "0000000001",
+        ] {
             assert_eq!(normalize_nip(input), None, "{input}");
         }
     }

@@ -43,14 +43,22 @@ pub mod ssr {
 
         #[test]
         fn polish_mobiles_in_any_notation_become_e164() {
-            for input in ["600 100 200", "+48 600-100-200", "0048600100200", "(48) 600100200"] {
+            for input in [
+                "600 100 200",
+                "+48 600-100-200",
+                "0048600100200",
+                "(48) 600100200",
+            ] {
                 assert_eq!(validate(input).as_deref(), Ok("+48600100200"), "{input}");
             }
         }
 
         #[test]
         fn foreign_mobiles_need_their_country_code() {
-            assert_eq!(validate("+49 151 23456789").as_deref(), Ok("+4915123456789"));
+            assert_eq!(
+                validate("+49 151 23456789").as_deref(),
+                Ok("+4915123456789")
+            );
             assert_eq!(validate("+380 67 123 4567").as_deref(), Ok("+380671234567"));
             // A US number cannot be told from a landline by its digits: accepted.
             assert_eq!(validate("+1 212 555 0123").as_deref(), Ok("+12125550123"));
@@ -62,11 +70,17 @@ pub mod ssr {
             assert_eq!(validate("22 123 45 67"), Err(PhoneError::NotMobile));
             // Polish toll-free.
             assert_eq!(validate("800 123 456"), Err(PhoneError::NotMobile));
-            assert_eq!(validate("+999 1234 5678"), Err(PhoneError::UnknownCountryCode));
+            assert_eq!(
+                validate("+999 1234 5678"),
+                Err(PhoneError::UnknownCountryCode)
+            );
             // German mobiles start with 15, 16 or 17; 10 is not a German prefix.
             assert_eq!(validate("+49 10 1234567"), Err(PhoneError::InvalidNumber));
             assert_eq!(validate("12 34"), Err(PhoneError::TooShort));
-            assert_eq!(validate("600 100 2OO"), Err(PhoneError::InvalidCharacter('O')));
+            assert_eq!(
+                validate("600 100 2OO"),
+                Err(PhoneError::InvalidCharacter('O'))
+            );
         }
     }
 }

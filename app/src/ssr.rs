@@ -96,6 +96,16 @@ impl Db {
         Ok(db)
     }
 
+    /// A transaction that is going to write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers wait for each other (busy_timeout) instead of
+    /// one failing when its read turns into a write.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await,
@@ -128,6 +138,81 @@ fn sqlite_url(url: &str) -> Result<String, DbError> {
     } else {
         format!("{url}?mode=rwc")
     })
+}
+
+/// What an upsert by external id did (subjects, documents, tasks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Upsert {
+    Created,
+    Updated,
+    /// The stored record already said exactly this: nothing was written, so a repeated
+    /// request is harmless and says so.
+    Unchanged,
+}
+
+impl Upsert {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Upsert::Created => "created",
+            Upsert::Updated => "updated",
+            Upsert::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// A `LIKE … ESCAPE '\'` pattern matching `query` anywhere, lower-cased; the query's own `%`
+/// and `_` match themselves.
+pub fn contains_pattern(query: &str) -> String {
+    let mut pattern = String::with_capacity(query.len() + 2);
+    pattern.push('%');
+    for c in query.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// One page of a company's records matching a search text. In `select`, `$1` is the company,
+/// `$2` a `LIKE` pattern matching `query` anywhere (lower-cased), `$3` the limit, `$4` the offset.
+pub async fn search_page<R>(
+    db: &Db,
+    select: &str,
+    company_id: i64,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<R>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(select)
+        .bind(company_id)
+        .bind(contains_pattern(query.trim()))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// A company's record by the ERP's id. In `select`, `$1` is the company and `$2` the id.
+pub async fn by_external_id<R>(
+    db: &Db,
+    select: &str,
+    company_id: i64,
+    external_id: &str,
+) -> Result<Option<R>, sqlx::Error>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    sqlx::query_as(select)
+        .bind(company_id)
+        .bind(external_id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 pub fn now_ms() -> i64 {
@@ -174,6 +259,11 @@ mod tests {
         // 2026-07-01 12:00 UTC (summer, UTC+2) and 2026-11-23 13:05 UTC (winter, UTC+1).
         assert_eq!(local_time(1_782_907_200_000).offset_minutes, 120);
         assert_eq!(local_time(1_795_439_100_000).offset_minutes, 60);
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("FV_10%"), "%fv\\_10\\%%");
     }
 
     #[test]

@@ -18,20 +18,56 @@ const SUBJECTS: usize = 100_000;
 const ROUNDS: usize = 40;
 
 const FIRST: [&str; 12] = [
-    "Jan", "Anna", "Piotr", "Katarzyna", "Paweł", "Małgorzata", "Tomasz", "Agnieszka", "Łukasz",
-    "Żaneta", "Grzegorz", "Ewa",
+    "Jan",
+    "Anna",
+    "Piotr",
+    "Katarzyna",
+    "Paweł",
+    "Małgorzata",
+    "Tomasz",
+    "Agnieszka",
+    "Łukasz",
+    "Żaneta",
+    "Grzegorz",
+    "Ewa",
 ];
 const LAST: [&str; 12] = [
-    "Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski",
-    "Zieliński", "Szymański", "Woźniak", "Dąbrowski", "Kozłowski",
+    "Nowak",
+    "Kowalski",
+    "Wiśniewski",
+    "Wójcik",
+    "Kowalczyk",
+    "Kamiński",
+    "Lewandowski",
+    "Zieliński",
+    "Szymański",
+    "Woźniak",
+    "Dąbrowski",
+    "Kozłowski",
 ];
 const TRADE: [&str; 10] = [
-    "Budownictwo", "Transport", "Handel", "Meble", "Usługi Księgowe", "Hurtownia", "Piekarnia",
-    "Serwis", "Ogrody", "Elektro",
+    "Budownictwo",
+    "Transport",
+    "Handel",
+    "Meble",
+    "Usługi Księgowe",
+    "Hurtownia",
+    "Piekarnia",
+    "Serwis",
+    "Ogrody",
+    "Elektro",
 ];
 const CITY: [&str; 10] = [
-    "Łódź", "Kraków", "Gdańsk", "Poznań", "Wrocław", "Szczecin", "Zielona Góra", "Białystok",
-    "Rzeszów", "Olsztyn",
+    "Łódź",
+    "Kraków",
+    "Gdańsk",
+    "Poznań",
+    "Wrocław",
+    "Szczecin",
+    "Zielona Góra",
+    "Białystok",
+    "Rzeszów",
+    "Olsztyn",
 ];
 
 /// A deterministic, varied address book: contractors (half with a representative), employees,
@@ -45,7 +81,9 @@ fn subject(n: usize) -> SubjectInput {
     };
     let person = format!("{} {}", FIRST[n % 12], LAST[(n / 12) % 12]);
     let name = match kind {
-        SubjectKind::Contractor => format!("{} {} {} {n}", TRADE[n % 10], person, CITY[(n / 7) % 10]),
+        SubjectKind::Contractor => {
+            format!("{} {} {} {n}", TRADE[n % 10], person, CITY[(n / 7) % 10])
+        }
         SubjectKind::Employee => person.clone(),
         SubjectKind::Office => format!("Urząd Skarbowy {} {n}", CITY[n % 10]),
         SubjectKind::Bank => format!("Bank Spółdzielczy {} {n}", CITY[n % 10]),
@@ -102,12 +140,28 @@ async fn measure(db: &Db, company_id: i64, label: &str) {
     let cases: [(&str, &str, Option<SubjectKind>); 9] = [
         ("first page, contractors", "", Some(SubjectKind::Contractor)),
         ("first page, all kinds", "", None),
-        ("one common word: lodz", "lodz", Some(SubjectKind::Contractor)),
-        ("two words: kowalski lodz", "kowalski lodz", Some(SubjectKind::Contractor)),
-        ("representative: wozniak", "wozniak", Some(SubjectKind::Contractor)),
+        (
+            "one common word: lodz",
+            "lodz",
+            Some(SubjectKind::Contractor),
+        ),
+        (
+            "two words: kowalski lodz",
+            "kowalski lodz",
+            Some(SubjectKind::Contractor),
+        ),
+        (
+            "representative: wozniak",
+            "wozniak",
+            Some(SubjectKind::Contractor),
+        ),
         ("phone digits: 6000123", "6000123", None),
         ("code: K054321", "K054321", None),
-        ("rare word: serwis olsztyn 9", "serwis olsztyn 99", Some(SubjectKind::Contractor)),
+        (
+            "rare word: serwis olsztyn 9",
+            "serwis olsztyn 99",
+            Some(SubjectKind::Contractor),
+        ),
         ("no match: qqqq", "qqqq", None),
     ];
     println!("\n{label}: {SUBJECTS} subjects, {ROUNDS} runs per query (ms)");
@@ -147,11 +201,12 @@ async fn measure(db: &Db, company_id: i64, label: &str) {
 }
 
 async fn company(db: &Db) -> i64 {
-    let account: i64 =
-        sqlx::query_scalar("INSERT INTO accounts (name, created_at) VALUES ('Bench', 0) RETURNING id")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+    let account: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (name, created_at) VALUES ('Bench', 0) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
     sqlx::query_scalar(
         "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
          VALUES ($1, 'Bench', 'Bench', '', '', 0) RETURNING id",
@@ -176,14 +231,21 @@ async fn run(db: Db, label: &str) {
 async fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let path = std::env::temp_dir().join(format!("esemes-bench-{}.db", std::process::id()));
-    let db = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let db = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     run(db, "SQLite").await;
     let _ = std::fs::remove_file(&path);
 
     if let Ok(server) = std::env::var("ESEMES_BENCH_POSTGRES_URL") {
         let name = format!("esemes_bench_{}", std::process::id());
-        let mut admin = PgConnection::connect(&format!("{server}/postgres")).await.unwrap();
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+        let mut admin = PgConnection::connect(&format!("{server}/postgres"))
+            .await
+            .unwrap();
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
         let db = Db::connect(&format!("{server}/{name}")).await.unwrap();
         run(db.clone(), "PostgreSQL").await;
         db.pool.close().await;

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -42,6 +42,42 @@ pub struct Config {
     /// Log format: human-readable text or JSON lines.
     #[arg(long, env = "ESEMES_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// Without a command, the server runs.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Tools for operators of the server, run against the same database and then exiting.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// API tokens of the host ERP.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token for an account and print it (shown only this once).
+    Create {
+        #[arg(long)]
+        account_id: i64,
+        /// What the token is for, e.g. "ERP production".
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token; requests with it are refused from then on.
+    Revoke {
+        #[arg(long)]
+        account_id: i64,
+        #[arg(long)]
+        id: i64,
+    },
+    /// List an account's tokens (prefixes only).
+    List {
+        #[arg(long)]
+        account_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,7 +1,9 @@
 //! Demo data for a first start: one account and company, an address book and two templates,
 //! and the first administrator.
 
-use app::address_book::{check_subject, ssr as address_book, RepresentativeInput, SubjectInput, SubjectKind};
+use app::address_book::{
+    check_subject, ssr as address_book, RepresentativeInput, SubjectInput, SubjectKind,
+};
 use app::auth::ssr::hash_password;
 use app::ssr::{now_ms, Db};
 use rand::distributions::{Alphanumeric, DistString};
@@ -150,15 +152,7 @@ pub async fn seed_if_empty(
             "",
             &[],
         ),
-        (
-            SubjectKind::Bank,
-            "PKO",
-            "PKO Bank Polski",
-            "",
-            "",
-            "",
-            &[],
-        ),
+        (SubjectKind::Bank, "PKO", "PKO Bank Polski", "", "", "", &[]),
     ];
     for (kind, code, name, phone, email, nip, representatives) in subjects {
         let input = SubjectInput {

@@ -86,7 +86,10 @@ async fn submit(db: &Db, gateway: &dyn Gateway, message: store::Outgoing) {
         // Checked before it was stored; a text stored by an older rule can still fail here.
         Err(e) => {
             tracing::warn!(message_id = message.id, error = %e, "cannot be split for sending");
-            if store::mark_rejected(db, message.id, &e.to_string()).await.is_err() {
+            if store::mark_rejected(db, message.id, &e.to_string())
+                .await
+                .is_err()
+            {
                 tracing::error!(message_id = message.id, "could not record the rejection");
             }
             return;

@@ -1,6 +1,7 @@
 //! The Esemes server: the router (`app`), configuration, gateway drivers, the dispatcher and
 //! demo data. `main.rs` wires them together; tests call `app()` directly.
 
+pub mod api;
 pub mod config;
 pub mod demo;
 pub mod dispatcher;
@@ -26,6 +27,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/lang/{code}", get(set_language))
+        .nest(api::PATH, api::router())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -49,6 +51,11 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/lang/")
 }
 
+/// Paths of the HTTP API, which checks its own bearer tokens instead of sessions.
+fn is_api(path: &str) -> bool {
+    path.starts_with(api::PREFIX)
+}
+
 /// Puts the logged-in operator into the request's extensions, where server functions find it.
 /// Without a valid session, pages redirect to the login page and server functions answer 401.
 async fn require_session(
@@ -57,6 +64,12 @@ async fn require_session(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_string();
+
+    // The HTTP API shares the `/api/` prefix of server functions but authenticates by token,
+    // never by the browser's cookie (which would also open it to cross-site requests).
+    if is_api(&path) {
+        return next.run(request).await;
+    }
     let operator = match operator_for_headers(&state.db, request.headers()).await {
         Ok(operator) => operator,
         Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, Json(e)).into_response(),
@@ -128,6 +141,14 @@ mod tests {
         );
         assert_eq!(same_site_path("http://evil.example").as_deref(), None);
         assert_eq!(same_site_path("http://x//evil.example/").as_deref(), None);
+    }
+
+    #[test]
+    fn only_the_http_api_skips_the_session_check() {
+        assert!(is_api("/api/v1/companies/1/subjects"));
+        for path in ["/", "/api/list_messages", "/api/v1", "/api/v10/x", "/login"] {
+            assert!(!is_api(path), "{path}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::time::Duration;
 use app::ssr::{AppState, Db};
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::config::{Config, GatewayKind, LogFormat};
+use server::config::{Command, Config, GatewayKind, LogFormat, TokenCommand};
 use server::dispatcher::Dispatcher;
 use server::gateway::{simulator::Simulator, Gateway};
 use tokio::sync::{mpsc, watch, Notify};
@@ -36,6 +36,9 @@ fn init_logging(format: LogFormat) {
 
 async fn run(config: Config) -> anyhow::Result<()> {
     let db = Db::connect(&config.database_url).await?;
+    if let Some(Command::Token(command)) = config.command {
+        return token_command(&db, command).await;
+    }
     tracing::info!(backend = ?db.backend, "database ready");
     if config.demo_data {
         if let Some(seeded) =
@@ -92,6 +95,50 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .is_err()
     {
         tracing::warn!("in-flight sends did not finish in time; their leases expire and they resume at the next start");
+    }
+    Ok(())
+}
+
+async fn token_command(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
+    use app::api_tokens::ssr as tokens;
+    use app::error::AppError;
+    let failed = |not_found: String| {
+        move |e: AppError| match e {
+            AppError::NotFound => anyhow::anyhow!(not_found),
+            e => anyhow::anyhow!("{}", e.message(app::i18n::Lang::En.texts())),
+        }
+    };
+    match command {
+        TokenCommand::Create { account_id, name } => {
+            let (token, secret) = tokens::create(db, account_id, &name, None)
+                .await
+                .map_err(failed(format!("there is no account {account_id}")))?;
+            println!(
+                "Token {} ({}) for account {account_id}:",
+                token.id, token.name
+            );
+            println!("{secret}");
+            println!("Keep it now: it is stored hashed and cannot be shown again.");
+        }
+        TokenCommand::Revoke { account_id, id } => {
+            tokens::revoke(db, account_id, id)
+                .await
+                .map_err(failed(format!(
+                    "account {account_id} has no active token {id}"
+                )))?;
+            println!("Token {id} revoked.");
+        }
+        TokenCommand::List { account_id } => {
+            let listed = tokens::list(db, account_id).await;
+            for token in listed.map_err(failed(String::new()))? {
+                let state = if token.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!("{}\t{}…\t{state}\t{}", token.id, token.prefix, token.name);
+            }
+        }
     }
     Ok(())
 }

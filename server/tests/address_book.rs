@@ -5,7 +5,7 @@ mod common;
 
 use app::address_book::ssr::{self as address_book, Upsert};
 use app::address_book::{
-    check_subject, NotificationNumber, RepresentativeInput, Removal, SubjectInput, SubjectKind,
+    check_subject, NotificationNumber, Removal, RepresentativeInput, SubjectInput, SubjectKind,
     SubjectQuery, ValidSubject,
 };
 use app::error::{AppError, Field, FieldError, Problem};
@@ -58,7 +58,10 @@ async fn search_ignores_case_and_polish_letters_and_finds_representatives() {
     on_both(|db| async move {
         seeded(&db).await;
         let company = admin(&db).await.company_id;
-        assert_eq!(find(&db, company, "lodz", None).await, ["ŁÓDŹ-TRANS", "US-ŁÓDŹ"]);
+        assert_eq!(
+            find(&db, company, "lodz", None).await,
+            ["ŁÓDŹ-TRANS", "US-ŁÓDŹ"]
+        );
         assert_eq!(
             find(&db, company, "LODZ", Some(SubjectKind::Office)).await,
             ["US-ŁÓDŹ"]
@@ -100,7 +103,11 @@ async fn search_pages_through_many_subjects() {
         let company = admin(&db).await.company_id;
         let mut tx = db.pool.begin().await.unwrap();
         for n in 0..120 {
-            let input = subject(SubjectKind::Bank, &format!("B{n:03}"), &format!("Bank {n:03}"));
+            let input = subject(
+                SubjectKind::Bank,
+                &format!("B{n:03}"),
+                &format!("Bank {n:03}"),
+            );
             address_book::save(&mut tx, company, None, &valid(&input))
                 .await
                 .unwrap();
@@ -206,7 +213,10 @@ async fn the_erp_upsert_is_idempotent_and_keeps_representatives_in_place() {
         assert_eq!(representatives[0].id, representative_id);
         assert_eq!(representatives[0].role, "kierownik zakupów");
         assert_eq!(after.subject.sms_phone, "+48600700800");
-        assert_eq!(after.subject.notification_numbers[0].phone, "+4915123456789");
+        assert_eq!(
+            after.subject.notification_numbers[0].phone,
+            "+4915123456789"
+        );
         tx.commit().await.unwrap();
     })
     .await;
@@ -247,7 +257,13 @@ async fn a_subject_with_messages_is_deactivated_not_deleted() {
             address_book::remove(&mut conn, company, kept).await,
             Ok(Removal::Deactivated)
         );
-        assert!(!address_book::get(&mut conn, company, kept).await.unwrap().subject.active);
+        assert!(
+            !address_book::get(&mut conn, company, kept)
+                .await
+                .unwrap()
+                .subject
+                .active
+        );
         assert_eq!(
             address_book::remove(&mut conn, company, gone).await,
             Ok(Removal::Deleted)
@@ -302,7 +318,11 @@ async fn another_companys_subjects_cannot_be_listed_read_changed_or_removed() {
             Err(AppError::NotFound)
         );
         assert_eq!(
-            address_book::get(&mut conn, other, stranger).await.unwrap().subject.name,
+            address_book::get(&mut conn, other, stranger)
+                .await
+                .unwrap()
+                .subject
+                .name,
             "Obcy Łódź"
         );
     })

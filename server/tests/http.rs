@@ -6,12 +6,11 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::{AppState, Db};
+use app::ssr::Db;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use common::{on_both, seeded, ADMIN_PASSWORD};
-use leptos::config::LeptosOptions;
 use serde_json::Value;
 use server::dispatcher::Dispatcher;
 use server::gateway::simulator::Simulator;
@@ -24,23 +23,13 @@ struct TestServer {
 }
 
 fn start(db: Db) -> TestServer {
-    let options = LeptosOptions::builder()
-        .output_name("esemes")
-        .site_root("target/site")
-        .build();
     let outbox = Arc::new(Notify::new());
     let (reports_tx, reports_rx) = mpsc::channel(64);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let gateway = Arc::new(Simulator::new(Duration::from_millis(10), reports_tx));
     tokio::spawn(Dispatcher::new(db.clone(), gateway, outbox.clone()).run(reports_rx, shutdown_rx));
-    let state = AppState {
-        leptos_options: options,
-        db,
-        outbox,
-        secure_cookies: false,
-    };
     TestServer {
-        router: server::app(state),
+        router: server::app(common::app_state(db, outbox)),
         _shutdown: shutdown_tx,
     }
 }

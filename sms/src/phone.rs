@@ -414,11 +414,20 @@ mod tests {
 
     #[test]
     fn choosing_a_subject_fills_the_phone_but_keeps_a_typed_one() {
-        assert_eq!(phone_after_choice(false, "", "+48600100200"), "+48600100200");
+        assert_eq!(
+            phone_after_choice(false, "", "+48600100200"),
+            "+48600100200"
+        );
         assert_eq!(phone_after_choice(false, "  ", ""), "");
-        assert_eq!(phone_after_choice(false, "501 200 300", "+48600100200"), "501 200 300");
+        assert_eq!(
+            phone_after_choice(false, "501 200 300", "+48600100200"),
+            "501 200 300"
+        );
         // From one subject to another: the new subject's phone, even an empty one.
-        assert_eq!(phone_after_choice(true, "501 200 300", "+48600100200"), "+48600100200");
+        assert_eq!(
+            phone_after_choice(true, "501 200 300", "+48600100200"),
+            "+48600100200"
+        );
         assert_eq!(phone_after_choice(true, "+48600100200", ""), "");
     }
 }

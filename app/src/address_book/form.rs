@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{
-    check_subject, get_subject, NotificationNumber,
-    RepresentativeInput, Removal, SubjectInput, SubjectKind,
+    check_subject, get_subject, NotificationNumber, Removal, RepresentativeInput, SubjectInput,
+    SubjectKind,
 };
 use crate::error::{AppError, Field};
 use crate::i18n::use_texts;
@@ -19,7 +19,8 @@ pub fn SubjectPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let kind = move || {
-        query.with(|q| q.get("kind").and_then(|k| SubjectKind::parse(&k)))
+        query
+            .with(|q| q.get("kind").and_then(|k| SubjectKind::parse(&k)))
             .unwrap_or(SubjectKind::Contractor)
     };
     let detail = Resource::new(
@@ -93,14 +94,26 @@ fn SubjectForm(id: Option<i64>, subject: SubjectInput) -> impl IntoView {
     };
     let on_remove = move |_| {
         if let Some(id) = id {
-            if window().confirm_with_message(t.confirm_remove).unwrap_or(false) {
+            if window()
+                .confirm_with_message(t.confirm_remove)
+                .unwrap_or(false)
+            {
                 remove.dispatch(super::RemoveSubject { id });
             }
         }
     };
-    let invalid = move |field: Field| move || error.with(|e| e.as_ref().is_some_and(|e| e.concerns(field))).to_string();
+    let invalid = move |field: Field| {
+        move || {
+            error
+                .with(|e| e.as_ref().is_some_and(|e| e.concerns(field)))
+                .to_string()
+        }
+    };
     // A text input bound to one field of the subject.
-    let text = move |field: Field, label: &'static str, get: fn(&SubjectInput) -> &String, set: fn(&mut SubjectInput, String)| {
+    let text = move |field: Field,
+                     label: &'static str,
+                     get: fn(&SubjectInput) -> &String,
+                     set: fn(&mut SubjectInput, String)| {
         let html_id = format!("subject-{}", field.key());
         view! {
             <label for=html_id.clone()>{label}</label>

@@ -154,6 +154,8 @@ impl SubjectInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubjectSummary {
     pub id: i64,
+    /// The host ERP's id, for the HTTP API's lists.
+    pub external_id: Option<String>,
     pub kind: SubjectKind,
     pub code: String,
     pub name: String,
@@ -261,7 +263,13 @@ pub fn check_subject(
     text(&mut subject.address, Field::Address, limits::ADDRESS, false);
     text(&mut subject.notes, Field::Notes, limits::NOTES, false);
     check_email(&mut subject.email, Field::Email, None, &mut errors);
-    check_phone(&mut subject.sms_phone, Field::Phone, None, &phone, &mut errors);
+    check_phone(
+        &mut subject.sms_phone,
+        Field::Phone,
+        None,
+        &phone,
+        &mut errors,
+    );
     subject.nip = subject.nip.trim().to_string();
     if !subject.nip.is_empty() {
         match normalize_nip(&subject.nip) {
@@ -322,22 +330,45 @@ fn check_representative(
     representative.name = representative.name.trim().to_string();
     representative.role = representative.role.trim().to_string();
     if representative.name.is_empty() {
-        errors.push(FieldError::at(Field::RepresentativeName, at, Problem::Required));
+        errors.push(FieldError::at(
+            Field::RepresentativeName,
+            at,
+            Problem::Required,
+        ));
     } else if representative.name.chars().count() > limits::NAME {
         let max = limits::NAME as u32;
-        errors.push(FieldError::at(Field::RepresentativeName, at, Problem::TooLong { max }));
+        errors.push(FieldError::at(
+            Field::RepresentativeName,
+            at,
+            Problem::TooLong { max },
+        ));
     }
     if representative.role.chars().count() > limits::ROLE {
         let max = limits::ROLE as u32;
-        errors.push(FieldError::at(Field::RepresentativeRole, at, Problem::TooLong { max }));
+        errors.push(FieldError::at(
+            Field::RepresentativeRole,
+            at,
+            Problem::TooLong { max },
+        ));
     }
     if let Some(external_id) = &representative.external_id {
         if external_id.trim().is_empty() {
             representative.external_id = None;
         }
     }
-    check_email(&mut representative.email, Field::RepresentativeEmail, at, errors);
-    check_phone(&mut representative.sms_phone, Field::RepresentativePhone, at, phone, errors);
+    check_email(
+        &mut representative.email,
+        Field::RepresentativeEmail,
+        at,
+        errors,
+    );
+    check_phone(
+        &mut representative.sms_phone,
+        Field::RepresentativePhone,
+        at,
+        phone,
+        errors,
+    );
 }
 
 fn check_phone(
@@ -391,13 +422,20 @@ fn check_notification_numbers(
 ) {
     if numbers.len() > limits::NOTIFICATION_NUMBERS {
         let max = limits::NOTIFICATION_NUMBERS as u32;
-        errors.push(FieldError::new(Field::NotificationNumber, Problem::TooMany { max }));
+        errors.push(FieldError::new(
+            Field::NotificationNumber,
+            Problem::TooMany { max },
+        ));
         return;
     }
     numbers.retain(|n| !n.phone.trim().is_empty());
     for (index, number) in numbers.iter_mut().enumerate() {
         let at = Some(index as u32);
-        let code = number.country_code.trim().trim_start_matches('+').to_string();
+        let code = number
+            .country_code
+            .trim()
+            .trim_start_matches('+')
+            .to_string();
         if code.is_empty() || code.len() > 3 || !code.chars().all(|c| c.is_ascii_digit()) {
             errors.push(FieldError::at(
                 Field::CountryCode,
@@ -421,7 +459,11 @@ fn check_notification_numbers(
                 at,
                 Problem::CountryCodeMismatch,
             )),
-            Err(e) => errors.push(FieldError::at(Field::NotificationNumber, at, Problem::Phone(e))),
+            Err(e) => errors.push(FieldError::at(
+                Field::NotificationNumber,
+                at,
+                Problem::Phone(e),
+            )),
         }
     }
 }
@@ -438,7 +480,10 @@ fn check_attributes(attributes: &BTreeMap<String, String>, errors: &mut Vec<Fiel
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !key_ok {
-            errors.push(FieldError::new(Field::Attributes, Problem::InvalidAttributeName));
+            errors.push(FieldError::new(
+                Field::Attributes,
+                Problem::InvalidAttributeName,
+            ));
         } else if value.chars().count() > limits::ATTRIBUTE_VALUE {
             let max = limits::ATTRIBUTE_VALUE as u32;
             errors.push(FieldError::new(Field::Attributes, Problem::TooLong { max }));
@@ -488,7 +533,12 @@ pub async fn remove_subject(id: i64) -> Result<Removal> {
         let mut tx = crate::ssr::app_state().db.pool.begin().await?;
         let removal = ssr::remove(&mut tx, operator.company_id, id).await?;
         tx.commit().await?;
-        tracing::info!(subject_id = id, operator_id = operator.id, ?removal, "subject removed");
+        tracing::info!(
+            subject_id = id,
+            operator_id = operator.id,
+            ?removal,
+            "subject removed"
+        );
         Ok(removal)
     })
     .await

@@ -55,7 +55,10 @@ pub fn Picker(open: RwSignal<bool>, #[prop(into)] on_choose: Callback<Chosen>) -
         move || (open.get(), q.get(), kind.get(), limit.get()),
         |(open, q, kind, limit)| async move {
             if !open {
-                return Ok(SubjectPage { rows: Vec::new(), has_more: false });
+                return Ok(SubjectPage {
+                    rows: Vec::new(),
+                    has_more: false,
+                });
             }
             search_subjects(SubjectQuery {
                 q,
@@ -104,7 +107,9 @@ pub fn Picker(open: RwSignal<bool>, #[prop(into)] on_choose: Callback<Chosen>) -
             }
             "Enter" => {
                 ev.prevent_default();
-                let option = shown.with_untracked(|(options, _)| options.get(highlighted.get_untracked()).cloned());
+                let option = shown.with_untracked(|(options, _)| {
+                    options.get(highlighted.get_untracked()).cloned()
+                });
                 if let Some(option) = option {
                     choose(option);
                 }

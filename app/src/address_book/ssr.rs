@@ -8,22 +8,15 @@ use sqlx::query::QueryScalar;
 use sqlx::{Any, AnyConnection};
 
 use super::{
-    fold_for_search, NotificationNumber, RepresentativeInput, RepresentativeSummary, Removal,
+    fold_for_search, NotificationNumber, Removal, RepresentativeInput, RepresentativeSummary,
     SubjectDetail, SubjectInput, SubjectKind, SubjectPage, SubjectQuery, SubjectSummary,
     ValidSubject, MAX_PAGE, PAGE,
 };
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::ssr::{now_ms, Db};
 
-/// What an upsert by external id did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Upsert {
-    Created,
-    Updated,
-    /// The stored subject already said exactly this: nothing was written.
-    Unchanged,
-}
+/// Shared with documents and tasks, which the ERP upserts the same way.
+pub use crate::ssr::Upsert;
 
 #[derive(sqlx::FromRow)]
 struct SubjectRow {
@@ -110,6 +103,7 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
         .map(|row| SubjectSummary {
             representatives: representatives.remove(&row.id).unwrap_or_default(),
             id: row.id,
+            external_id: row.external_id,
             kind: kind_of(&row.kind),
             code: row.code,
             name: row.name,
@@ -348,7 +342,10 @@ pub async fn upsert_by_external_id(
         )]));
     };
     match get_by_external_id(conn, company_id, external_id).await? {
-        None => Ok((save(conn, company_id, None, subject).await?, Upsert::Created)),
+        None => Ok((
+            save(conn, company_id, None, subject).await?,
+            Upsert::Created,
+        )),
         Some(stored) if same_content(&stored.subject, &subject.0) => {
             Ok((stored.id, Upsert::Unchanged))
         }
@@ -366,7 +363,10 @@ fn same_content(stored: &SubjectInput, new: &SubjectInput) -> bool {
     let without_ids = |list: &Option<Vec<RepresentativeInput>>| {
         list.as_ref().map(|list| {
             list.iter()
-                .map(|r| RepresentativeInput { id: None, ..r.clone() })
+                .map(|r| RepresentativeInput {
+                    id: None,
+                    ..r.clone()
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -494,34 +494,37 @@ async fn save_representatives(
     let mut kept = Vec::new();
     for representative in representatives {
         let known = representative.id.filter(|id| stored.contains(id));
-        let id: i64 = match known {
-            Some(id) => sqlx::query_scalar(
-                "UPDATE representatives SET external_id = $1, name = $2, role = $3, \
+        let id: i64 =
+            match known {
+                Some(id) => {
+                    sqlx::query_scalar(
+                        "UPDATE representatives SET external_id = $1, name = $2, role = $3, \
                      sms_phone = $4, email = $5, active = $6 WHERE id = $7 RETURNING id",
-            )
-            .bind(representative.external_id.as_deref())
-            .bind(&representative.name)
-            .bind(&representative.role)
-            .bind(none_if_empty(&representative.sms_phone))
-            .bind(none_if_empty(&representative.email))
-            .bind(i64::from(representative.active))
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?,
-            None => sqlx::query_scalar(
-                "INSERT INTO representatives (subject_id, external_id, name, role, sms_phone, \
+                    )
+                    .bind(representative.external_id.as_deref())
+                    .bind(&representative.name)
+                    .bind(&representative.role)
+                    .bind(none_if_empty(&representative.sms_phone))
+                    .bind(none_if_empty(&representative.email))
+                    .bind(i64::from(representative.active))
+                    .bind(id)
+                    .fetch_one(&mut *conn)
+                    .await?
+                }
+                None => sqlx::query_scalar(
+                    "INSERT INTO representatives (subject_id, external_id, name, role, sms_phone, \
                      email, active) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            )
-            .bind(subject_id)
-            .bind(representative.external_id.as_deref())
-            .bind(&representative.name)
-            .bind(&representative.role)
-            .bind(none_if_empty(&representative.sms_phone))
-            .bind(none_if_empty(&representative.email))
-            .bind(i64::from(representative.active))
-            .fetch_one(&mut *conn)
-            .await?,
-        };
+                )
+                .bind(subject_id)
+                .bind(representative.external_id.as_deref())
+                .bind(&representative.name)
+                .bind(&representative.role)
+                .bind(none_if_empty(&representative.sms_phone))
+                .bind(none_if_empty(&representative.email))
+                .bind(i64::from(representative.active))
+                .fetch_one(&mut *conn)
+                .await?,
+            };
         kept.push(id);
     }
     for id in stored.into_iter().filter(|id| !kept.contains(id)) {

@@ -200,6 +200,13 @@ pub struct Texts {
     pub error_only_for_contractors: &'static str,
     pub error_country_code_mismatch: &'static str,
     pub error_invalid_attribute_name: &'static str,
+    pub error_invalid_date: &'static str,
+    pub error_invalid_instant: &'static str,
+    pub error_invalid_currency: &'static str,
+    pub error_unknown_subject: &'static str,
+    pub error_unknown_operator: &'static str,
+    pub error_ends_before_start: &'static str,
+    pub error_control_characters: &'static str,
 }
 
 impl Texts {

@@ -8,9 +8,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use app::auth::ssr::{log_in, operator_for_headers, Operator};
 use app::composer::{check, ssr as composer, Intent};
-use app::ssr::Db;
+use app::ssr::{AppState, Db};
 use http::{header, HeaderMap, HeaderValue};
+use leptos::config::LeptosOptions;
 use sqlx::{Connection, Executor, PgConnection};
+use std::sync::Arc;
+use tokio::sync::Notify;
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
@@ -75,6 +78,20 @@ where
     drop_postgres(db, &name).await;
 }
 
+/// The server's state over `db`, as `main` builds it (no built site: pages render without it).
+pub fn app_state(db: Db, outbox: Arc<Notify>) -> AppState {
+    let options = LeptosOptions::builder()
+        .output_name("esemes")
+        .site_root("target/site")
+        .build();
+    AppState {
+        leptos_options: options,
+        db,
+        outbox,
+        secure_cookies: false,
+    }
+}
+
 pub const ADMIN_PASSWORD: &str = "test-Haslo-1";
 
 /// Demo data with a known administrator password.
@@ -102,9 +119,16 @@ pub async fn admin(db: &Db) -> Operator {
 /// Queues a message for sending, as the composer does.
 pub async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64 {
     let checked = check(phone, body, Intent::Send).unwrap();
-    composer::store(db, operator, None, &checked, Intent::Send, Default::default())
-        .await
-        .unwrap()
+    composer::store(
+        db,
+        operator,
+        None,
+        &checked,
+        Intent::Send,
+        Default::default(),
+    )
+    .await
+    .unwrap()
 }
 
 /// A company of another account (the access tests' stranger): its account and company ids.

@@ -1,0 +1,182 @@
+//! Document storage, scoped to a company; the host ERP writes by external id.
+
+use sqlx::AnyConnection;
+
+use super::{Document, DocumentInput, DocumentKind, ValidDocument};
+use crate::error::{AppError, Field, FieldError, Problem, Result};
+use crate::input::parse_attributes;
+use crate::ssr::{by_external_id, now_ms, search_page, Db, Upsert};
+
+/// The id of the company's subject with this external id; an unknown one is the caller's
+/// mistake in `field`, not a missing page.
+pub async fn subject_id_by_external_id(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    external_id: &str,
+    field: Field,
+) -> Result<i64> {
+    sqlx::query_scalar("SELECT id FROM subjects WHERE company_id = $1 AND external_id = $2")
+        .bind(company_id)
+        .bind(external_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| {
+            AppError::InvalidFields(vec![FieldError::new(field, Problem::UnknownSubject)])
+        })
+}
+
+/// The stored fields an upsert may change, to tell whether it changes anything.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: i64,
+    kind: String,
+    number: String,
+    issue_date: String,
+    due_date: Option<String>,
+    gross_amount: i64,
+    left_to_pay: i64,
+    currency: String,
+    subject_id: Option<i64>,
+    attributes: String,
+}
+
+impl Stored {
+    fn equals(&self, doc: &DocumentInput, subject_id: Option<i64>) -> bool {
+        self.kind == doc.kind.as_str()
+            && self.number == doc.number
+            && self.issue_date == doc.issue_date
+            && self.due_date == doc.due_date
+            && self.gross_amount == doc.gross_amount
+            && self.left_to_pay == doc.left_to_pay
+            && self.currency == doc.currency
+            && self.subject_id == subject_id
+            && parse_attributes(&self.attributes) == doc.attributes
+    }
+}
+
+/// Creates or updates the company's document with this external id, inside the caller's
+/// transaction. Writes nothing when the stored document already equals `doc`.
+pub async fn upsert(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    external_id: &str,
+    ValidDocument(doc): &ValidDocument,
+) -> Result<(i64, Upsert)> {
+    let subject_id = match &doc.subject_external_id {
+        Some(subject) => Some(
+            subject_id_by_external_id(&mut *conn, company_id, subject, Field::SubjectExternalId)
+                .await?,
+        ),
+        None => None,
+    };
+    let stored: Option<Stored> = sqlx::query_as(
+        "SELECT id, kind, number, issue_date, due_date, gross_amount, left_to_pay, currency, \
+                subject_id, attributes \
+         FROM documents WHERE company_id = $1 AND external_id = $2",
+    )
+    .bind(company_id)
+    .bind(external_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let now = now_ms();
+    let (upserted, sql) = match &stored {
+        Some(stored) if stored.equals(doc, subject_id) => {
+            return Ok((stored.id, Upsert::Unchanged))
+        }
+        Some(_) => (
+            Upsert::Updated,
+            "UPDATE documents SET kind = $3, number = $4, issue_date = $5, due_date = $6, \
+                    gross_amount = $7, left_to_pay = $8, currency = $9, subject_id = $10, \
+                    attributes = $11, updated_at = $12 \
+             WHERE company_id = $1 AND external_id = $2 RETURNING id",
+        ),
+        None => (
+            Upsert::Created,
+            "INSERT INTO documents (company_id, external_id, kind, number, issue_date, due_date, \
+                    gross_amount, left_to_pay, currency, subject_id, attributes, updated_at, \
+                    created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+        ),
+    };
+    let id = sqlx::query_scalar(sql)
+        .bind(company_id)
+        .bind(external_id)
+        .bind(doc.kind.as_str())
+        .bind(&doc.number)
+        .bind(&doc.issue_date)
+        .bind(&doc.due_date)
+        .bind(doc.gross_amount)
+        .bind(doc.left_to_pay)
+        .bind(&doc.currency)
+        .bind(subject_id)
+        .bind(serde_json::Value::Object(doc.attributes.clone()).to_string())
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((id, upserted))
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    external_id: Option<String>,
+    kind: String,
+    number: String,
+    issue_date: String,
+    due_date: Option<String>,
+    gross_amount: i64,
+    left_to_pay: i64,
+    currency: String,
+    subject_external_id: Option<String>,
+    attributes: String,
+    updated_at: i64,
+}
+
+impl From<Row> for Document {
+    fn from(row: Row) -> Self {
+        Document {
+            id: row.id,
+            external_id: row.external_id,
+            kind: DocumentKind::parse(&row.kind).unwrap_or(DocumentKind::Other),
+            number: row.number,
+            issue_date: row.issue_date,
+            due_date: row.due_date,
+            gross_amount: row.gross_amount,
+            left_to_pay: row.left_to_pay,
+            currency: row.currency,
+            subject_external_id: row.subject_external_id,
+            attributes: parse_attributes(&row.attributes),
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT d.id, d.external_id, d.kind, d.number, d.issue_date, d.due_date, \
+        d.gross_amount, d.left_to_pay, d.currency, s.external_id AS subject_external_id, \
+        d.attributes, d.updated_at \
+     FROM documents d LEFT JOIN subjects s ON s.id = d.subject_id";
+
+/// The company's documents whose number or external id contains `query` (any case), newest
+/// issue date first.
+pub async fn list(
+    db: &Db,
+    company_id: i64,
+    query: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Document>> {
+    let select = format!(
+        "{SELECT} WHERE d.company_id = $1 \
+           AND (LOWER(d.number) LIKE $2 ESCAPE '\\' \
+                OR LOWER(COALESCE(d.external_id, '')) LIKE $2 ESCAPE '\\') \
+         ORDER BY d.issue_date DESC, d.id DESC LIMIT $3 OFFSET $4"
+    );
+    let rows: Vec<Row> = search_page(db, &select, company_id, query, limit, offset).await?;
+    Ok(rows.into_iter().map(Document::from).collect())
+}
+
+pub async fn get(db: &Db, company_id: i64, external_id: &str) -> Result<Option<Document>> {
+    let select = format!("{SELECT} WHERE d.company_id = $1 AND d.external_id = $2");
+    let row: Option<Row> = by_external_id(db, &select, company_id, external_id).await?;
+    Ok(row.map(Document::from))
+}

@@ -1,0 +1,364 @@
+//! The OpenAPI 3.1 description of the API, written by hand as JSON: no macro crate, nothing
+//! added to the wasm build, and the document reads like what the ERP developer gets. A test
+//! checks it against the router (`server/tests/api.rs`), so it cannot fall behind.
+
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::records::{DEFAULT_LIMIT, MAX_LIMIT};
+use super::MAX_BATCH;
+
+pub async fn serve() -> Json<Value> {
+    Json(document())
+}
+
+/// The kinds of record, as (path segment, schema name, schema of a list's row); each gets the
+/// same four operations (`records.rs`).
+const RECORDS: [(&str, &str, &str); 3] = [
+    ("subjects", "Subject", "SubjectSummary"),
+    ("documents", "Document", "Document"),
+    ("tasks", "Task", "Task"),
+];
+
+pub fn document() -> Value {
+    let mut paths = serde_json::Map::new();
+    paths.insert(
+        "/openapi.json".into(),
+        json!({ "get": {
+            "operationId": "openapi",
+            "summary": "This document",
+            "security": [],
+            "responses": { "200": { "description": "OpenAPI 3.1 document",
+                "content": { "application/json": { "schema": { "type": "object" } } } } }
+        }}),
+    );
+    for (plural, schema, _) in RECORDS {
+        record_paths(&mut paths, plural, schema);
+    }
+    let mut schemas = common_schemas();
+    schemas.extend(subject_schemas());
+    schemas.extend(document_schemas());
+    schemas.extend(task_schemas());
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Esemes API",
+            "version": "1.0.0",
+            "description": "Records of the host ERP in Esemes, by the ERP's own external ids. \
+                Every request carries an API token of an account (`Authorization: Bearer esk_…`, \
+                created by an administrator with `server token create`) and names one of the \
+                account's companies in the path; another account's company answers 404. \
+                Upserts are idempotent: the same request again changes nothing and answers \
+                `\"result\": \"unchanged\"`. Errors are always `{\"errors\": [{\"field\", \"code\", \
+                \"message\"}]}`."
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "security": [{ "bearer": [] }],
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "parameters": {
+                "company_id": { "name": "company_id", "in": "path", "required": true,
+                    "description": "A company of the token's account",
+                    "schema": { "type": "integer", "format": "int64" } },
+                "external_id": { "name": "external_id", "in": "path", "required": true,
+                    "description": "The ERP's id of the record (1 to 100 characters, percent-encoded in the path)",
+                    "schema": { "type": "string", "minLength": 1, "maxLength": 100 } },
+                "q": { "name": "q", "in": "query", "required": false,
+                    "description": "Search text, any case",
+                    "schema": { "type": "string", "maxLength": 200 } },
+                "limit": { "name": "limit", "in": "query", "required": false,
+                    "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT } },
+                "offset": { "name": "offset", "in": "query", "required": false,
+                    "schema": { "type": "integer", "minimum": 0, "default": 0 } }
+            },
+            "responses": error_responses(),
+            "schemas": schemas
+        }
+    })
+}
+
+fn reference(kind: &str, name: &str) -> Value {
+    json!({ "$ref": format!("#/components/{kind}/{name}") })
+}
+
+fn schema(name: &str) -> Value {
+    reference("schemas", name)
+}
+
+fn json_body(schema: Value) -> Value {
+    json!({ "content": { "application/json": { "schema": schema } } })
+}
+
+fn ok(description: &str, schema: Value) -> Value {
+    let mut response = json_body(schema);
+    response["description"] = description.into();
+    response
+}
+
+/// The error answers an operation can give, by status.
+fn errors(statuses: &[&str]) -> serde_json::Map<String, Value> {
+    statuses
+        .iter()
+        .map(|status| (status.to_string(), reference("responses", status)))
+        .collect()
+}
+
+fn error_responses() -> Value {
+    let described = [
+        (
+            "400",
+            "The body or query is not well-formed (not JSON, a repeated parameter)",
+        ),
+        ("401", "No token, or an unknown or revoked one"),
+        ("403", "The token may not do this"),
+        (
+            "404",
+            "No such record, or a company that is not the token's account's",
+        ),
+        (
+            "409",
+            "The record clashes with another one (e.g. a code another record has)",
+        ),
+        ("413", "The body is larger than 16 MiB"),
+        (
+            "422",
+            "Fields with wrong values, each named (`items[3].sms_phone` in a batch)",
+        ),
+    ];
+    described
+        .into_iter()
+        .map(|(status, description)| (status.to_string(), ok(description, schema("Errors"))))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn record_paths(paths: &mut serde_json::Map<String, Value>, plural: &str, name: &str) {
+    let company = reference("parameters", "company_id");
+    let external_id = reference("parameters", "external_id");
+    let mut list_responses = errors(&["400", "401", "404", "422"]);
+    list_responses.insert(
+        "200".into(),
+        ok(
+            &format!("A page of {plural}"),
+            schema(&format!("{name}Page")),
+        ),
+    );
+    paths.insert(
+        format!("/companies/{{company_id}}/{plural}"),
+        json!({ "get": {
+            "operationId": format!("list_{plural}"),
+            "summary": format!("List and search {plural}"),
+            "parameters": [company, reference("parameters", "q"),
+                reference("parameters", "limit"), reference("parameters", "offset")],
+            "responses": list_responses
+        }}),
+    );
+    let mut batch_responses = errors(&["400", "401", "404", "409", "413", "422"]);
+    batch_responses.insert(
+        "200".into(),
+        ok("Every item written", schema("BatchResult")),
+    );
+    paths.insert(
+        format!("/companies/{{company_id}}/{plural}:batch"),
+        json!({ "post": {
+            "operationId": format!("batch_upsert_{plural}"),
+            "summary": format!("Upsert up to {MAX_BATCH} {plural} in one transaction"),
+            "description": "All items are checked first; any problem refuses the whole batch \
+                with every problem listed, so a batch is applied completely or not at all.",
+            "parameters": [company],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["items"], "additionalProperties": false,
+                "properties": { "items": { "type": "array", "maxItems": MAX_BATCH,
+                    "items": { "allOf": [schema(&format!("{name}Input")), {
+                        "type": "object", "required": ["external_id"],
+                        "properties": { "external_id": { "type": "string", "minLength": 1, "maxLength": 100 } }
+                    }]}}}
+            }}}},
+            "responses": batch_responses
+        }}),
+    );
+    let mut get_responses = errors(&["401", "404"]);
+    get_responses.insert("200".into(), ok(name, schema(name)));
+    let mut put_responses = errors(&["400", "401", "404", "409", "413", "422"]);
+    let upserted = schema(&format!("{name}Upserted"));
+    put_responses.insert("200".into(), ok("Updated, or unchanged", upserted.clone()));
+    put_responses.insert("201".into(), ok("Created", upserted));
+    paths.insert(
+        format!("/companies/{{company_id}}/{plural}/{{external_id}}"),
+        json!({
+            "get": {
+                "operationId": format!("get_{}", name.to_lowercase()),
+                "summary": format!("One {} by external id", name.to_lowercase()),
+                "parameters": [company, external_id],
+                "responses": get_responses
+            },
+            "put": {
+                "operationId": format!("upsert_{}", name.to_lowercase()),
+                "summary": format!("Create or update one {} by external id (idempotent)", name.to_lowercase()),
+                "parameters": [company, external_id],
+                "requestBody": { "required": true, "content": { "application/json": {
+                    "schema": schema(&format!("{name}Input")) } } },
+                "responses": put_responses
+            }
+        }),
+    );
+}
+
+/// Schemas every kind shares, and each kind's page and upsert answer.
+fn common_schemas() -> serde_json::Map<String, Value> {
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "Errors".into(),
+        json!({ "type": "object", "required": ["errors"], "properties": { "errors": {
+            "type": "array", "items": { "type": "object", "required": ["code", "message"],
+                "properties": {
+                    "field": { "type": "string", "description": "The field, e.g. `sms_phone` or `items[3].number`; absent for the request as a whole" },
+                    "code": { "type": "string", "description": "Stable machine-readable code: required, too_long, invalid_type, unknown_field, invalid_date, unknown_subject, too_many_items, duplicate_in_batch, malformed_json, unauthorized, not_found…" },
+                    "message": { "type": "string" } } } } } }),
+    );
+    schemas.insert(
+        "BatchResult".into(),
+        json!({ "type": "object", "required": ["created", "updated", "unchanged", "results"],
+            "properties": {
+                "created": { "type": "integer" }, "updated": { "type": "integer" },
+                "unchanged": { "type": "integer" },
+                "results": { "type": "array", "description": "One per item, in order",
+                    "items": { "type": "object", "required": ["external_id", "result"], "properties": {
+                        "external_id": { "type": "string" }, "result": schema("UpsertResult") } } } } }),
+    );
+    schemas.insert(
+        "UpsertResult".into(),
+        json!({ "type": "string", "enum": ["created", "updated", "unchanged"] }),
+    );
+    for (_, name, listed) in RECORDS {
+        schemas.insert(
+            format!("{name}Page"),
+            json!({ "type": "object", "required": ["items", "next_offset"], "properties": {
+                "items": { "type": "array", "items": schema(listed) },
+                "next_offset": { "type": ["integer", "null"], "description": "The offset of the next page; null on the last one" } } }),
+        );
+        let key = name.to_lowercase();
+        schemas.insert(
+            format!("{name}Upserted"),
+            json!({ "type": "object", "required": ["result", key], "properties": {
+                "result": schema("UpsertResult"), key: schema(name) } }),
+        );
+    }
+    schemas
+}
+
+fn nullable_string() -> Value {
+    json!({ "type": ["string", "null"] })
+}
+
+fn document_schemas() -> serde_json::Map<String, Value> {
+    let kind = json!({ "type": "string",
+        "enum": ["sales_invoice", "order", "contract", "transport_order", "other"] });
+    let date = json!({ "type": "string", "format": "date", "description": "YYYY-MM-DD" });
+    let money = json!({ "type": "integer", "format": "int64", "description": "Minor units (grosze): 123.45 PLN is 12345" });
+    let currency = json!({ "type": "string", "pattern": "^[A-Za-z]{3}$", "default": "PLN" });
+    let attributes = json!({ "type": "object", "description": "Further fields for templates (at most 16 KiB of JSON)" });
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "DocumentInput".into(),
+        json!({ "type": "object", "required": ["kind", "number", "issue_date"],
+            "additionalProperties": false,
+            "properties": {
+                "kind": kind, "number": { "type": "string", "minLength": 1, "maxLength": 100 },
+                "issue_date": date, "due_date": { "anyOf": [date, { "type": "null" }] },
+                "gross_amount": money, "left_to_pay": money, "currency": currency,
+                "subject_external_id": { "type": ["string", "null"], "description": "The counterparty: a subject of the company, by external id" },
+                "attributes": attributes } }),
+    );
+    schemas.insert(
+        "Document".into(),
+        json!({ "type": "object", "properties": {
+            "id": { "type": "integer" }, "external_id": nullable_string(), "kind": kind,
+            "number": { "type": "string" }, "issue_date": date,
+            "due_date": { "anyOf": [date, { "type": "null" }] },
+            "gross_amount": money, "left_to_pay": money, "currency": { "type": "string" },
+            "subject_external_id": nullable_string(), "attributes": attributes,
+            "updated_at": { "type": "string", "format": "date-time" } } }),
+    );
+    schemas
+}
+
+fn task_schemas() -> serde_json::Map<String, Value> {
+    let instant = json!({ "type": "string", "format": "date-time", "description": "RFC 3339, e.g. 2026-11-23T09:00:00+01:00" });
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "TaskInput".into(),
+        json!({ "type": "object", "required": ["title", "starts_at"], "additionalProperties": false,
+            "properties": {
+                "title": { "type": "string", "minLength": 1, "maxLength": 500 },
+                "subject_external_id": { "type": ["string", "null"], "description": "A subject of the company, by external id" },
+                "operator_login": { "type": ["string", "null"], "description": "An operator with access to the company" },
+                "starts_at": instant, "ends_at": { "anyOf": [instant, { "type": "null" }] },
+                "done": { "type": "boolean", "default": false } } }),
+    );
+    schemas.insert(
+        "Task".into(),
+        json!({ "type": "object", "properties": {
+            "id": { "type": "integer" }, "external_id": nullable_string(),
+            "title": { "type": "string" }, "subject_external_id": nullable_string(),
+            "operator_login": nullable_string(), "starts_at": instant,
+            "ends_at": { "anyOf": [instant, { "type": "null" }] }, "done": { "type": "boolean" },
+            "updated_at": { "type": "string", "format": "date-time" } } }),
+    );
+    schemas
+}
+
+fn subject_schemas() -> serde_json::Map<String, Value> {
+    let kind = json!({ "type": "string", "enum": ["contractor", "employee", "office", "bank"] });
+    let phone = json!({ "type": "string", "description": "Any usual notation; Polish without +48 is fine. Stored in E.164 after a libphonenumber check (must be able to receive SMS); empty for none" });
+    let text = |max: u32| json!({ "type": "string", "maxLength": max });
+    let representative = json!({ "type": "object", "required": ["name"], "additionalProperties": false,
+        "properties": {
+            "external_id": { "type": ["string", "null"], "description": "The ERP's id of the representative, to update it in place" },
+            "name": text(200), "role": text(100), "sms_phone": phone, "email": text(254),
+            "active": { "type": "boolean", "default": true } } });
+    let number = json!({ "type": "object", "required": ["country_code", "phone"], "additionalProperties": false,
+        "properties": {
+            "country_code": { "type": "string", "description": "Country calling code digits, e.g. 48" },
+            "phone": { "type": "string" } } });
+    let input_properties = json!({
+        "kind": kind, "code": { "type": "string", "minLength": 1, "maxLength": 40, "description": "Unique per company and kind (409 when another subject has it)" },
+        "name": { "type": "string", "minLength": 1, "maxLength": 200 },
+        "sms_phone": phone, "email": text(254), "address": text(300), "notes": text(2000),
+        "nip": { "type": "string", "description": "Polish tax id, checked with its checksum" },
+        "is_owner": { "type": "boolean", "default": false, "description": "Employees: owner or partner" },
+        "notifications_enabled": { "type": "boolean", "default": true },
+        "notification_numbers": { "type": "array", "maxItems": 10, "items": number },
+        "active": { "type": "boolean", "default": true },
+        "attributes": { "type": "object", "maxProperties": 50, "additionalProperties": { "type": "string", "maxLength": 1000 },
+            "description": "Further fields for templates; names are lower-case letters, digits and _" },
+        "representatives": { "type": ["array", "null"], "maxItems": 200, "items": representative,
+            "description": "Contractors only. Absent or null keeps the stored ones; a list replaces them" }
+    });
+    let mut output_properties = input_properties.clone();
+    output_properties["id"] = json!({ "type": "integer" });
+    output_properties["external_id"] = nullable_string();
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "SubjectInput".into(),
+        json!({ "type": "object", "required": ["kind", "code", "name"], "additionalProperties": false,
+            "properties": input_properties }),
+    );
+    schemas.insert(
+        "Subject".into(),
+        json!({ "type": "object", "properties": output_properties }),
+    );
+    schemas.insert(
+        "SubjectSummary".into(),
+        json!({ "type": "object", "description": "A row of the subjects list", "properties": {
+            "id": { "type": "integer" }, "external_id": nullable_string(), "kind": kind,
+            "code": { "type": "string" }, "name": { "type": "string" },
+            "sms_phone": { "type": "string" }, "email": { "type": "string" },
+            "is_owner": { "type": "boolean" }, "active": { "type": "boolean" },
+            "representatives": { "type": "array", "items": { "type": "object", "properties": {
+                "id": { "type": "integer" }, "name": { "type": "string" }, "role": { "type": "string" },
+                "sms_phone": { "type": "string" }, "active": { "type": "boolean" } } } } } }),
+    );
+    schemas
+}
