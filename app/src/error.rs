@@ -45,6 +45,8 @@ pub enum Field {
     Password,
     Phone,
     Body,
+    /// A subject's SMS phone.
+    SmsPhone,
     Kind,
     Code,
     Name,
@@ -83,7 +85,8 @@ impl Field {
         match self {
             Field::Login => "login",
             Field::Password => "password",
-            Field::Phone => "sms_phone",
+            Field::Phone => "phone",
+            Field::SmsPhone => "sms_phone",
             Field::Body => "body",
             Field::Kind => "kind",
             Field::Code => "code",

@@ -129,7 +129,7 @@ fn SubjectForm(id: Option<i64>, subject: SubjectInput) -> impl IntoView {
             {text(Field::Code, t.code_label, |s| &s.code, |s, v| s.code = v)}
             {text(Field::Name, t.name_label, |s| &s.name, |s, v| s.name = v)}
             <label for="subject-sms_phone">{t.sms_phone_label}</label>
-            <input id="subject-sms_phone" type="tel" inputmode="tel" aria-invalid=invalid(Field::Phone)
+            <input id="subject-sms_phone" type="tel" inputmode="tel" aria-invalid=invalid(Field::SmsPhone)
                 prop:value=move || subject.with(|s| sms::format_display(&s.sms_phone))
                 on:input=move |ev| subject.update(|s| s.sms_phone = event_target_value(&ev)) />
             {text(Field::Email, t.email_label, |s| &s.email, |s, v| s.email = v)}

@@ -265,7 +265,7 @@ pub fn check_subject(
     check_email(&mut subject.email, Field::Email, None, &mut errors);
     check_phone(
         &mut subject.sms_phone,
-        Field::Phone,
+        Field::SmsPhone,
         None,
         &phone,
         &mut errors,
@@ -654,7 +654,7 @@ mod tests {
                 (Field::Code, None),
                 (Field::Name, None),
                 (Field::Email, None),
-                (Field::Phone, None),
+                (Field::SmsPhone, None),
                 (Field::Nip, None),
                 (Field::CountryCode, Some(0)),
                 (Field::Attributes, None),

@@ -138,7 +138,7 @@ pub fn Picker(open: RwSignal<bool>, #[prop(into)] on_choose: Callback<Chosen>) -
                 }).collect_view()}
             </div>
             <input node_ref=search type="search" class="picker-search" placeholder=t.search_placeholder
-                aria-label=t.search_label aria-controls="picker-options" autocomplete="off"
+                aria-label=t.search_label aria-controls="picker-options" autocomplete="off" autofocus
                 prop:value=q on:input=move |ev| { q.set(event_target_value(&ev)); restart(); }
                 on:keydown=on_keydown />
             <ul id="picker-options" role="listbox" aria-label=t.address_book_title class="picker-options">

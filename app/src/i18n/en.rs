@@ -163,7 +163,8 @@ pub static TEXTS: Texts = Texts {
     field_names: |field| match field {
         Field::Login => "Login",
         Field::Password => "Password",
-        Field::Phone => "SMS phone",
+        Field::Phone => "Phone",
+        Field::SmsPhone => "SMS phone",
         Field::Body => "Text",
         Field::Kind => "Kind",
         Field::Code => "Code",

@@ -166,7 +166,8 @@ pub static TEXTS: Texts = Texts {
     field_names: |field| match field {
         Field::Login => "Login",
         Field::Password => "Hasło",
-        Field::Phone => "Telefon SMS",
+        Field::Phone => "Telefon",
+        Field::SmsPhone => "Telefon SMS",
         Field::Body => "Treść",
         Field::Kind => "Rodzaj",
         Field::Code => "Kod",
