@@ -59,6 +59,8 @@ pub enum Field {
     RepresentativePhone,
     RepresentativeEmail,
     Query,
+    /// An uploaded file as a whole (the address book import).
+    File,
 }
 
 impl Field {
@@ -86,6 +88,7 @@ impl Field {
             Field::RepresentativePhone => "representatives.sms_phone",
             Field::RepresentativeEmail => "representatives.email",
             Field::Query => "q",
+            Field::File => "file",
         }
     }
 }
@@ -161,6 +164,22 @@ pub enum Problem {
     CountryCodeMismatch,
     /// Attribute names are lower-case letters, digits and `_` (they become template paths).
     InvalidAttributeName,
+    /// A subject kind that is none of contractor, employee, office, bank (import files).
+    UnknownKind,
+    /// A second row of an import file with the code of an earlier one.
+    DuplicateInFile {
+        first_row: u32,
+    },
+    FileTooLarge {
+        max_mb: u32,
+    },
+    TooManyRows {
+        max: u32,
+    },
+    /// An import file with no rows (or no contacts) in it.
+    EmptyFile,
+    /// Not base64 as sent by the page, or no text in any supported encoding.
+    UnreadableFile,
 }
 
 impl Problem {
@@ -180,11 +199,18 @@ impl Problem {
             Problem::OnlyForContractors => "only_for_contractors",
             Problem::CountryCodeMismatch => "country_code_mismatch",
             Problem::InvalidAttributeName => "invalid_attribute_name",
+            Problem::UnknownKind => "unknown_kind",
+            Problem::DuplicateInFile { .. } => "duplicate_in_file",
+            Problem::FileTooLarge { .. } => "file_too_large",
+            Problem::TooManyRows { .. } => "too_many_rows",
+            Problem::EmptyFile => "empty_file",
+            Problem::UnreadableFile => "unreadable_file",
         }
     }
 }
 
-fn problem_message(problem: &Problem, t: &Texts) -> String {
+/// The problem alone, without its field's name, in the UI language.
+pub fn problem_message(problem: &Problem, t: &Texts) -> String {
     match problem {
         Problem::Required => t.error_required.to_string(),
         Problem::Phone(e) => (t.phone_error)(e),
@@ -199,6 +225,12 @@ fn problem_message(problem: &Problem, t: &Texts) -> String {
         Problem::OnlyForContractors => t.error_only_for_contractors.to_string(),
         Problem::CountryCodeMismatch => t.error_country_code_mismatch.to_string(),
         Problem::InvalidAttributeName => t.error_invalid_attribute_name.to_string(),
+        Problem::UnknownKind => t.error_unknown_kind.to_string(),
+        Problem::DuplicateInFile { first_row } => (t.error_duplicate_in_file)(*first_row),
+        Problem::FileTooLarge { max_mb } => (t.error_file_too_large)(*max_mb),
+        Problem::TooManyRows { max } => (t.error_too_many_rows)(*max),
+        Problem::EmptyFile => t.error_empty_file.to_string(),
+        Problem::UnreadableFile => t.error_unreadable_file.to_string(),
     }
 }
 

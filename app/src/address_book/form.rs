@@ -1,7 +1,5 @@
 //! Adding and editing a subject, with its notification numbers and (contractors) representatives.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -12,26 +10,6 @@ use super::{
 use crate::error::{AppError, Field};
 use crate::i18n::use_texts;
 use crate::layout::{ErrorMessage, Page};
-
-fn empty_subject(kind: SubjectKind) -> SubjectInput {
-    SubjectInput {
-        kind,
-        code: String::new(),
-        name: String::new(),
-        sms_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        notes: String::new(),
-        nip: String::new(),
-        is_owner: false,
-        notifications_enabled: true,
-        notification_numbers: Vec::new(),
-        active: true,
-        external_id: None,
-        attributes: BTreeMap::new(),
-        representatives: (kind == SubjectKind::Contractor).then(Vec::new),
-    }
-}
 
 /// `/address-book/new?kind=…` and `/address-book/{id}`.
 #[component]
@@ -49,7 +27,7 @@ pub fn SubjectPage() -> impl IntoView {
         |(id, kind)| async move {
             match id {
                 Some(id) => get_subject(id).await.map(|d| (Some(d.id), d.subject)),
-                None => Ok((None, empty_subject(kind))),
+                None => Ok((None, SubjectInput::empty(kind))),
             }
         },
     );

@@ -12,12 +12,14 @@ use crate::error::{Field, FieldError, Problem};
 use crate::nip::normalize_nip;
 
 mod form;
+pub mod import;
 mod list;
 mod picker;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use form::SubjectPage as SubjectFormPage;
+pub use import::ImportPage;
 pub use list::AddressBookPage;
 pub use picker::{Chosen, Picker};
 
@@ -124,6 +126,29 @@ pub struct SubjectInput {
 
 fn yes() -> bool {
     true
+}
+
+impl SubjectInput {
+    /// A subject with nothing filled in yet, as the form and the import start from.
+    pub fn empty(kind: SubjectKind) -> SubjectInput {
+        SubjectInput {
+            kind,
+            code: String::new(),
+            name: String::new(),
+            sms_phone: String::new(),
+            email: String::new(),
+            address: String::new(),
+            notes: String::new(),
+            nip: String::new(),
+            is_owner: false,
+            notifications_enabled: true,
+            notification_numbers: Vec::new(),
+            active: true,
+            external_id: None,
+            attributes: BTreeMap::new(),
+            representatives: (kind == SubjectKind::Contractor).then(Vec::new),
+        }
+    }
 }
 
 /// A subject in a list or the picker.
