@@ -56,17 +56,10 @@ fn subject(n: usize) -> SubjectInput {
         name,
         sms_phone: format!("+4860{:07}", n),
         email: format!("biuro{n}@example.com"),
-        address: String::new(),
-        notes: String::new(),
-        nip: String::new(),
-        is_owner: false,
-        notifications_enabled: true,
-        notification_numbers: Vec::new(),
-        active: n % 50 != 0,
+        active: !n.is_multiple_of(50),
         external_id: Some(format!("erp-{n}")),
-        attributes: Default::default(),
         representatives: (kind == SubjectKind::Contractor).then(|| {
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 vec![RepresentativeInput {
                     id: None,
                     external_id: None,
@@ -80,6 +73,7 @@ fn subject(n: usize) -> SubjectInput {
                 Vec::new()
             }
         }),
+        ..SubjectInput::empty(kind)
     }
 }
 

@@ -14,21 +14,11 @@ use common::{admin, on_both, queue, seeded};
 
 fn subject(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
     SubjectInput {
-        kind,
         code: code.into(),
         name: name.into(),
-        sms_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        notes: String::new(),
-        nip: String::new(),
-        is_owner: false,
-        notifications_enabled: true,
-        notification_numbers: Vec::new(),
-        active: true,
-        external_id: None,
-        attributes: Default::default(),
+        // Saving leaves stored representatives as they are.
         representatives: None,
+        ..SubjectInput::empty(kind)
     }
 }
 

@@ -61,7 +61,7 @@ async fn bad_rows_write_nothing_unless_skipped_then_valid_rows_commit_together()
         let preview = import::preview(&db, company, &file(WITH_A_BAD_ROW), &contractors(false))
             .await
             .unwrap();
-        assert_eq!(preview.encoding, "windows-1250");
+        assert_eq!(preview.encoding, "Windows-1250");
         assert_eq!((preview.counts.new, preview.counts.invalid), (2, 1));
         assert_eq!(preview.errors[0].line, 3);
         assert_eq!(preview.errors[0].errors[0].field, Field::Phone);
@@ -153,12 +153,10 @@ async fn a_row_refused_while_writing_rolls_back_the_rows_before_it() {
         seeded(&db).await;
         let company = admin(&db).await.company_id;
         // The ERP id of the second row belongs to a subject the file does not name.
-        let mut conn = db.pool.acquire().await.unwrap();
         sqlx::query("UPDATE subjects SET external_id = 'ERP-7' WHERE code = 'GAMMA'")
-            .execute(&mut *conn)
+            .execute(&db.pool)
             .await
             .unwrap();
-        drop(conn);
         let text = "Kod;Nazwa;ID\nPIERWSZY;Pierwszy;ERP-1\nDRUGI;Drugi;ERP-7\nTRZECI;Trzeci;ERP-3\n";
         let options = ImportOptions {
             mapping: Some(vec![Target::Code, Target::Name, Target::ExternalId]),

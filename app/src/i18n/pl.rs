@@ -200,17 +200,11 @@ pub static TEXTS: Texts = Texts {
     import_kind_label: "Importuj jako",
     import_update_existing: "Aktualizuj podmioty, których kody już są w książce adresowej",
     import_reading: "Odczytywanie pliku…",
-    import_read_as: |format, encoding, delimiter| {
-        let encoding = match encoding {
-            "windows-1250" => "Windows-1250",
-            other => other,
-        };
-        match (format, delimiter) {
-            (Format::VCard, _) => format!("Kontakty vCard, kodowanie {encoding}."),
-            (Format::Csv, Some('\t')) => format!("Plik CSV, kodowanie {encoding}, separator: tabulator."),
-            (Format::Csv, Some(d)) => format!("Plik CSV, kodowanie {encoding}, separator „{d}”."),
-            (Format::Csv, None) => format!("Plik CSV, kodowanie {encoding}."),
-        }
+    import_read_as: |format, encoding, delimiter| match (format, delimiter) {
+        (Format::VCard, _) => format!("Kontakty vCard, kodowanie {encoding}."),
+        (Format::Csv, Some('\t')) => format!("Plik CSV, kodowanie {encoding}, separator: tabulator."),
+        (Format::Csv, Some(d)) => format!("Plik CSV, kodowanie {encoding}, separator „{d}”."),
+        (Format::Csv, None) => format!("Plik CSV, kodowanie {encoding}."),
     },
     import_counts: |c| format!(
         "Poprawne wiersze: {} (nowe: {}, do aktualizacji: {}). Wiersze z błędami: {}.",

@@ -34,7 +34,8 @@ pub type Existing = HashMap<(SubjectKind, String), i64>;
 
 /// What importing a row will do.
 pub enum Plan {
-    New(ValidSubject),
+    /// Boxed: a subject is large, and most rows of a large file are new ones.
+    New(Box<ValidSubject>),
     /// Update the stored subject `id` with the row's values (unmapped fields stay).
     Update {
         id: i64,
@@ -69,7 +70,11 @@ pub fn read(file: &ImportFile, options: &ImportOptions) -> Result<Source> {
         return Err(too_large());
     }
     let decoded = decode::decode(&bytes);
-    let encoding = decoded.encoding.name();
+    // encoding_rs names it in lower case; the operator knows it from Windows' own dialogs.
+    let encoding = match decoded.encoding.name() {
+        "windows-1250" => "Windows-1250",
+        other => other,
+    };
     if vcard::is_vcard(&decoded.text) {
         let table = vcard_table(&decoded.text)?;
         return Ok(Source {
@@ -214,7 +219,7 @@ pub fn check_rows(
             (Some(valid), _) if !errors.is_empty() => (valid.0, Plan::Invalid(errors)),
             (None, _) => (subject, Plan::Invalid(errors)),
             (Some(valid), Some(id)) => (valid.0, Plan::Update { id, values }),
-            (Some(valid), None) => (valid.0.clone(), Plan::New(valid)),
+            (Some(valid), None) => (valid.0.clone(), Plan::New(Box::new(valid))),
         };
         checked.push(CheckedRow {
             line: row.line,
@@ -325,13 +330,14 @@ mod tests {
                     US;Urząd Skarbowy;;;urząd\n";
         let (bytes, _, _) = encoding_rs::WINDOWS_1250.encode(text);
         let (source, rows) = check(&bytes, &options(), &Existing::new());
-        assert_eq!(source.encoding, "windows-1250");
+        assert_eq!(source.encoding, "Windows-1250");
         assert_eq!(source.delimiter, Some(';'));
         assert!(!source.generated_codes);
         assert_eq!(rows.len(), 4);
-        let Plan::New(ValidSubject(lodz)) = &rows[0].plan else {
+        let Plan::New(valid) = &rows[0].plan else {
             panic!("row 2 is valid");
         };
+        let ValidSubject(lodz) = valid.as_ref();
         assert_eq!(lodz.code, "ŁÓDŹ");
         assert_eq!(lodz.sms_phone, "+48600100200");
         assert_eq!(

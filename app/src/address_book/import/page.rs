@@ -90,6 +90,19 @@ pub fn ImportPage() -> impl IntoView {
 
     let imported = move || commit.value().with(|v| matches!(v, Some(Ok(o)) if !o.rejected));
 
+    // A new mapping renders the preview anew; give the changed select its focus back, so an
+    // operator mapping columns with the keyboard stays where they were.
+    let refocus = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        preview.value().track();
+        if let Some(id) = refocus.get_untracked() {
+            let element = document().get_element_by_id(&id);
+            if let Some(select) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = select.focus();
+            }
+        }
+    });
+
     view! {
         <Page>
             <h1>{t.import_title}</h1>
@@ -135,6 +148,7 @@ pub fn ImportPage() -> impl IntoView {
                             if let Some(slot) = changed.get_mut(column) {
                                 *slot = target;
                             }
+                            refocus.set(Some(mapping_select_id(column)));
                             mapping.set(Some(changed));
                             refresh();
                         }
@@ -182,7 +196,7 @@ fn PreviewView(
                 <fieldset class="mapping">
                     <legend>{t.import_mapping_title}</legend>
                     {preview.columns.iter().enumerate().map(|(column, header)| {
-                        let id = format!("map-{column}");
+                        let id = mapping_select_id(column);
                         let chosen = preview.mapping.get(column).copied().unwrap_or(Target::Ignore);
                         let sample = preview.samples.get(column).cloned().unwrap_or_default();
                         view! {
@@ -244,6 +258,10 @@ fn PreviewView(
             {has_errors.then(|| view! { <p id="import-all-blocked" class="hint">{t.import_all_blocked}</p> })}
         </section>
     }
+}
+
+fn mapping_select_id(column: usize) -> String {
+    format!("map-{column}")
 }
 
 /// Every problem of every reported row: row number, code, field and message.
