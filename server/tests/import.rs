@@ -58,7 +58,7 @@ async fn bad_rows_write_nothing_unless_skipped_then_valid_rows_commit_together()
         let company = admin(&db).await.company_id;
         let before = count(&db).await;
 
-        let preview = import::preview(&db, company, &file(WITH_A_BAD_ROW), &contractors(false))
+        let preview = import::preview(&db, company, file(WITH_A_BAD_ROW), contractors(false))
             .await
             .unwrap();
         assert_eq!(preview.encoding, "Windows-1250");
@@ -67,14 +67,20 @@ async fn bad_rows_write_nothing_unless_skipped_then_valid_rows_commit_together()
         assert_eq!(preview.errors[0].errors[0].field, Field::Phone);
         assert_eq!(count(&db).await, before, "a preview writes nothing");
 
-        let refused = import::commit(&db, company, &file(WITH_A_BAD_ROW), &contractors(false), false)
-            .await
-            .unwrap();
+        let refused = import::commit(
+            &db,
+            company,
+            file(WITH_A_BAD_ROW),
+            contractors(false),
+            false,
+        )
+        .await
+        .unwrap();
         assert!(refused.rejected);
         assert_eq!((refused.created, refused.errors.len()), (0, 1));
         assert_eq!(count(&db).await, before);
 
-        let done = import::commit(&db, company, &file(WITH_A_BAD_ROW), &contractors(false), true)
+        let done = import::commit(&db, company, file(WITH_A_BAD_ROW), contractors(false), true)
             .await
             .unwrap();
         assert!(!done.rejected);
@@ -84,7 +90,7 @@ async fn bad_rows_write_nothing_unless_skipped_then_valid_rows_commit_together()
         assert!(codes(&db, company, "zly telefon").await.is_empty());
 
         // The same file again: its codes are now taken.
-        let again = import::commit(&db, company, &file(WITH_A_BAD_ROW), &contractors(false), true)
+        let again = import::commit(&db, company, file(WITH_A_BAD_ROW), contractors(false), true)
             .await
             .unwrap();
         assert_eq!((again.created, again.skipped), (0, 3));
@@ -101,13 +107,13 @@ async fn stored_codes_update_only_the_mapped_fields_when_chosen() {
         let text = "Kod;Nazwa;Tel. kom.;Przedstawiciel;Telefon przedstawiciela\n\
                     ŁÓDŹ-TRANS;Łódź Trans sp. z o.o.;602 333 444;Anna Zając;603 444 555\n\
                     NOWY;Nowy Klient;;;\n";
-        let refused = import::commit(&db, company, &file(text), &contractors(false), false)
+        let refused = import::commit(&db, company, file(text), contractors(false), false)
             .await
             .unwrap();
         assert!(refused.rejected);
         assert_eq!(refused.errors[0].errors[0].problem, Problem::CodeTaken);
 
-        let done = import::commit(&db, company, &file(text), &contractors(true), false)
+        let done = import::commit(&db, company, file(text), contractors(true), false)
             .await
             .unwrap();
         assert_eq!((done.created, done.updated, done.skipped), (1, 1, 0));
@@ -124,7 +130,10 @@ async fn stored_codes_update_only_the_mapped_fields_when_chosen() {
         .unwrap()
         .rows[0]
             .id;
-        let stored = address_book::get(&mut conn, company, id).await.unwrap().subject;
+        let stored = address_book::get(&mut conn, company, id)
+            .await
+            .unwrap()
+            .subject;
         assert_eq!(stored.name, "Łódź Trans sp. z o.o.");
         assert_eq!(stored.sms_phone, "+48602333444");
         // Not in the file: kept.
@@ -157,13 +166,14 @@ async fn a_row_refused_while_writing_rolls_back_the_rows_before_it() {
             .execute(&db.pool)
             .await
             .unwrap();
-        let text = "Kod;Nazwa;ID\nPIERWSZY;Pierwszy;ERP-1\nDRUGI;Drugi;ERP-7\nTRZECI;Trzeci;ERP-3\n";
+        let text =
+            "Kod;Nazwa;ID\nPIERWSZY;Pierwszy;ERP-1\nDRUGI;Drugi;ERP-7\nTRZECI;Trzeci;ERP-3\n";
         let options = ImportOptions {
             mapping: Some(vec![Target::Code, Target::Name, Target::ExternalId]),
             ..contractors(false)
         };
         let before = count(&db).await;
-        let refused = import::commit(&db, company, &file(text), &options, false)
+        let refused = import::commit(&db, company, file(text), options.clone(), false)
             .await
             .unwrap();
         assert!(refused.rejected);
@@ -172,7 +182,7 @@ async fn a_row_refused_while_writing_rolls_back_the_rows_before_it() {
         assert_eq!(count(&db).await, before, "the first row was rolled back");
 
         // Skipping: the transaction goes on after the refused row (PostgreSQL included).
-        let done = import::commit(&db, company, &file(text), &options, true)
+        let done = import::commit(&db, company, file(text), options, true)
             .await
             .unwrap();
         assert_eq!((done.created, done.skipped), (2, 1));
@@ -198,13 +208,13 @@ async fn twenty_thousand_rows() {
             ));
         }
         let started = Instant::now();
-        let preview = import::preview(&db, company, &file(&text), &contractors(false))
+        let preview = import::preview(&db, company, file(&text), contractors(false))
             .await
             .unwrap();
         let previewed = started.elapsed();
         assert_eq!(preview.counts.new, 20_000);
         let started = Instant::now();
-        let done = import::commit(&db, company, &file(&text), &contractors(false), false)
+        let done = import::commit(&db, company, file(&text), contractors(false), false)
             .await
             .unwrap();
         assert_eq!(done.created, 20_000);

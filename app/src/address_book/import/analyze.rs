@@ -10,9 +10,8 @@ use sms::PhoneError;
 use super::mapping::{self, code_from_name};
 use super::table::{self, Row, Table};
 use super::{
-    decode, vcard, Counts, Format, ImportFile, ImportOptions, ImportPreview, PreviewRow,
-    RowReport, RowStatus, Target, MAX_FILE_BYTES, MAX_FILE_MB, MAX_REPORTED, MAX_ROWS,
-    PREVIEW_ROWS,
+    decode, vcard, Counts, Format, ImportFile, ImportOptions, ImportPreview, PreviewRow, RowReport,
+    RowStatus, Target, MAX_FILE_BYTES, MAX_FILE_MB, MAX_REPORTED, MAX_ROWS, PREVIEW_ROWS,
 };
 use crate::address_book::{check_subject, SubjectInput, SubjectKind, ValidSubject};
 use crate::error::{AppError, Field, FieldError, Problem, Result};
@@ -58,7 +57,11 @@ fn file_error(problem: Problem) -> AppError {
 /// Decodes and reads the uploaded file. A vCard is recognised by its content, whatever the
 /// file is called.
 pub fn read(file: &ImportFile, options: &ImportOptions) -> Result<Source> {
-    let too_large = || file_error(Problem::FileTooLarge { max_mb: MAX_FILE_MB });
+    let too_large = || {
+        file_error(Problem::FileTooLarge {
+            max_mb: MAX_FILE_MB,
+        })
+    };
     // Base64 takes 4 characters for 3 bytes: refuse a too large upload before decoding it.
     if file.content.len() > MAX_FILE_BYTES / 3 * 4 + 4 {
         return Err(too_large());
@@ -308,7 +311,11 @@ mod tests {
         }
     }
 
-    fn check(bytes: &[u8], options: &ImportOptions, existing: &Existing) -> (Source, Vec<CheckedRow>) {
+    fn check(
+        bytes: &[u8],
+        options: &ImportOptions,
+        existing: &Existing,
+    ) -> (Source, Vec<CheckedRow>) {
         let source = read(&file(bytes), options).unwrap();
         let rows = check_rows(&source, options, existing, crate::phone::ssr::validate);
         (source, rows)
@@ -316,7 +323,10 @@ mod tests {
 
     fn problems(row: &CheckedRow) -> Vec<(Field, Problem)> {
         match &row.plan {
-            Plan::Invalid(errors) => errors.iter().map(|e| (e.field, e.problem.clone())).collect(),
+            Plan::Invalid(errors) => errors
+                .iter()
+                .map(|e| (e.field, e.problem.clone()))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -377,7 +387,14 @@ mod tests {
     fn the_operators_mapping_is_used_and_codes_are_made_without_a_code_column() {
         let text = b"Firma,Numer,Dopisek\nKowalski Jan,600100200,x\nKowalski Jan,601200300,y\n";
         let mapping = Some(vec![Target::Name, Target::Phone, Target::Ignore]);
-        let (source, rows) = check(text, &ImportOptions { mapping, ..options() }, &Existing::new());
+        let (source, rows) = check(
+            text,
+            &ImportOptions {
+                mapping,
+                ..options()
+            },
+            &Existing::new(),
+        );
         assert!(source.generated_codes);
         let codes: Vec<&str> = rows.iter().map(|r| r.subject.code.as_str()).collect();
         assert_eq!(codes, ["KOWALSKI-JAN", "KOWALSKI-JAN-2"]);
@@ -398,7 +415,10 @@ mod tests {
         let (source, rows) = check(text.as_bytes(), &employees, &Existing::new());
         assert_eq!(source.format, Format::VCard);
         let first = &rows[0].subject;
-        assert_eq!((first.kind, first.code.as_str()), (SubjectKind::Employee, "KOWALSKI-JAN"));
+        assert_eq!(
+            (first.kind, first.code.as_str()),
+            (SubjectKind::Employee, "KOWALSKI-JAN")
+        );
         assert_eq!(first.name, "Jan Kowalski");
         assert_eq!(first.notes, "Budex");
         assert_eq!(rows[1].subject.code, "KOWALSKI-JAN-2");
@@ -423,7 +443,9 @@ mod tests {
         let large = file(&vec![b'a'; MAX_FILE_BYTES + 1]);
         assert_eq!(
             read(&large, &options()).err(),
-            Some(file_error(Problem::FileTooLarge { max_mb: MAX_FILE_MB }))
+            Some(file_error(Problem::FileTooLarge {
+                max_mb: MAX_FILE_MB
+            }))
         );
         assert_eq!(
             read(&file(b"BEGIN:VCARD\nVERSION:3.0\n"), &options()).err(),

@@ -5,12 +5,15 @@
 use std::collections::HashMap;
 
 use super::Target;
-use crate::address_book::{fold_for_search, limits, RepresentativeInput, SubjectInput, SubjectKind};
+use crate::address_book::{
+    fold_for_search, limits, RepresentativeInput, SubjectInput, SubjectKind,
+};
 use crate::error::{Field, FieldError, Problem};
 
 /// Header names per target, folded (lower case, no diacritics, no punctuation). Earlier names
 /// win when two columns could be the same field: "komórka" is surely a mobile, "telefon" may be
 /// a landline.
+#[rustfmt::skip]
 const SYNONYMS: [(Target, &[&str]); 11] = [
     (Target::Code, &["kod", "code", "symbol", "kod kontrahenta", "kod podmiotu", "akronim", "skrot", "identyfikator kontrahenta"]),
     (Target::Name, &["nazwa", "name", "nazwa pelna", "pelna nazwa", "nazwa kontrahenta", "nazwa podmiotu", "imie i nazwisko", "nazwisko i imie", "full name", "firma", "company"]),
@@ -29,7 +32,13 @@ const SYNONYMS: [(Target, &[&str]); 11] = [
 fn fold_header(header: &str) -> String {
     fold_for_search(header)
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -43,7 +52,10 @@ pub fn suggest(headers: &[String]) -> Vec<Target> {
         .map(|header| {
             let folded = fold_header(header);
             SYNONYMS.iter().find_map(|(target, names)| {
-                names.iter().position(|n| *n == folded).map(|rank| (*target, rank))
+                names
+                    .iter()
+                    .position(|n| *n == folded)
+                    .map(|rank| (*target, rank))
             })
         })
         .collect();
@@ -52,9 +64,15 @@ pub fn suggest(headers: &[String]) -> Vec<Target> {
         .enumerate()
         .map(|(column, candidate)| match candidate {
             // Taken by another column with a better name, or an equal one further left.
-            Some((target, rank)) if !ranked.iter().enumerate().any(|(other, c)| {
-                c.is_some_and(|(t, r)| t == *target && (r < *rank || (r == *rank && other < column)))
-            }) => *target,
+            Some((target, rank))
+                if !ranked.iter().enumerate().any(|(other, c)| {
+                    c.is_some_and(|(t, r)| {
+                        t == *target && (r < *rank || (r == *rank && other < column))
+                    })
+                }) =>
+            {
+                *target
+            }
             _ => Target::Ignore,
         })
         .collect()
@@ -87,7 +105,15 @@ pub fn kind(
     };
     let folded = fold_header(value);
     let is = |names: &[&str]| names.iter().any(|n| folded == *n);
-    if is(&["kontrahent", "contractor", "klient", "customer", "dostawca", "supplier", "odbiorca"]) {
+    if is(&[
+        "kontrahent",
+        "contractor",
+        "klient",
+        "customer",
+        "dostawca",
+        "supplier",
+        "odbiorca",
+    ]) {
         Ok((SubjectKind::Contractor, false))
     } else if is(&["pracownik", "employee"]) {
         Ok((SubjectKind::Employee, false))
@@ -126,8 +152,14 @@ pub fn apply(values: &HashMap<Target, String>, subject: &mut SubjectInput) {
             Target::Ignore | Target::RepresentativeName | Target::RepresentativePhone => {}
         }
     }
-    let name = values.get(&Target::RepresentativeName).cloned().unwrap_or_default();
-    let phone = values.get(&Target::RepresentativePhone).cloned().unwrap_or_default();
+    let name = values
+        .get(&Target::RepresentativeName)
+        .cloned()
+        .unwrap_or_default();
+    let phone = values
+        .get(&Target::RepresentativePhone)
+        .cloned()
+        .unwrap_or_default();
     if name.is_empty() && phone.is_empty() {
         return;
     }
@@ -184,11 +216,39 @@ mod tests {
     fn suggests_targets_from_polish_and_english_headers() {
         use Target::*;
         assert_eq!(
-            suggest(&headers(&["Kod", "Nazwa pełna", "Tel. kom.", "E-mail", "Adres", "NIP", "Uwagi", "Rodzaj", "Przedstawiciel"])),
-            [Code, Name, Phone, Email, Address, Nip, Notes, Kind, RepresentativeName]
+            suggest(&headers(&[
+                "Kod",
+                "Nazwa pełna",
+                "Tel. kom.",
+                "E-mail",
+                "Adres",
+                "NIP",
+                "Uwagi",
+                "Rodzaj",
+                "Przedstawiciel"
+            ])),
+            [
+                Code,
+                Name,
+                Phone,
+                Email,
+                Address,
+                Nip,
+                Notes,
+                Kind,
+                RepresentativeName
+            ]
         );
         assert_eq!(
-            suggest(&headers(&["Symbol", "NAME", "Mobile", "email", "Notes", "Foo", "Telefon przedstawiciela"])),
+            suggest(&headers(&[
+                "Symbol",
+                "NAME",
+                "Mobile",
+                "email",
+                "Notes",
+                "Foo",
+                "Telefon przedstawiciela"
+            ])),
             [Code, Name, Phone, Email, Notes, Ignore, RepresentativePhone]
         );
     }
@@ -216,10 +276,22 @@ mod tests {
     fn kinds_are_read_in_polish_and_english() {
         let row = |v: &str| HashMap::from([(Target::Kind, v.to_string())]);
         let default = SubjectKind::Contractor;
-        assert_eq!(kind(&row("Urząd"), default), Ok((SubjectKind::Office, false)));
-        assert_eq!(kind(&row("WSPÓLNIK"), default), Ok((SubjectKind::Employee, true)));
-        assert_eq!(kind(&row("employee"), default), Ok((SubjectKind::Employee, false)));
-        assert_eq!(kind(&row(""), SubjectKind::Bank), Ok((SubjectKind::Bank, false)));
+        assert_eq!(
+            kind(&row("Urząd"), default),
+            Ok((SubjectKind::Office, false))
+        );
+        assert_eq!(
+            kind(&row("WSPÓLNIK"), default),
+            Ok((SubjectKind::Employee, true))
+        );
+        assert_eq!(
+            kind(&row("employee"), default),
+            Ok((SubjectKind::Employee, false))
+        );
+        assert_eq!(
+            kind(&row(""), SubjectKind::Bank),
+            Ok((SubjectKind::Bank, false))
+        );
         assert_eq!(
             kind(&row("kot"), default),
             Err(FieldError::new(Field::Kind, Problem::UnknownKind))

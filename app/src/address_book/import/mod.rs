@@ -195,7 +195,13 @@ pub struct ImportOutcome {
 pub async fn preview_import(file: ImportFile, options: ImportOptions) -> Result<ImportPreview> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
-        ssr::preview(&crate::ssr::app_state().db, operator.company_id, &file, &options).await
+        ssr::preview(
+            &crate::ssr::app_state().db,
+            operator.company_id,
+            file,
+            options,
+        )
+        .await
     })
     .await
 }
@@ -210,17 +216,18 @@ pub async fn commit_import(
 ) -> Result<ImportOutcome> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
+        let name = file.name.clone();
         let outcome = ssr::commit(
             &crate::ssr::app_state().db,
             operator.company_id,
-            &file,
-            &options,
+            file,
+            options,
             skip_bad_rows,
         )
         .await?;
         tracing::info!(
             operator_id = operator.id,
-            file = %file.name,
+            file = %name,
             created = outcome.created,
             updated = outcome.updated,
             skipped = outcome.skipped,

@@ -63,7 +63,10 @@ pub fn ImportPage() -> impl IntoView {
         file_error.set(None);
         if chosen.size() > MAX_FILE_BYTES as f64 {
             let max_mb = MAX_FILE_MB;
-            file_error.set(Some(AppError::invalid(Field::File, Problem::FileTooLarge { max_mb })));
+            file_error.set(Some(AppError::invalid(
+                Field::File,
+                Problem::FileTooLarge { max_mb },
+            )));
             return;
         }
         let Ok(reader) = web_sys::FileReader::new() else {
@@ -73,9 +76,16 @@ pub fn ImportPage() -> impl IntoView {
         let loaded = reader.clone();
         let on_load = Closure::once_into_js(move || {
             reading.set(false);
-            let url = loaded.result().ok().and_then(|r| r.as_string()).unwrap_or_default();
+            let url = loaded
+                .result()
+                .ok()
+                .and_then(|r| r.as_string())
+                .unwrap_or_default();
             // A data URL, "data:text/csv;base64,…": the bytes follow the comma.
-            let content = url.split_once(',').map(|(_, b)| b.to_string()).unwrap_or_default();
+            let content = url
+                .split_once(',')
+                .map(|(_, b)| b.to_string())
+                .unwrap_or_default();
             file.set(Some(ImportFile { name, content }));
             mapping.set(None);
             refresh();
@@ -84,11 +94,18 @@ pub fn ImportPage() -> impl IntoView {
         reading.set(true);
         if reader.read_as_data_url(&chosen).is_err() {
             reading.set(false);
-            file_error.set(Some(AppError::invalid(Field::File, Problem::UnreadableFile)));
+            file_error.set(Some(AppError::invalid(
+                Field::File,
+                Problem::UnreadableFile,
+            )));
         }
     };
 
-    let imported = move || commit.value().with(|v| matches!(v, Some(Ok(o)) if !o.rejected));
+    let imported = move || {
+        commit
+            .value()
+            .with(|v| matches!(v, Some(Ok(o)) if !o.rejected))
+    };
 
     // A new mapping renders the preview anew; give the changed select its focus back, so an
     // operator mapping columns with the keyboard stays where they were.

@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use super::analyze::{self, CheckedRow, Existing, Plan};
+use super::analyze::{self, CheckedRow, Existing, Plan, Source};
 use super::{ImportFile, ImportOptions, ImportOutcome, ImportPreview, RowReport, MAX_REPORTED};
 use crate::address_book::{check_subject, ssr as store, SubjectKind};
 use crate::error::{AppError, Result};
@@ -25,14 +25,32 @@ async fn existing(conn: &mut AnyConnection, company_id: i64) -> Result<Existing>
 pub async fn preview(
     db: &Db,
     company_id: i64,
-    file: &ImportFile,
-    options: &ImportOptions,
+    file: ImportFile,
+    options: ImportOptions,
 ) -> Result<ImportPreview> {
-    let source = analyze::read(file, options)?;
     let mut conn = db.pool.acquire().await?;
     let existing = existing(&mut conn, company_id).await?;
-    let rows = analyze::check_rows(&source, options, &existing, validate);
+    let (source, rows) = checked(file, options, existing).await?;
     Ok(analyze::preview(source, &rows))
+}
+
+/// Reads and checks the file away from the async workers: the phone checks of 20,000 rows
+/// take a while.
+async fn checked(
+    file: ImportFile,
+    options: ImportOptions,
+    existing: Existing,
+) -> Result<(Source, Vec<CheckedRow>)> {
+    tokio::task::spawn_blocking(move || {
+        let source = analyze::read(&file, &options)?;
+        let rows = analyze::check_rows(&source, &options, &existing, validate);
+        Ok((source, rows))
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "import check failed");
+        AppError::Internal
+    })?
 }
 
 /// Imports the valid rows in one transaction. With `skip_bad_rows` false, a row with errors
@@ -41,15 +59,14 @@ pub async fn preview(
 pub async fn commit(
     db: &Db,
     company_id: i64,
-    file: &ImportFile,
-    options: &ImportOptions,
+    file: ImportFile,
+    options: ImportOptions,
     skip_bad_rows: bool,
 ) -> Result<ImportOutcome> {
-    let source = analyze::read(file, options)?;
     let mut tx = db.pool.begin().await?;
     // Checked again inside the transaction: the codes may have changed since the preview.
     let existing = existing(&mut tx, company_id).await?;
-    let rows = analyze::check_rows(&source, options, &existing, validate);
+    let (_, rows) = checked(file, options, existing).await?;
     let mut outcome = ImportOutcome {
         created: 0,
         updated: 0,

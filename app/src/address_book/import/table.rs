@@ -113,9 +113,18 @@ mod tests {
 
     #[test]
     fn finds_the_delimiter() {
-        assert_eq!(detect_delimiter("Kod;Nazwa;Telefon\nA;Alfa, Beta;600100200\n"), b';');
-        assert_eq!(detect_delimiter("code,name,phone\nA,\"Alfa; Beta\",600100200\n"), b',');
-        assert_eq!(detect_delimiter("Kod\tNazwa\nA\tAlfa, Beta; Gamma\n"), b'\t');
+        assert_eq!(
+            detect_delimiter("Kod;Nazwa;Telefon\nA;Alfa, Beta;600100200\n"),
+            b';'
+        );
+        assert_eq!(
+            detect_delimiter("code,name,phone\nA,\"Alfa; Beta\",600100200\n"),
+            b','
+        );
+        assert_eq!(
+            detect_delimiter("Kod\tNazwa\nA\tAlfa, Beta; Gamma\n"),
+            b'\t'
+        );
         // Commas inside unquoted values make the comma reading ragged: the semicolon wins.
         assert_eq!(
             detect_delimiter("Kod;Adres,pełny\nA;Łódź, Piotrkowska 1\nB;Kraków, Rynek, 2\n"),

@@ -40,10 +40,14 @@ impl Contact {
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        [self.formatted_name.clone(), from_parts, self.organization.clone()]
-            .into_iter()
-            .find(|n| !n.is_empty())
-            .unwrap_or_default()
+        [
+            self.formatted_name.clone(),
+            from_parts,
+            self.organization.clone(),
+        ]
+        .into_iter()
+        .find(|n| !n.is_empty())
+        .unwrap_or_default()
     }
 
     /// The words a code is made of: family name first, as Polish ERPs file people.
@@ -58,7 +62,9 @@ impl Contact {
 
 /// Whether the text looks like a vCard file rather than CSV.
 pub fn is_vcard(text: &str) -> bool {
-    text.trim_start().to_ascii_uppercase().starts_with("BEGIN:VCARD")
+    text.trim_start()
+        .to_ascii_uppercase()
+        .starts_with("BEGIN:VCARD")
 }
 
 /// The contacts in a vCard file, in file order. Unknown properties are skipped.
@@ -93,9 +99,9 @@ fn unfold(text: &str) -> Vec<(u32, String)> {
     let mut lines: Vec<(u32, String)> = Vec::new();
     for (index, physical) in text.lines().enumerate() {
         let physical = physical.trim_end_matches('\r');
-        let soft_break = lines.last().is_some_and(|(_, previous)| {
-            previous.ends_with('=') && is_quoted_printable(previous)
-        });
+        let soft_break = lines
+            .last()
+            .is_some_and(|(_, previous)| previous.ends_with('=') && is_quoted_printable(previous));
         let folded = physical.starts_with([' ', '\t']);
         match lines.last_mut() {
             Some((_, previous)) if soft_break || folded => {
