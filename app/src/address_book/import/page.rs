@@ -245,7 +245,7 @@ fn PreviewView(
                     {preview.rows.into_iter().map(|row| view! {
                         <tr class=format!("row-{:?}", row.status).to_lowercase()>
                             <td data-label=t.col_line>{row.line}</td>
-                            <td data-label=t.code_label>{row.subject.code}</td>
+                            <td data-label=t.code_label class="code">{row.subject.code}</td>
                             <td data-label=t.name_label>{row.subject.name}</td>
                             <td data-label=t.sms_phone_label class="phone">{sms::format_display(&row.subject.sms_phone)}</td>
                             <td data-label=t.email_label>{row.subject.email}</td>
@@ -295,7 +295,7 @@ fn ErrorReport(errors: Vec<RowReport>) -> impl IntoView {
                     report.errors.into_iter().map(move |e| view! {
                         <tr>
                             <td data-label=t.col_line>{report.line}</td>
-                            <td data-label=t.code_label>{report.code.clone()}</td>
+                            <td data-label=t.code_label class="code">{report.code.clone()}</td>
                             <td data-label=t.col_field>{t.field_name(e.field)}</td>
                             <td data-label=t.col_problem>{problem_message(&e.problem, t)}</td>
                         </tr>
