@@ -213,42 +213,17 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn suggests_targets_from_polish_and_english_headers() {
         use Target::*;
+        let polish = ["Kod", "Nazwa pełna", "Tel. kom.", "E-mail", "Adres", "NIP", "Uwagi", "Rodzaj", "Przedstawiciel"];
         assert_eq!(
-            suggest(&headers(&[
-                "Kod",
-                "Nazwa pełna",
-                "Tel. kom.",
-                "E-mail",
-                "Adres",
-                "NIP",
-                "Uwagi",
-                "Rodzaj",
-                "Przedstawiciel"
-            ])),
-            [
-                Code,
-                Name,
-                Phone,
-                Email,
-                Address,
-                Nip,
-                Notes,
-                Kind,
-                RepresentativeName
-            ]
+            suggest(&headers(&polish)),
+            [Code, Name, Phone, Email, Address, Nip, Notes, Kind, RepresentativeName]
         );
+        let english = ["Symbol", "NAME", "Mobile", "email", "Notes", "Foo", "Telefon przedstawiciela"];
         assert_eq!(
-            suggest(&headers(&[
-                "Symbol",
-                "NAME",
-                "Mobile",
-                "email",
-                "Notes",
-                "Foo",
-                "Telefon przedstawiciela"
-            ])),
+            suggest(&headers(&english)),
             [Code, Name, Phone, Email, Notes, Ignore, RepresentativePhone]
         );
     }
