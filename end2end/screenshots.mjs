@@ -18,13 +18,27 @@ for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["pho
   await page.getByLabel("Hasło").fill(password);
   await page.getByRole("button", { name: "Zaloguj się" }).click();
   await page.locator("html[data-hydrated]").waitFor();
-  await page.getByLabel("Telefon").fill("600 100 200");
+  await page.getByRole("button", { name: "Wybierz z książki adresowej" }).click();
+  await page.getByRole("dialog").getByRole("searchbox").fill("lodz");
+  await page.getByRole("option").nth(1).waitFor();
+  await page.screenshot({ path: `${out}picker-${name}.png` });
+  await page.getByRole("option").first().click();
+  await page.getByLabel("Telefon", { exact: true }).fill("600 100 200");
   await page.getByLabel("Treść").pressSequentially("Dzień dobry, przypominamy o płatności za fakturę FS/123/2026 na kwotę 1 234,56 zł. Termin: 30.11.2026.");
   await page.screenshot({ path: `${out}composer-${name}.png`, fullPage: true });
   await page.getByRole("button", { name: "Wyślij" }).click();
   await page.waitForURL(/messages/);
   await page.getByText("doręczona").first().waitFor();
   await page.screenshot({ path: `${out}messages-${name}.png`, fullPage: true });
+  await page.goto(`${base}/address-book?kind=contractor`);
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.screenshot({ path: `${out}address-book-${name}.png`, fullPage: true });
+  await page.locator("li.subject a").first().click();
+  await page.getByRole("button", { name: "Dodaj przedstawiciela" }).waitFor();
+  await page.screenshot({ path: `${out}subject-${name}.png`, fullPage: true });
+  await page.goto(`${base}/admin`);
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.screenshot({ path: `${out}admin-${name}.png`, fullPage: true });
   await page.close();
 }
 await browser.close();

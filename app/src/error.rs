@@ -77,6 +77,8 @@ pub enum Field {
     StartsAt,
     EndsAt,
     OperatorLogin,
+    /// An uploaded file as a whole (the address book import).
+    File,
 }
 
 impl Field {
@@ -117,6 +119,7 @@ impl Field {
             Field::StartsAt => "starts_at",
             Field::EndsAt => "ends_at",
             Field::OperatorLogin => "operator_login",
+            Field::File => "file",
         }
     }
 }
@@ -217,6 +220,22 @@ pub enum Problem {
     EndsBeforeStart,
     /// Control characters (an external id is a key, printed and sent in URLs).
     ControlCharacters,
+    /// A subject kind that is none of contractor, employee, office, bank (import files).
+    UnknownKind,
+    /// A second row of an import file with the code of an earlier one.
+    DuplicateInFile {
+        first_row: u32,
+    },
+    FileTooLarge {
+        max_mb: u32,
+    },
+    TooManyRows {
+        max: u32,
+    },
+    /// An import file with no rows (or no contacts) in it.
+    EmptyFile,
+    /// Not base64 as sent by the page, or no text in any supported encoding.
+    UnreadableFile,
 }
 
 impl Problem {
@@ -247,11 +266,18 @@ impl Problem {
             Problem::UnknownOperator => "unknown_operator",
             Problem::EndsBeforeStart => "ends_before_start",
             Problem::ControlCharacters => "control_characters",
+            Problem::UnknownKind => "unknown_kind",
+            Problem::DuplicateInFile { .. } => "duplicate_in_file",
+            Problem::FileTooLarge { .. } => "file_too_large",
+            Problem::TooManyRows { .. } => "too_many_rows",
+            Problem::EmptyFile => "empty_file",
+            Problem::UnreadableFile => "unreadable_file",
         }
     }
 }
 
-fn problem_message(problem: &Problem, t: &Texts) -> String {
+/// The problem alone, without its field's name, in the UI language.
+pub fn problem_message(problem: &Problem, t: &Texts) -> String {
     match problem {
         Problem::Required => t.error_required.to_string(),
         Problem::Phone(e) => (t.phone_error)(e),
@@ -277,6 +303,12 @@ fn problem_message(problem: &Problem, t: &Texts) -> String {
         Problem::UnknownOperator => t.error_unknown_operator.to_string(),
         Problem::EndsBeforeStart => t.error_ends_before_start.to_string(),
         Problem::ControlCharacters => t.error_control_characters.to_string(),
+        Problem::UnknownKind => t.error_unknown_kind.to_string(),
+        Problem::DuplicateInFile { first_row } => (t.error_duplicate_in_file)(*first_row),
+        Problem::FileTooLarge { max_mb } => (t.error_file_too_large)(*max_mb),
+        Problem::TooManyRows { max } => (t.error_too_many_rows)(*max),
+        Problem::EmptyFile => t.error_empty_file.to_string(),
+        Problem::UnreadableFile => t.error_unreadable_file.to_string(),
     }
 }
 

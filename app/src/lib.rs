@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=composer::ComposerPage ssr=SsrMode::Async />
                 <Route path=path!("/messages") view=messages::MessagesPage ssr=SsrMode::Async />
                 <Route path=path!("/address-book") view=address_book::AddressBookPage ssr=SsrMode::Async />
+                <Route path=path!("/address-book/import") view=address_book::ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/address-book/new") view=address_book::SubjectFormPage ssr=SsrMode::Async />
                 <Route path=path!("/address-book/:id") view=address_book::SubjectFormPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />

@@ -40,3 +40,12 @@ test("the address book searches and pages without JavaScript", async ({ page }) 
   await page.getByRole("link", { name: "Urzędy" }).click();
   await expect(page.locator("li.subject")).toContainText("Urząd Skarbowy Łódź-Śródmieście");
 });
+
+test("the import page says it needs JavaScript", async ({ page }) => {
+  await logIn(page, { waitForHydration: false });
+  await page.goto("/address-book/import");
+  await expect(page.getByRole("note")).toHaveText(
+    "Import wymaga włączonej obsługi JavaScriptu w przeglądarce: plik jest odczytywany na tej stronie.",
+  );
+  await expect(page.getByLabel("Plik (.csv, .txt, .vcf)")).toBeDisabled();
+});

@@ -91,10 +91,10 @@ fn subject(n: usize) -> SubjectInput {
     SubjectInput {
         sms_phone: format!("+4860{:07}", n),
         email: format!("biuro{n}@example.com"),
-        active: n % 50 != 0,
+        active: !n.is_multiple_of(50),
         external_id: Some(format!("erp-{n}")),
         representatives: (kind == SubjectKind::Contractor).then(|| {
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 vec![RepresentativeInput {
                     id: None,
                     external_id: None,

@@ -66,9 +66,12 @@ pub fn AddressBookPage() -> impl IntoView {
         <Page>
             <div class="title-row">
                 <h1>{t.address_book_title}</h1>
-                <a class="button primary" href=move || format!("/address-book/new?kind={}", kind().as_str())>
-                    {t.add_subject}
-                </a>
+                <div class="title-actions">
+                    <a class="button" href="/address-book/import">{t.import_link}</a>
+                    <a class="button primary" href=move || format!("/address-book/new?kind={}", kind().as_str())>
+                        {t.add_subject}
+                    </a>
+                </div>
             </div>
             <nav class="tabs" aria-label=t.subject_kinds>
                 {SubjectKind::ALL.into_iter().map(|k| view! {

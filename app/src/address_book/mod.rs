@@ -12,12 +12,14 @@ use crate::error::{Field, FieldError, Problem};
 use crate::nip::normalize_nip;
 
 mod form;
+pub mod import;
 mod list;
 mod picker;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use form::SubjectPage as SubjectFormPage;
+pub use import::ImportPage;
 pub use list::AddressBookPage;
 pub use picker::{Chosen, Picker};
 

@@ -1,6 +1,7 @@
 use sms::{Encoding, PhoneError};
 
 use super::Texts;
+use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::error::Field;
 use crate::messages::Status;
@@ -182,6 +183,7 @@ pub static TEXTS: Texts = Texts {
         Field::RepresentativeRole => "Representative's role",
         Field::RepresentativePhone => "Representative's SMS phone",
         Field::RepresentativeEmail => "Representative's e-mail",
+        Field::File => "File",
         Field::Query => "Search",
         Field::Role => "Role",
         Field::Companies => "Companies",
@@ -228,4 +230,65 @@ pub static TEXTS: Texts = Texts {
     error_unknown_operator: "no operator of this company has this login.",
     error_ends_before_start: "the end is before the start.",
     error_control_characters: "must not contain control characters.",
+    error_unknown_kind: "unknown kind of subject; write contractor, employee, office or bank.",
+    error_duplicate_in_file: |row| format!("row {row} of the file has the same code."),
+    error_file_too_large: |max| format!("the file is too large, at most {max} MB."),
+    error_too_many_rows: |max| format!("too many rows, at most {max} in one file."),
+    error_empty_file: "the file has no rows with data.",
+    error_unreadable_file: "the file could not be read; choose it again.",
+
+    import_link: "Import from a file",
+    import_title: "Import into the address book",
+    import_intro: "Load a CSV file (an ERP or Excel export, UTF-8 or Windows-1250) or a vCard file of a phone's contacts. You will see a preview and the rows' errors before anything is saved.",
+    import_needs_js: "Importing needs JavaScript enabled in the browser: the file is read on this page.",
+    import_file_label: "File (.csv, .txt, .vcf)",
+    import_kind_label: "Import as",
+    import_update_existing: "Update subjects whose codes are already in the address book",
+    import_reading: "Reading the file…",
+    import_read_as: |format, encoding, delimiter| match (format, delimiter) {
+        (Format::VCard, _) => format!("vCard contacts, {encoding} encoding."),
+        (Format::Csv, Some('\t')) => format!("CSV file, {encoding} encoding, tab separated."),
+        (Format::Csv, Some(d)) => format!("CSV file, {encoding} encoding, separated by “{d}”."),
+        (Format::Csv, None) => format!("CSV file, {encoding} encoding."),
+    },
+    import_counts: |c| format!(
+        "Valid rows: {} (new: {}, updates: {}). Rows with errors: {}.",
+        c.valid(), c.new, c.update, c.invalid
+    ),
+    import_mapping_title: "Columns of the file",
+    import_generated_codes: "No column holds the code: codes will be made of the names, e.g. KOWALSKI-JAN.",
+    import_target: |target| match target {
+        Target::Ignore => "— skip —",
+        Target::Code => "Code",
+        Target::Name => "Name",
+        Target::Phone => "SMS phone",
+        Target::Email => "E-mail",
+        Target::Address => "Address",
+        Target::Nip => "Tax id (NIP)",
+        Target::Notes => "Notes",
+        Target::Kind => "Kind",
+        Target::ExternalId => "ERP id",
+        Target::RepresentativeName => "Representative",
+        Target::RepresentativePhone => "Representative's SMS phone",
+    },
+    import_preview_title: "Preview of the first rows",
+    col_line: "Row",
+    col_field: "Field",
+    col_problem: "Error",
+    import_row_status: |s| match s {
+        RowStatus::New => "new",
+        RowStatus::Update => "update",
+        RowStatus::Invalid => "error",
+    },
+    import_errors_title: "Errors in rows",
+    import_more_errors: |n| format!("There are more rows with errors; the first {n} are shown."),
+    import_valid_button: |n| format!("Import the valid rows ({n})"),
+    import_all_button: "Import",
+    import_all_blocked: "“Import” saves the whole file when every row is valid. Correct the file or import the valid rows only.",
+    import_done: |o| format!(
+        "Imported. Added: {}, updated: {}, rows with errors skipped: {}.",
+        o.created, o.updated, o.skipped
+    ),
+    import_rejected: "Nothing was imported: the file has rows with errors.",
+    import_back: "Go to the address book",
 };

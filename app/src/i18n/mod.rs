@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sms::{Encoding, PhoneError};
 
+use crate::address_book::import::{Counts, Format, ImportOutcome, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::error::Field;
 use crate::messages::Status;
@@ -207,6 +208,40 @@ pub struct Texts {
     pub error_unknown_operator: &'static str,
     pub error_ends_before_start: &'static str,
     pub error_control_characters: &'static str,
+    pub error_unknown_kind: &'static str,
+    pub error_duplicate_in_file: fn(u32) -> String,
+    pub error_file_too_large: fn(u32) -> String,
+    pub error_too_many_rows: fn(u32) -> String,
+    pub error_empty_file: &'static str,
+    pub error_unreadable_file: &'static str,
+
+    pub import_link: &'static str,
+    pub import_title: &'static str,
+    pub import_intro: &'static str,
+    pub import_needs_js: &'static str,
+    pub import_file_label: &'static str,
+    pub import_kind_label: &'static str,
+    pub import_update_existing: &'static str,
+    pub import_reading: &'static str,
+    /// How the file was read: format, encoding, CSV delimiter.
+    pub import_read_as: fn(Format, &str, Option<char>) -> String,
+    pub import_counts: fn(Counts) -> String,
+    pub import_mapping_title: &'static str,
+    pub import_generated_codes: &'static str,
+    pub import_target: fn(Target) -> &'static str,
+    pub import_preview_title: &'static str,
+    pub col_line: &'static str,
+    pub col_field: &'static str,
+    pub col_problem: &'static str,
+    pub import_row_status: fn(RowStatus) -> &'static str,
+    pub import_errors_title: &'static str,
+    pub import_more_errors: fn(u32) -> String,
+    pub import_valid_button: fn(u32) -> String,
+    pub import_all_button: &'static str,
+    pub import_all_blocked: &'static str,
+    pub import_done: fn(&ImportOutcome) -> String,
+    pub import_rejected: &'static str,
+    pub import_back: &'static str,
 }
 
 impl Texts {

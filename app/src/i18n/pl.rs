@@ -1,6 +1,7 @@
 use sms::{Encoding, PhoneError};
 
 use super::Texts;
+use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::error::Field;
 use crate::messages::Status;
@@ -185,6 +186,7 @@ pub static TEXTS: Texts = Texts {
         Field::RepresentativeRole => "Funkcja przedstawiciela",
         Field::RepresentativePhone => "Telefon SMS przedstawiciela",
         Field::RepresentativeEmail => "E-mail przedstawiciela",
+        Field::File => "Plik",
         Field::Query => "Szukaj",
         Field::Role => "Rola",
         Field::Companies => "Firmy",
@@ -234,4 +236,65 @@ pub static TEXTS: Texts = Texts {
     error_unknown_operator: "żaden operator tej firmy nie ma takiego loginu.",
     error_ends_before_start: "koniec jest przed początkiem.",
     error_control_characters: "nie może zawierać znaków sterujących.",
+    error_unknown_kind: "nieznany rodzaj podmiotu; wpisz kontrahent, pracownik, urząd lub bank.",
+    error_duplicate_in_file: |row| format!("ten sam kod ma już wiersz {row} pliku."),
+    error_file_too_large: |max| format!("plik jest za duży, najwyżej {max} MB."),
+    error_too_many_rows: |max| format!("za dużo wierszy, najwyżej {max} w jednym pliku."),
+    error_empty_file: "w pliku nie ma żadnych wierszy z danymi.",
+    error_unreadable_file: "nie udało się odczytać pliku; wybierz go ponownie.",
+
+    import_link: "Importuj z pliku",
+    import_title: "Import do książki adresowej",
+    import_intro: "Wczytaj plik CSV (eksport z programu ERP lub Excela, kodowanie UTF-8 lub Windows-1250) albo plik vCard z kontaktami z telefonu. Przed zapisaniem zobaczysz podgląd i błędy w wierszach.",
+    import_needs_js: "Import wymaga włączonej obsługi JavaScriptu w przeglądarce: plik jest odczytywany na tej stronie.",
+    import_file_label: "Plik (.csv, .txt, .vcf)",
+    import_kind_label: "Importuj jako",
+    import_update_existing: "Aktualizuj podmioty, których kody już są w książce adresowej",
+    import_reading: "Odczytywanie pliku…",
+    import_read_as: |format, encoding, delimiter| match (format, delimiter) {
+        (Format::VCard, _) => format!("Kontakty vCard, kodowanie {encoding}."),
+        (Format::Csv, Some('\t')) => format!("Plik CSV, kodowanie {encoding}, separator: tabulator."),
+        (Format::Csv, Some(d)) => format!("Plik CSV, kodowanie {encoding}, separator „{d}”."),
+        (Format::Csv, None) => format!("Plik CSV, kodowanie {encoding}."),
+    },
+    import_counts: |c| format!(
+        "Poprawne wiersze: {} (nowe: {}, do aktualizacji: {}). Wiersze z błędami: {}.",
+        c.valid(), c.new, c.update, c.invalid
+    ),
+    import_mapping_title: "Kolumny pliku",
+    import_generated_codes: "Żadna kolumna nie zawiera kodu: kody zostaną utworzone z nazw, np. KOWALSKI-JAN.",
+    import_target: |target| match target {
+        Target::Ignore => "— pomiń —",
+        Target::Code => "Kod",
+        Target::Name => "Nazwa",
+        Target::Phone => "Telefon SMS",
+        Target::Email => "E-mail",
+        Target::Address => "Adres",
+        Target::Nip => "NIP",
+        Target::Notes => "Uwagi",
+        Target::Kind => "Rodzaj",
+        Target::ExternalId => "Identyfikator w ERP",
+        Target::RepresentativeName => "Przedstawiciel",
+        Target::RepresentativePhone => "Telefon SMS przedstawiciela",
+    },
+    import_preview_title: "Podgląd pierwszych wierszy",
+    col_line: "Wiersz",
+    col_field: "Pole",
+    col_problem: "Błąd",
+    import_row_status: |s| match s {
+        RowStatus::New => "nowy",
+        RowStatus::Update => "aktualizacja",
+        RowStatus::Invalid => "błąd",
+    },
+    import_errors_title: "Błędy w wierszach",
+    import_more_errors: |n| format!("Wierszy z błędami jest więcej; pokazano pierwsze {n}."),
+    import_valid_button: |n| format!("Importuj poprawne wiersze ({n})"),
+    import_all_button: "Importuj",
+    import_all_blocked: "„Importuj” zapisuje cały plik, gdy wszystkie wiersze są poprawne. Popraw plik albo importuj tylko poprawne wiersze.",
+    import_done: |o| format!(
+        "Zaimportowano. Dodane: {}, zaktualizowane: {}, pominięte wiersze z błędami: {}.",
+        o.created, o.updated, o.skipped
+    ),
+    import_rejected: "Nic nie zaimportowano: w pliku są wiersze z błędami.",
+    import_back: "Przejdź do książki adresowej",
 };
