@@ -59,6 +59,7 @@ pub enum Field {
     RepresentativePhone,
     RepresentativeEmail,
     Query,
+    Procedures,
 }
 
 impl Field {
@@ -86,6 +87,7 @@ impl Field {
             Field::RepresentativePhone => "representatives.sms_phone",
             Field::RepresentativeEmail => "representatives.email",
             Field::Query => "q",
+            Field::Procedures => "procedures",
         }
     }
 }
@@ -161,6 +163,14 @@ pub enum Problem {
     CountryCodeMismatch,
     /// Attribute names are lower-case letters, digits and `_` (they become template paths).
     InvalidAttributeName,
+    /// Another visible template of the company has this name.
+    NameTaken,
+    /// A template's body has macros its procedures do not offer, or unpaired braces.
+    TemplateErrors(Vec<sms::template::Problem>),
+    /// A message to send has macros that cannot be filled for its recipient (a draft may).
+    UnfilledMacros(Vec<sms::template::Problem>),
+    /// A template must stay attached to at least one procedure.
+    LastProcedure,
 }
 
 impl Problem {
@@ -180,6 +190,10 @@ impl Problem {
             Problem::OnlyForContractors => "only_for_contractors",
             Problem::CountryCodeMismatch => "country_code_mismatch",
             Problem::InvalidAttributeName => "invalid_attribute_name",
+            Problem::NameTaken => "name_taken",
+            Problem::TemplateErrors(_) => "template_errors",
+            Problem::UnfilledMacros(_) => "unfilled_macros",
+            Problem::LastProcedure => "last_procedure",
         }
     }
 }
@@ -199,7 +213,24 @@ fn problem_message(problem: &Problem, t: &Texts) -> String {
         Problem::OnlyForContractors => t.error_only_for_contractors.to_string(),
         Problem::CountryCodeMismatch => t.error_country_code_mismatch.to_string(),
         Problem::InvalidAttributeName => t.error_invalid_attribute_name.to_string(),
+        Problem::NameTaken => t.error_name_taken.to_string(),
+        Problem::TemplateErrors(problems) => {
+            format!("{} {}", t.error_template_errors, macro_problems(problems, t))
+        }
+        Problem::UnfilledMacros(problems) => {
+            format!("{} {}", t.error_unfilled_macros, macro_problems(problems, t))
+        }
+        Problem::LastProcedure => t.error_last_procedure.to_string(),
     }
+}
+
+/// The template engine's sentences for `problems`, in the UI language.
+fn macro_problems(problems: &[sms::template::Problem], t: &Texts) -> String {
+    problems
+        .iter()
+        .map(|p| t.pick(&p.message()))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl AppError {

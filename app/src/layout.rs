@@ -20,6 +20,7 @@ pub fn Page(children: Children) -> impl IntoView {
                 <a href="/" aria-current=current("/")>{t.nav_compose}</a>
                 <a href="/messages" aria-current=current("/messages")>{t.nav_messages}</a>
                 <a href="/address-book" aria-current=current("/address-book")>{t.nav_address_book}</a>
+                <a href="/templates" aria-current=current("/templates")>{t.nav_templates}</a>
             </nav>
             <div class="session">
                 <Transition fallback=|| ()>

@@ -7,6 +7,7 @@ mod pl;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use sms::procedure::Localized;
 use sms::{Encoding, PhoneError};
 
 use crate::address_book::SubjectKind;
@@ -56,6 +57,40 @@ impl Lang {
 
 /// Every UI string of one language. Strings with values are functions.
 pub struct Texts {
+    /// The language these texts are in, to pick from the `sms` crate's `Localized` texts.
+    pub lang: Lang,
+    pub nav_templates: &'static str,
+    pub procedure_label: &'static str,
+    pub template_label: &'static str,
+    pub no_template: &'static str,
+    pub default_suffix: &'static str,
+    pub confirm_replace_body: &'static str,
+    pub templates_menu: &'static str,
+    pub templates_config: &'static str,
+    pub templates_title: &'static str,
+    pub add_template: &'static str,
+    pub edit_template: &'static str,
+    pub all_procedures: &'static str,
+    pub template_search_placeholder: &'static str,
+    pub no_templates: &'static str,
+    pub default_badge: &'static str,
+    pub make_default: &'static str,
+    pub clear_default: &'static str,
+    pub detach: &'static str,
+    pub attach_to: &'static str,
+    pub attach: &'static str,
+    pub edit: &'static str,
+    pub read_only_templates: &'static str,
+    pub confirm_remove_template: &'static str,
+    pub template_hidden: &'static str,
+    pub procedures_legend: &'static str,
+    pub default_label: &'static str,
+    pub insert_macro: &'static str,
+    pub macros_title: &'static str,
+    pub example_prefix: &'static str,
+    pub no_macros: &'static str,
+    pub editor_hint: &'static str,
+    pub template_estimate: fn(u32, u32, u32) -> String,
     pub app_name: &'static str,
     /// The name of this language in itself, shown on the switch to it.
     pub language_name: &'static str,
@@ -174,11 +209,23 @@ pub struct Texts {
     pub error_only_for_contractors: &'static str,
     pub error_country_code_mismatch: &'static str,
     pub error_invalid_attribute_name: &'static str,
+    pub error_name_taken: &'static str,
+    pub error_template_errors: &'static str,
+    pub error_unfilled_macros: &'static str,
+    pub error_last_procedure: &'static str,
 }
 
 impl Texts {
     pub fn field_name(&self, field: Field) -> &'static str {
         (self.field_names)(field)
+    }
+
+    /// The text in this language.
+    pub fn pick<T: Clone>(&self, text: &Localized<T>) -> T {
+        match self.lang {
+            Lang::Pl => text.pl.clone(),
+            Lang::En => text.en.clone(),
+        }
     }
 }
 
