@@ -62,11 +62,11 @@ fn subject(n: usize) -> SubjectInput {
         is_owner: false,
         notifications_enabled: true,
         notification_numbers: Vec::new(),
-        active: n % 50 != 0,
+        active: !n.is_multiple_of(50),
         external_id: Some(format!("erp-{n}")),
         attributes: Default::default(),
         representatives: (kind == SubjectKind::Contractor).then(|| {
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 vec![RepresentativeInput {
                     id: None,
                     external_id: None,

@@ -30,11 +30,8 @@ async fn a_crash_after_submission_resumes_without_sending_twice() {
         // A first dispatcher claims the message, the gateway accepts it, and the server dies
         // before recording that (its lease has run out by the time anyone looks).
         let claimed = messages::claim_pending(&db, 10, -1).await.unwrap();
-        let submission = Submission {
-            key: format!("esemes-{id}"),
-            to: claimed[0].phone.clone(),
-            text: claimed[0].body.clone(),
-        };
+        let submission =
+            Submission::new(id, claimed[0].phone.clone(), claimed[0].body.clone()).unwrap();
         let first = simulator.submit(&submission).await.unwrap();
 
         // After the restart the dispatcher submits it again, with the same key.
