@@ -126,7 +126,10 @@ impl FieldError {
 
     /// "Field: problem" in the UI language, with the position in its list when there is one.
     pub fn message(&self, t: &Texts) -> String {
-        let position = self.index.map(|i| format!(" {}", i + 1)).unwrap_or_default();
+        let position = self
+            .index
+            .map(|i| format!(" {}", i + 1))
+            .unwrap_or_default();
         format!(
             "{}{position}: {}",
             t.field_name(self.field),
@@ -215,10 +218,18 @@ fn problem_message(problem: &Problem, t: &Texts) -> String {
         Problem::InvalidAttributeName => t.error_invalid_attribute_name.to_string(),
         Problem::NameTaken => t.error_name_taken.to_string(),
         Problem::TemplateErrors(problems) => {
-            format!("{} {}", t.error_template_errors, macro_problems(problems, t))
+            format!(
+                "{} {}",
+                t.error_template_errors,
+                macro_problems(problems, t)
+            )
         }
         Problem::UnfilledMacros(problems) => {
-            format!("{} {}", t.error_unfilled_macros, macro_problems(problems, t))
+            format!(
+                "{} {}",
+                t.error_unfilled_macros,
+                macro_problems(problems, t)
+            )
         }
         Problem::LastProcedure => t.error_last_procedure.to_string(),
     }

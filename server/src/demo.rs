@@ -1,14 +1,19 @@
 //! Demo data for a first start: one account and company, an address book and two templates,
 //! and the first administrator.
 
-use app::address_book::{check_subject, ssr as address_book, RepresentativeInput, SubjectInput, SubjectKind};
+use app::address_book::{
+    check_subject, ssr as address_book, RepresentativeInput, SubjectInput, SubjectKind,
+};
 use app::auth::ssr::hash_password;
-use app::templates::{check_template, ssr as templates, Attachment, TemplateInput};
-use sms::procedure::Procedure;
 use app::ssr::{now_ms, Db};
+use app::templates::{check_template, ssr as templates, Attachment, TemplateInput};
 use rand::distributions::{Alphanumeric, DistString};
+use sms::procedure::Procedure;
 
 pub const ADMIN_LOGIN: &str = "admin";
+
+/// A demo template: name, body, and its procedures with the default flag.
+type DemoTemplate = (&'static str, &'static str, &'static [(Procedure, bool)]);
 
 /// What the first start created, for the start-up message.
 pub struct Seeded {
@@ -152,15 +157,7 @@ pub async fn seed_if_empty(
             "",
             &[],
         ),
-        (
-            SubjectKind::Bank,
-            "PKO",
-            "PKO Bank Polski",
-            "",
-            "",
-            "",
-            &[],
-        ),
+        (SubjectKind::Bank, "PKO", "PKO Bank Polski", "", "", "", &[]),
     ];
     for (kind, code, name, phone, email, nip, representatives) in subjects {
         let input = SubjectInput {
@@ -200,9 +197,8 @@ pub async fn seed_if_empty(
             .await
             .map_err(|e| anyhow::anyhow!("demo subject {code}: {e}"))?;
     }
-    // (name, body, procedures with the default flag). The SMS form has no default, so the
-    // composer opens empty.
-    let templates: [(&str, &str, &[(Procedure, bool)]); 4] = [
+    // The SMS form has no default, so the composer opens empty.
+    let templates: [DemoTemplate; 5] = [
         ("Przypomnienie o płatności",
          "Dzień dobry, przypominamy o płatności za fakturę {numer_dokumentu} na kwotę {pozostalo_do_zaplaty}. Termin: {termin_platnosci}. {firma}",
          &[(Procedure::SalesInvoiceForm, true), (Procedure::SalesInvoiceList, true)]),
@@ -215,6 +211,9 @@ pub async fn seed_if_empty(
         ("Powitanie",
          "Dzień dobry {imie|Państwu}, dziękujemy za współpracę. {firma}",
          &[(Procedure::SmsForm, false), (Procedure::ContractorForm, true)]),
+        ("Podziękowanie za wpłatę",
+         "Dziękujemy za wpłatę. {firma}",
+         &[(Procedure::SmsForm, false), (Procedure::ContractorForm, false)]),
     ];
     for (name, body, procedures) in templates {
         let input = TemplateInput {
@@ -222,11 +221,14 @@ pub async fn seed_if_empty(
             body: body.to_string(),
             procedures: procedures
                 .iter()
-                .map(|&(procedure, is_default)| Attachment { procedure, is_default })
+                .map(|&(procedure, is_default)| Attachment {
+                    procedure,
+                    is_default,
+                })
                 .collect(),
         };
-        let valid = check_template(&input)
-            .map_err(|e| anyhow::anyhow!("demo template {name}: {e:?}"))?;
+        let valid =
+            check_template(&input).map_err(|e| anyhow::anyhow!("demo template {name}: {e:?}"))?;
         templates::save(&mut tx, company_id, None, &valid)
             .await
             .map_err(|e| anyhow::anyhow!("demo template {name}: {e}"))?;

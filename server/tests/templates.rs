@@ -30,7 +30,12 @@ fn input(name: &str, body: &str, procedures: &[(Procedure, bool)]) -> TemplateIn
     }
 }
 
-async fn save(db: &Db, company_id: i64, id: Option<i64>, template: &TemplateInput) -> Result<i64, AppError> {
+async fn save(
+    db: &Db,
+    company_id: i64,
+    id: Option<i64>,
+    template: &TemplateInput,
+) -> Result<i64, AppError> {
     let valid = check_template(template).expect("valid template");
     let mut tx = db.pool.begin().await.unwrap();
     let id = templates::save(&mut tx, company_id, id, &valid).await?;
@@ -38,7 +43,13 @@ async fn save(db: &Db, company_id: i64, id: Option<i64>, template: &TemplateInpu
     Ok(id)
 }
 
-async fn change(db: &Db, company_id: i64, id: i64, procedure: Procedure, what: AttachmentChange) -> Result<(), AppError> {
+async fn change(
+    db: &Db,
+    company_id: i64,
+    id: i64,
+    procedure: Procedure,
+    what: AttachmentChange,
+) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await.unwrap();
     templates::change_attachment(&mut tx, company_id, id, procedure, what).await?;
     tx.commit().await.unwrap();
@@ -141,33 +152,99 @@ async fn templates_are_attached_detached_and_found_by_name() {
     on_both(|db| async move {
         seeded(&db).await;
         let company = admin(&db).await.company_id;
-        let id = save(&db, company, None, &input("Życzenia świąteczne", "Wesołych Świąt! {firma}", &[(Procedure::SmsForm, false)]))
-            .await
-            .unwrap();
+        let id = save(
+            &db,
+            company,
+            None,
+            &input(
+                "Życzenia świąteczne",
+                "Wesołych Świąt! {firma}",
+                &[(Procedure::SmsForm, false)],
+            ),
+        )
+        .await
+        .unwrap();
         // Found ignoring case and Polish letters.
-        assert_eq!(names(&db, company, None, "ZYCZENIA").await, ["Życzenia świąteczne"]);
-        assert_eq!(names(&db, company, None, "swiat zycz").await, ["Życzenia świąteczne"]);
+        assert_eq!(
+            names(&db, company, None, "ZYCZENIA").await,
+            ["Życzenia świąteczne"]
+        );
+        assert_eq!(
+            names(&db, company, None, "swiat zycz").await,
+            ["Życzenia świąteczne"]
+        );
         assert!(names(&db, company, None, "brak").await.is_empty());
 
         let employees = Some(Procedure::EmployeeList);
         assert!(names(&db, company, employees, "").await.is_empty());
-        change(&db, company, id, Procedure::EmployeeList, AttachmentChange::Attach).await.unwrap();
+        change(
+            &db,
+            company,
+            id,
+            Procedure::EmployeeList,
+            AttachmentChange::Attach,
+        )
+        .await
+        .unwrap();
         // Attaching twice is harmless.
-        change(&db, company, id, Procedure::EmployeeList, AttachmentChange::Attach).await.unwrap();
-        assert_eq!(names(&db, company, employees, "").await, ["Życzenia świąteczne"]);
-        change(&db, company, id, Procedure::SmsForm, AttachmentChange::Detach).await.unwrap();
-        assert!(!names(&db, company, Some(Procedure::SmsForm), "").await.contains(&"Życzenia świąteczne".to_string()));
+        change(
+            &db,
+            company,
+            id,
+            Procedure::EmployeeList,
+            AttachmentChange::Attach,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            names(&db, company, employees, "").await,
+            ["Życzenia świąteczne"]
+        );
+        change(
+            &db,
+            company,
+            id,
+            Procedure::SmsForm,
+            AttachmentChange::Detach,
+        )
+        .await
+        .unwrap();
+        assert!(!names(&db, company, Some(Procedure::SmsForm), "")
+            .await
+            .contains(&"Życzenia świąteczne".to_string()));
         // The last procedure stays.
         assert_eq!(
-            change(&db, company, id, Procedure::EmployeeList, AttachmentChange::Detach).await,
+            change(
+                &db,
+                company,
+                id,
+                Procedure::EmployeeList,
+                AttachmentChange::Detach
+            )
+            .await,
             Err(AppError::invalid(Field::Procedures, Problem::LastProcedure))
         );
         // Making a template the default attaches it.
-        change(&db, company, id, Procedure::Notifications, AttachmentChange::MakeDefault).await.unwrap();
-        assert_eq!(names(&db, company, Some(Procedure::Notifications), "").await, ["Życzenia świąteczne*"]);
+        change(
+            &db,
+            company,
+            id,
+            Procedure::Notifications,
+            AttachmentChange::MakeDefault,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            names(&db, company, Some(Procedure::Notifications), "").await,
+            ["Życzenia świąteczne*"]
+        );
 
         // Saving replaces the procedures; names are unique among visible templates.
-        let edited = input("Życzenia", "Wesołych Świąt!", &[(Procedure::ContractorList, true)]);
+        let edited = input(
+            "Życzenia",
+            "Wesołych Świąt!",
+            &[(Procedure::ContractorList, true)],
+        );
         assert_eq!(save(&db, company, Some(id), &edited).await, Ok(id));
         let mut conn = db.pool.acquire().await.unwrap();
         let stored = templates::get(&mut conn, company, id).await.unwrap();
@@ -175,7 +252,10 @@ async fn templates_are_attached_detached_and_found_by_name() {
         let twin = input("Życzenia", "x", &[(Procedure::SmsForm, false)]);
         assert_eq!(
             save(&db, company, None, &twin).await,
-            Err(AppError::InvalidFields(vec![FieldError::new(Field::Name, Problem::NameTaken)]))
+            Err(AppError::InvalidFields(vec![FieldError::new(
+                Field::Name,
+                Problem::NameTaken
+            )]))
         );
     })
     .await;
@@ -187,30 +267,70 @@ async fn a_template_used_by_messages_is_hidden_not_deleted() {
         seeded(&db).await;
         let operator = admin(&db).await;
         let company = operator.company_id;
-        let unused = save(&db, company, None, &input("Nieużywany", "Tekst", &[(Procedure::SmsForm, true)])).await.unwrap();
-        let used = save(&db, company, None, &input("Używany", "Tekst {firma}", &[(Procedure::ContractorForm, false)])).await.unwrap();
+        let unused = save(
+            &db,
+            company,
+            None,
+            &input("Nieużywany", "Tekst", &[(Procedure::SmsForm, true)]),
+        )
+        .await
+        .unwrap();
+        let used = save(
+            &db,
+            company,
+            None,
+            &input(
+                "Używany",
+                "Tekst {firma}",
+                &[(Procedure::ContractorForm, false)],
+            ),
+        )
+        .await
+        .unwrap();
         let checked = app::composer::check("600100200", "Tekst Hurtownia", Intent::Send).unwrap();
         let links = composer::MessageLinks {
             template_id: Some(used),
             procedure: Some(Procedure::ContractorForm),
             ..Default::default()
         };
-        let message = composer::store(&db, &operator, None, &checked, Intent::Send, links).await.unwrap();
-
-        let mut tx = db.pool.begin().await.unwrap();
-        assert_eq!(templates::remove(&mut tx, company, unused).await, Ok(TemplateRemoval::Deleted));
-        assert_eq!(templates::remove(&mut tx, company, used).await, Ok(TemplateRemoval::Hidden));
-        assert_eq!(templates::remove(&mut tx, company, used).await, Err(AppError::NotFound));
-        tx.commit().await.unwrap();
-        assert!(!names(&db, company, None, "").await.iter().any(|n| n.contains("używany") || n.contains("Używany")));
-        // The message keeps its template, and the name is free again.
-        let kept: Option<i64> = sqlx::query_scalar("SELECT template_id FROM messages WHERE id = $1")
-            .bind(message)
-            .fetch_one(&db.pool)
+        let message = composer::store(&db, &operator, None, &checked, Intent::Send, links)
             .await
             .unwrap();
+
+        let mut tx = db.pool.begin().await.unwrap();
+        assert_eq!(
+            templates::remove(&mut tx, company, unused).await,
+            Ok(TemplateRemoval::Deleted)
+        );
+        assert_eq!(
+            templates::remove(&mut tx, company, used).await,
+            Ok(TemplateRemoval::Hidden)
+        );
+        assert_eq!(
+            templates::remove(&mut tx, company, used).await,
+            Err(AppError::NotFound)
+        );
+        tx.commit().await.unwrap();
+        assert!(!names(&db, company, None, "")
+            .await
+            .iter()
+            .any(|n| n.contains("używany") || n.contains("Używany")));
+        // The message keeps its template, and the name is free again.
+        let kept: Option<i64> =
+            sqlx::query_scalar("SELECT template_id FROM messages WHERE id = $1")
+                .bind(message)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
         assert_eq!(kept, Some(used));
-        save(&db, company, None, &input("Używany", "Nowy", &[(Procedure::SmsForm, false)])).await.unwrap();
+        save(
+            &db,
+            company,
+            None,
+            &input("Używany", "Nowy", &[(Procedure::SmsForm, false)]),
+        )
+        .await
+        .unwrap();
     })
     .await;
 }
@@ -222,24 +342,62 @@ async fn another_companys_templates_cannot_be_listed_read_changed_or_removed() {
         let operator = admin(&db).await;
         let company = operator.company_id;
         let other = other_company(&db).await;
-        let theirs = save(&db, other, None, &input("Obcy", "Obcy {firma}", &[(Procedure::SmsForm, true)])).await.unwrap();
-        assert!(!names(&db, company, None, "").await.contains(&"Obcy".to_string()));
-        assert_eq!(names(&db, other, Some(Procedure::SmsForm), "").await, ["Obcy*"]);
+        let theirs = save(
+            &db,
+            other,
+            None,
+            &input("Obcy", "Obcy {firma}", &[(Procedure::SmsForm, true)]),
+        )
+        .await
+        .unwrap();
+        assert!(!names(&db, company, None, "")
+            .await
+            .contains(&"Obcy".to_string()));
+        assert_eq!(
+            names(&db, other, Some(Procedure::SmsForm), "").await,
+            ["Obcy*"]
+        );
         // Both companies may have a default for the same procedure.
-        save(&db, company, None, &input("Nasz", "Nasz", &[(Procedure::SmsForm, true)])).await.unwrap();
-        assert_eq!(names(&db, other, Some(Procedure::SmsForm), "").await, ["Obcy*"]);
+        save(
+            &db,
+            company,
+            None,
+            &input("Nasz", "Nasz", &[(Procedure::SmsForm, true)]),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            names(&db, other, Some(Procedure::SmsForm), "").await,
+            ["Obcy*"]
+        );
 
         let mut conn = db.pool.acquire().await.unwrap();
-        assert_eq!(templates::get(&mut conn, company, theirs).await, Err(AppError::NotFound));
+        assert_eq!(
+            templates::get(&mut conn, company, theirs).await,
+            Err(AppError::NotFound)
+        );
         drop(conn);
         let edit = input("Przejęty", "x", &[(Procedure::SmsForm, false)]);
-        assert_eq!(save(&db, company, Some(theirs), &edit).await, Err(AppError::NotFound));
         assert_eq!(
-            change(&db, company, theirs, Procedure::OrderForm, AttachmentChange::MakeDefault).await,
+            save(&db, company, Some(theirs), &edit).await,
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            change(
+                &db,
+                company,
+                theirs,
+                Procedure::OrderForm,
+                AttachmentChange::MakeDefault
+            )
+            .await,
             Err(AppError::NotFound)
         );
         let mut tx = db.pool.begin().await.unwrap();
-        assert_eq!(templates::remove(&mut tx, company, theirs).await, Err(AppError::NotFound));
+        assert_eq!(
+            templates::remove(&mut tx, company, theirs).await,
+            Err(AppError::NotFound)
+        );
         drop(tx);
         // A message cannot point at their template.
         let checked = app::composer::check("600100200", "x", Intent::Draft).unwrap();
@@ -251,7 +409,10 @@ async fn another_companys_templates_cannot_be_listed_read_changed_or_removed() {
             composer::store(&db, &operator, None, &checked, Intent::Draft, links).await,
             Err(AppError::NotFound)
         );
-        assert_eq!(names(&db, other, Some(Procedure::SmsForm), "").await, ["Obcy*"]);
+        assert_eq!(
+            names(&db, other, Some(Procedure::SmsForm), "").await,
+            ["Obcy*"]
+        );
     })
     .await;
 }

@@ -15,6 +15,9 @@ use crate::templates::{procedure_templates, Template};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod submit;
+
+pub use submit::{submit_message, SubmitMessage};
 
 /// The most SMS parts one message may take (1,530 GSM characters or 670 Unicode ones).
 pub const MAX_PARTS: u32 = 10;
@@ -98,55 +101,6 @@ pub struct Recipient {
     pub label: String,
 }
 
-/// Saves a draft or queues the message for sending, then opens the messages list. A message to
-/// send has its macros filled for the recipient, as the procedure it is written from offers
-/// them, and is refused if any cannot be; a draft keeps them as written.
-#[allow(clippy::too_many_arguments)] // one per form field
-#[server(endpoint = "submit_message")]
-pub async fn submit_message(
-    draft_id: Option<i64>,
-    phone: String,
-    body: String,
-    intent: Intent,
-    #[server(default)] subject_id: Option<i64>,
-    #[server(default)] representative_id: Option<i64>,
-    #[server(default)] procedure: Option<Procedure>,
-    #[server(default)] template_id: Option<i64>,
-) -> Result<i64> {
-    crate::error::respond(async move {
-        let operator = crate::auth::ssr::require_operator()?;
-        let state = crate::ssr::app_state();
-        let procedure = procedure.unwrap_or(Procedure::SmsForm);
-        let body = match intent {
-            Intent::Send => {
-                let mut conn = state.db.pool.acquire().await?;
-                ssr::fill_macros(&mut conn, &operator, &body, subject_id, representative_id, procedure)
-                    .await?
-            }
-            Intent::Draft => body,
-        };
-        let checked = check(&phone, &body, intent)?;
-        // The browser's light check passed; the server also asks libphonenumber.
-        if !checked.phone.is_empty() {
-            crate::phone::ssr::validate(&checked.phone)
-                .map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?;
-        }
-        let links = ssr::MessageLinks {
-            subject_id,
-            representative_id,
-            template_id,
-            procedure: Some(procedure),
-        };
-        let id = ssr::store(&state.db, &operator, draft_id, &checked, intent, links).await?;
-        if intent == Intent::Send {
-            state.outbox.notify_one();
-        }
-        leptos_axum::redirect("/messages");
-        Ok(id)
-    })
-    .await
-}
-
 #[server(endpoint = "load_draft")]
 pub async fn load_draft(id: i64) -> Result<Draft> {
     crate::error::respond(async move {
@@ -181,7 +135,9 @@ impl Opening {
         self.templates
             .iter()
             .find(|t| t.is_default_for(self.procedure))
-            .map_or((None, String::new()), |t| (Some(t.id), t.template.body.clone()))
+            .map_or((None, String::new()), |t| {
+                (Some(t.id), t.template.body.clone())
+            })
     }
 }
 
@@ -251,12 +207,21 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     let filled_body = RwSignal::new(start_body);
     let templates = StoredValue::new(templates);
     let use_template = move |id: Option<i64>| {
-        let Some(template) = templates.with_value(|list| list.iter().find(|t| Some(t.id) == id).cloned()) else {
+        let Some(template) =
+            templates.with_value(|list| list.iter().find(|t| Some(t.id) == id).cloned())
+        else {
             template_id.set(None);
             return;
         };
-        let edited = body.with_untracked(|b| !b.trim().is_empty() && *b != filled_body.get_untracked());
-        if edited && !window().confirm_with_message(t.confirm_replace_body).unwrap_or(false) {
+        let edited =
+            body.with_untracked(|b| !b.trim().is_empty() && *b != filled_body.get_untracked());
+        if edited
+            && !window()
+                .confirm_with_message(t.confirm_replace_body)
+                .unwrap_or(false)
+        {
+            // Puts the template field back to the template still in use.
+            template_id.notify();
             return;
         }
         template_id.set(Some(template.id));

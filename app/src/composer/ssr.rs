@@ -44,20 +44,24 @@ async fn check_links(
         });
     };
     let found: Option<i64> = match links.representative_id {
-        None => sqlx::query_scalar("SELECT id FROM subjects WHERE id = $1 AND company_id = $2")
+        None => {
+            sqlx::query_scalar("SELECT id FROM subjects WHERE id = $1 AND company_id = $2")
+                .bind(subject_id)
+                .bind(company_id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        Some(representative_id) => {
+            sqlx::query_scalar(
+                "SELECT s.id FROM subjects s JOIN representatives r ON r.subject_id = s.id \
+             WHERE s.id = $1 AND s.company_id = $2 AND r.id = $3",
+            )
             .bind(subject_id)
             .bind(company_id)
+            .bind(representative_id)
             .fetch_optional(&mut *conn)
-            .await?,
-        Some(representative_id) => sqlx::query_scalar(
-            "SELECT s.id FROM subjects s JOIN representatives r ON r.subject_id = s.id \
-             WHERE s.id = $1 AND s.company_id = $2 AND r.id = $3",
-        )
-        .bind(subject_id)
-        .bind(company_id)
-        .bind(representative_id)
-        .fetch_optional(&mut *conn)
-        .await?,
+            .await?
+        }
     };
     found.map(|_| links).ok_or(AppError::NotFound)
 }

@@ -47,7 +47,11 @@ pub static TEXTS: Texts = Texts {
     no_macros: "Tick a procedure to insert its macros.",
     editor_hint: "Macros: right-click in the text, the “Insert macro” button or type {.",
     template_estimate: |chars, min, max| {
-        let sms = if min == max { format!("{min} SMS") } else { format!("{min}–{max} SMS") };
+        let sms = if min == max {
+            format!("{min} SMS")
+        } else {
+            format!("{min}–{max} SMS")
+        };
         let characters = plural(chars, "character", "characters");
         format!("Template has {chars} {characters} (approximate: macros depend on the recipient) · {sms}")
     },
@@ -134,7 +138,8 @@ pub static TEXTS: Texts = Texts {
     owner_badge: "owner/partner",
     inactive_badge: "inactive",
     representatives_title: "Representatives",
-    subject_deactivated: "The subject has messages or documents, so it was deactivated instead of deleted.",
+    subject_deactivated:
+        "The subject has messages or documents, so it was deactivated instead of deleted.",
     confirm_remove: "Remove this subject?",
     code_label: "Code",
     name_label: "Name",
@@ -214,7 +219,8 @@ pub static TEXTS: Texts = Texts {
     error_invalid_nip: "invalid NIP: 10 digits with a correct check digit.",
     error_code_taken: "another subject of this kind already has this code.",
     error_only_for_contractors: "only contractors have representatives.",
-    error_country_code_mismatch: "the number starting with + belongs to another country than the chosen code.",
+    error_country_code_mismatch:
+        "the number starting with + belongs to another country than the chosen code.",
     error_invalid_attribute_name: "field names are lower-case letters, digits and _ (up to 64).",
     error_name_taken: "another template has this name.",
     error_template_errors: "fix the macros:",

@@ -105,6 +105,8 @@ pub fn TemplateEditor(
     });
     let highlighted = RwSignal::new(0usize);
     let press = StoredValue::new(None::<TimeoutHandle>);
+    // Set when a long-press opened the menu, so lifting the finger does not also click.
+    let pressed_open = StoredValue::new(false);
 
     let selection = move || {
         textarea.get_untracked().map_or((0, 0), |el| {
@@ -120,12 +122,7 @@ pub fn TemplateEditor(
             return;
         };
         let _ = el.focus();
-        let _ = el.set_range_text_with_start_and_end_and_mode(
-            text,
-            start,
-            end,
-            "end",
-        );
+        let _ = el.set_range_text_with_start_and_end_and_mode(text, start, end, "end");
         body.set(el.value());
         typed.set(None);
     };
@@ -217,11 +214,20 @@ pub fn TemplateEditor(
         let handle = set_timeout_with_handle(
             move || {
                 press.set_value(None);
+                pressed_open.set_value(true);
                 open_menu(x, y);
             },
             std::time::Duration::from_millis(LONG_PRESS_MS),
         );
         press.set_value(handle.ok());
+    };
+    let on_touchend = move |ev: web_sys::TouchEvent| {
+        cancel_press();
+        if pressed_open.get_value() {
+            pressed_open.set_value(false);
+            // The click this touch would make lands on the menu's backdrop and closes it.
+            ev.prevent_default();
+        }
     };
     let on_button = move |ev: web_sys::MouseEvent| {
         let rect = ev
@@ -269,7 +275,7 @@ pub fn TemplateEditor(
                     on:blur=move |_| typed.set(None)
                     on:keydown=on_keydown on:contextmenu=on_contextmenu on:scroll=sync_scroll
                     on:touchstart=on_touchstart on:touchmove=move |_| cancel_press()
-                    on:touchend=move |_| cancel_press() on:touchcancel=move |_| cancel_press()>
+                    on:touchend=on_touchend on:touchcancel=move |_| cancel_press()>
                     {body.get_untracked()}
                 </textarea>
             </div>
@@ -368,8 +374,16 @@ fn MacroMenu(
             return String::new();
         };
         let (width, height) = (
-            window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(1024.0) as i32,
-            window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(768.0) as i32,
+            window()
+                .inner_width()
+                .ok()
+                .and_then(|w| w.as_f64())
+                .unwrap_or(1024.0) as i32,
+            window()
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(768.0) as i32,
         );
         let left = x.min(width - 340).max(8);
         if y > height / 2 {
@@ -431,11 +445,20 @@ mod tests {
 
     #[test]
     fn completion_starts_after_a_single_brace() {
-        assert_eq!(typed_macro("Dzień {im", 11), Some((7, "im")));
+        let text = "Dzień {im";
+        assert_eq!(typed_macro(text, text.len()), Some(("Dzień ".len(), "im")));
+        // Only the text before the caret counts.
+        assert_eq!(
+            typed_macro(text, text.len() - 1),
+            Some(("Dzień ".len(), "i"))
+        );
         assert_eq!(typed_macro("{", 1), Some((0, "")));
         assert_eq!(typed_macro("a {{im", 6), None);
         assert_eq!(typed_macro("a {im ie", 8), None);
-        assert_eq!(typed_macro("{kontrahent.ni", 14), Some((0, "kontrahent.ni")));
+        assert_eq!(
+            typed_macro("{kontrahent.ni", 14),
+            Some((0, "kontrahent.ni"))
+        );
         assert_eq!(typed_macro("bez", 3), None);
     }
 

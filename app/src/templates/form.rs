@@ -84,7 +84,11 @@ fn TemplateForm(id: Option<i64>, template: TemplateInput, can_edit: bool) -> imp
 
     Effect::new({
         let back = back.clone();
-        move |_| match save.value().get().or_else(|| remove.value().get().map(|r| r.map(|_| 0))) {
+        move |_| match save
+            .value()
+            .get()
+            .or_else(|| remove.value().get().map(|r| r.map(|_| 0)))
+        {
             Some(Ok(_)) => navigate(&back, Default::default()),
             Some(Err(e)) => error.set(Some(e)),
             None => {}
@@ -101,13 +105,19 @@ fn TemplateForm(id: Option<i64>, template: TemplateInput, can_edit: bool) -> imp
             Err(errors) => error.set(Some(AppError::InvalidFields(errors))),
             Ok(_) => {
                 error.set(None);
-                save.dispatch(SaveTemplate { id, template: input });
+                save.dispatch(SaveTemplate {
+                    id,
+                    template: input,
+                });
             }
         }
     };
     let on_remove = move |_| {
         if let Some(id) = id {
-            if window().confirm_with_message(t.confirm_remove_template).unwrap_or(false) {
+            if window()
+                .confirm_with_message(t.confirm_remove_template)
+                .unwrap_or(false)
+            {
                 remove.dispatch(RemoveTemplate { id });
             }
         }

@@ -105,7 +105,10 @@ fn TemplateItem(
         .collect();
     let on_remove = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        if window().confirm_with_message(t.confirm_remove_template).unwrap_or(false) {
+        if window()
+            .confirm_with_message(t.confirm_remove_template)
+            .unwrap_or(false)
+        {
             remove.dispatch(RemoveTemplate { id });
         }
     };

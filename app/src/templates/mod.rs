@@ -129,7 +129,10 @@ pub fn check_template(input: &TemplateInput) -> Result<ValidTemplate, Vec<FieldE
     } else if !template.procedures.is_empty() {
         let problems = template::check(&template::parse(&template.body), &seen);
         if !problems.is_empty() {
-            errors.push(FieldError::new(Field::Body, Problem::TemplateErrors(problems)));
+            errors.push(FieldError::new(
+                Field::Body,
+                Problem::TemplateErrors(problems),
+            ));
         }
     }
     if errors.is_empty() {
@@ -189,7 +192,11 @@ pub async fn save_template(id: Option<i64>, template: TemplateInput) -> Result<i
         let mut tx = crate::ssr::app_state().db.pool.begin().await?;
         let id = ssr::save(&mut tx, operator.company_id, id, &valid).await?;
         tx.commit().await?;
-        tracing::info!(template_id = id, operator_id = operator.id, "template saved");
+        tracing::info!(
+            template_id = id,
+            operator_id = operator.id,
+            "template saved"
+        );
         Ok(id)
     })
     .await
@@ -202,7 +209,12 @@ pub async fn remove_template(id: i64) -> Result<TemplateRemoval> {
         let mut tx = crate::ssr::app_state().db.pool.begin().await?;
         let removal = ssr::remove(&mut tx, operator.company_id, id).await?;
         tx.commit().await?;
-        tracing::info!(template_id = id, operator_id = operator.id, ?removal, "template removed");
+        tracing::info!(
+            template_id = id,
+            operator_id = operator.id,
+            ?removal,
+            "template removed"
+        );
         Ok(removal)
     })
     .await
@@ -221,7 +233,12 @@ pub async fn change_attachment(
         let mut tx = crate::ssr::app_state().db.pool.begin().await?;
         ssr::change_attachment(&mut tx, operator.company_id, id, procedure, change).await?;
         tx.commit().await?;
-        tracing::info!(template_id = id, procedure = procedure.id(), ?change, "template attachment changed");
+        tracing::info!(
+            template_id = id,
+            procedure = procedure.id(),
+            ?change,
+            "template attachment changed"
+        );
         Ok(())
     })
     .await

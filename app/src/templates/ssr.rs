@@ -97,10 +97,13 @@ async fn attachments_of(
     for row in rows {
         // A procedure this version does not know (written by a newer one) is left out.
         if let Some(procedure) = Procedure::from_id(&row.procedure) {
-            by_template.entry(row.template_id).or_default().push(Attachment {
-                procedure,
-                is_default: row.is_default != 0,
-            });
+            by_template
+                .entry(row.template_id)
+                .or_default()
+                .push(Attachment {
+                    procedure,
+                    is_default: row.is_default != 0,
+                });
         }
     }
     for list in by_template.values_mut() {
@@ -146,36 +149,44 @@ pub async fn save(
         )]));
     }
     let now = now_ms();
-    let id: i64 = match id {
-        None => sqlx::query_scalar(
-            "INSERT INTO templates (company_id, name, body, hidden, created_at, updated_at) \
+    let id: i64 =
+        match id {
+            None => sqlx::query_scalar(
+                "INSERT INTO templates (company_id, name, body, hidden, created_at, updated_at) \
              VALUES ($1, $2, $3, 0, $4, $4) RETURNING id",
-        )
-        .bind(company_id)
-        .bind(&template.name)
-        .bind(&template.body)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?,
-        Some(id) => sqlx::query_scalar(
-            "UPDATE templates SET name = $1, body = $2, updated_at = $3 \
+            )
+            .bind(company_id)
+            .bind(&template.name)
+            .bind(&template.body)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?,
+            Some(id) => sqlx::query_scalar(
+                "UPDATE templates SET name = $1, body = $2, updated_at = $3 \
              WHERE id = $4 AND company_id = $5 AND hidden = 0 RETURNING id",
-        )
-        .bind(&template.name)
-        .bind(&template.body)
-        .bind(now)
-        .bind(id)
-        .bind(company_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(AppError::NotFound)?,
-    };
+            )
+            .bind(&template.name)
+            .bind(&template.body)
+            .bind(now)
+            .bind(id)
+            .bind(company_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(AppError::NotFound)?,
+        };
     sqlx::query("DELETE FROM template_procedures WHERE template_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for attachment in &template.procedures {
-        attach(conn, company_id, id, attachment.procedure, attachment.is_default).await?;
+        attach(
+            conn,
+            company_id,
+            id,
+            attachment.procedure,
+            attachment.is_default,
+        )
+        .await?;
     }
     Ok(id)
 }
@@ -230,7 +241,9 @@ pub async fn change_attachment(
         .iter()
         .any(|a| a.procedure == procedure);
     match change {
-        AttachmentChange::Attach if !attached => attach(conn, company_id, id, procedure, false).await?,
+        AttachmentChange::Attach if !attached => {
+            attach(conn, company_id, id, procedure, false).await?
+        }
         AttachmentChange::Attach => {}
         AttachmentChange::MakeDefault => attach(conn, company_id, id, procedure, true).await?,
         AttachmentChange::ClearDefault | AttachmentChange::Detach if !attached => {}
@@ -239,11 +252,13 @@ pub async fn change_attachment(
             if template.template.procedures.len() == 1 {
                 return Err(AppError::invalid(Field::Procedures, Problem::LastProcedure));
             }
-            sqlx::query("DELETE FROM template_procedures WHERE template_id = $1 AND procedure = $2")
-                .bind(id)
-                .bind(procedure.id())
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "DELETE FROM template_procedures WHERE template_id = $1 AND procedure = $2",
+            )
+            .bind(id)
+            .bind(procedure.id())
+            .execute(&mut *conn)
+            .await?;
         }
     }
     sqlx::query("UPDATE templates SET updated_at = $1 WHERE id = $2")
