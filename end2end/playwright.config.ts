@@ -2,7 +2,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 // The server under test: the debug build from `cargo leptos build`, on its own port, with a
 // fresh SQLite file, the simulator gateway (quick delivery reports) and a known admin password.
-const port = 3107;
+// ESEMES_E2E_PORT lets two checkouts run their tests side by side on one machine.
+const port = Number(process.env.ESEMES_E2E_PORT ?? 3107);
 export const adminPassword = "e2e-Haslo-123";
 
 const chromium = {

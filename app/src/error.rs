@@ -79,6 +79,7 @@ pub enum Field {
     OperatorLogin,
     /// An uploaded file as a whole (the address book import).
     File,
+    Procedures,
 }
 
 impl Field {
@@ -120,6 +121,7 @@ impl Field {
             Field::EndsAt => "ends_at",
             Field::OperatorLogin => "operator_login",
             Field::File => "file",
+            Field::Procedures => "procedures",
         }
     }
 }
@@ -236,6 +238,14 @@ pub enum Problem {
     EmptyFile,
     /// Not base64 as sent by the page, or no text in any supported encoding.
     UnreadableFile,
+    /// Another visible template of the company has this name.
+    NameTaken,
+    /// A template's body has macros its procedures do not offer, or unpaired braces.
+    TemplateErrors(Vec<sms::template::Problem>),
+    /// A message to send has macros that cannot be filled for its recipient (a draft may).
+    UnfilledMacros(Vec<sms::template::Problem>),
+    /// A template must stay attached to at least one procedure.
+    LastProcedure,
 }
 
 impl Problem {
@@ -272,6 +282,10 @@ impl Problem {
             Problem::TooManyRows { .. } => "too_many_rows",
             Problem::EmptyFile => "empty_file",
             Problem::UnreadableFile => "unreadable_file",
+            Problem::NameTaken => "name_taken",
+            Problem::TemplateErrors(_) => "template_errors",
+            Problem::UnfilledMacros(_) => "unfilled_macros",
+            Problem::LastProcedure => "last_procedure",
         }
     }
 }
@@ -309,7 +323,32 @@ pub fn problem_message(problem: &Problem, t: &Texts) -> String {
         Problem::TooManyRows { max } => (t.error_too_many_rows)(*max),
         Problem::EmptyFile => t.error_empty_file.to_string(),
         Problem::UnreadableFile => t.error_unreadable_file.to_string(),
+        Problem::NameTaken => t.error_name_taken.to_string(),
+        Problem::TemplateErrors(problems) => {
+            format!(
+                "{} {}",
+                t.error_template_errors,
+                macro_problems(problems, t)
+            )
+        }
+        Problem::UnfilledMacros(problems) => {
+            format!(
+                "{} {}",
+                t.error_unfilled_macros,
+                macro_problems(problems, t)
+            )
+        }
+        Problem::LastProcedure => t.error_last_procedure.to_string(),
     }
+}
+
+/// The template engine's sentences for `problems`, in the UI language.
+fn macro_problems(problems: &[sms::template::Problem], t: &Texts) -> String {
+    problems
+        .iter()
+        .map(|p| t.pick(&p.message()))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl AppError {

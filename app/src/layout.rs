@@ -28,6 +28,7 @@ pub fn Page(children: Children) -> impl IntoView {
                         })
                     })}
                 </Transition>
+                <a href="/templates" aria-current=current("/templates")>{t.nav_templates}</a>
             </nav>
             <div class="session">
                 <Transition fallback=|| ()>

@@ -19,6 +19,7 @@ pub mod phone;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod tasks;
+pub mod templates;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, Stylesheet, Title};
@@ -78,6 +79,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/address-book/new") view=address_book::SubjectFormPage ssr=SsrMode::Async />
                 <Route path=path!("/address-book/:id") view=address_book::SubjectFormPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
+                <Route path=path!("/templates") view=templates::TemplatesPage ssr=SsrMode::Async />
+                <Route path=path!("/templates/new") view=templates::TemplateFormPage ssr=SsrMode::Async />
+                <Route path=path!("/templates/:id") view=templates::TemplateFormPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

@@ -49,3 +49,21 @@ test("the import page says it needs JavaScript", async ({ page }) => {
   );
   await expect(page.getByLabel("Plik (.csv, .txt, .vcf)")).toBeDisabled();
 });
+
+test("template configuration lists and the Send arrow work without JavaScript", async ({ page }) => {
+  await logIn(page, { waitForHydration: false });
+  await page.goto("/templates");
+  await page.getByLabel("Procedura").selectOption({ label: "Formularz faktury sprzedaży" });
+  await page.getByRole("button", { name: "Szukaj" }).click();
+  await expect(page).toHaveURL(/procedure=sales_invoice_form/);
+  const reminder = page.locator("li.template", { hasText: "Przypomnienie o płatności" });
+  await expect(reminder.locator(".badge.default").first()).toHaveText("domyślny");
+  await expect(page.locator("li.template", { hasText: "Powitanie" })).toHaveCount(0);
+
+  // The arrow's links reload the composer with the template.
+  await page.goto("/");
+  await page.locator("summary", { hasText: "▾" }).click();
+  await page.getByRole("link", { name: "Powitanie" }).click();
+  await expect(page).toHaveURL(/template=\d+/);
+  await expect(page.getByLabel("Treść")).toHaveValue("Dzień dobry {imie|Państwu}, dziękujemy za współpracę. {firma}");
+});

@@ -6,9 +6,14 @@ use app::address_book::{
 };
 use app::auth::ssr::hash_password;
 use app::ssr::{now_ms, Db};
+use app::templates::{check_template, ssr as templates, Attachment, TemplateInput};
 use rand::distributions::{Alphanumeric, DistString};
+use sms::procedure::Procedure;
 
 pub const ADMIN_LOGIN: &str = "admin";
+
+/// A demo template: name, body, and its procedures with the default flag.
+type DemoTemplate = (&'static str, &'static str, &'static [(Procedure, bool)]);
 
 /// What the first start created, for the start-up message.
 pub struct Seeded {
@@ -183,18 +188,41 @@ pub async fn seed_if_empty(
             .await
             .map_err(|e| anyhow::anyhow!("demo subject {code}: {e}"))?;
     }
-    for (name, body) in [
+    // The SMS form has no default, so the composer opens empty.
+    let templates: [DemoTemplate; 5] = [
         ("Przypomnienie o płatności",
-         "Dzień dobry, przypominamy o płatności za fakturę {numer_dokumentu} na kwotę {pozostalo_do_zaplaty}. Termin: {termin_platnosci}. {firma}"),
-        ("Zamówienie gotowe", "Dzien dobry, zamowienie {numer_dokumentu} jest gotowe do odbioru. {firma}"),
-    ] {
-        sqlx::query("INSERT INTO templates (company_id, name, body, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(company_id)
-            .bind(name)
-            .bind(body)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+         "Dzień dobry, przypominamy o płatności za fakturę {numer_dokumentu} na kwotę {pozostalo_do_zaplaty}. Termin: {termin_platnosci}. {firma}",
+         &[(Procedure::SalesInvoiceForm, true), (Procedure::SalesInvoiceList, true)]),
+        ("Zamówienie gotowe",
+         "Dzien dobry, zamowienie {numer_dokumentu} jest gotowe do odbioru. {firma}",
+         &[(Procedure::OrderForm, true)]),
+        ("Przypomnienie o wizycie",
+         "Przypominamy o wizycie: {zadanie}, {termin_od}. {firma}",
+         &[(Procedure::TaskForm, true)]),
+        ("Powitanie",
+         "Dzień dobry {imie|Państwu}, dziękujemy za współpracę. {firma}",
+         &[(Procedure::SmsForm, false), (Procedure::ContractorForm, true)]),
+        ("Podziękowanie za wpłatę",
+         "Dziękujemy za wpłatę. {firma}",
+         &[(Procedure::SmsForm, false), (Procedure::ContractorForm, false)]),
+    ];
+    for (name, body, procedures) in templates {
+        let input = TemplateInput {
+            name: name.to_string(),
+            body: body.to_string(),
+            procedures: procedures
+                .iter()
+                .map(|&(procedure, is_default)| Attachment {
+                    procedure,
+                    is_default,
+                })
+                .collect(),
+        };
+        let valid =
+            check_template(&input).map_err(|e| anyhow::anyhow!("demo template {name}: {e:?}"))?;
+        templates::save(&mut tx, company_id, None, &valid)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo template {name}: {e}"))?;
     }
     tx.commit().await?;
     Ok(Some(Seeded { generated_password }))

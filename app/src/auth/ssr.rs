@@ -32,6 +32,23 @@ pub struct Operator {
     pub company_name: String,
 }
 
+impl Operator {
+    /// Administrators configure the company (templates, sender names); operators send.
+    pub fn is_administrator(&self) -> bool {
+        self.role == "administrator"
+    }
+}
+
+/// The operator of the current server-function call, if an administrator.
+pub fn require_administrator() -> Result<Operator> {
+    let operator = require_operator()?;
+    if operator.is_administrator() {
+        Ok(operator)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// The operator of the current server-function call. The session was checked by the server's
 /// middleware; a call that did not pass through it has no operator and is refused.
 pub fn require_operator() -> Result<Operator> {

@@ -4,15 +4,20 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
+use sms::procedure::Procedure;
 use sms::{analyze, Analysis, Options};
 
 use crate::address_book::{Chosen, Picker};
 use crate::error::{AppError, Field, Problem, Result};
 use crate::i18n::{use_texts, Texts};
 use crate::layout::{ErrorMessage, Page};
+use crate::templates::{procedure_templates, Template};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod submit;
+
+pub use submit::{submit_message, SubmitMessage};
 
 /// The most SMS parts one message may take (1,530 GSM characters or 670 Unicode ones).
 pub const MAX_PARTS: u32 = 10;
@@ -83,6 +88,8 @@ pub struct Draft {
     pub phone: String,
     pub body: String,
     pub recipient: Option<Recipient>,
+    pub template_id: Option<i64>,
+    pub procedure: Option<Procedure>,
 }
 
 /// The subject (and representative) a message is written to.
@@ -94,39 +101,6 @@ pub struct Recipient {
     pub label: String,
 }
 
-/// Saves a draft or queues the message for sending, then opens the messages list.
-#[server(endpoint = "submit_message")]
-pub async fn submit_message(
-    draft_id: Option<i64>,
-    phone: String,
-    body: String,
-    intent: Intent,
-    #[server(default)] subject_id: Option<i64>,
-    #[server(default)] representative_id: Option<i64>,
-) -> Result<i64> {
-    crate::error::respond(async move {
-        let operator = crate::auth::ssr::require_operator()?;
-        let checked = check(&phone, &body, intent)?;
-        // The browser's light check passed; the server also asks libphonenumber.
-        if !checked.phone.is_empty() {
-            crate::phone::ssr::validate(&checked.phone)
-                .map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?;
-        }
-        let state = crate::ssr::app_state();
-        let recipient = ssr::RecipientIds {
-            subject_id,
-            representative_id,
-        };
-        let id = ssr::store(&state.db, &operator, draft_id, &checked, intent, recipient).await?;
-        if intent == Intent::Send {
-            state.outbox.notify_one();
-        }
-        leptos_axum::redirect("/messages");
-        Ok(id)
-    })
-    .await
-}
-
 #[server(endpoint = "load_draft")]
 pub async fn load_draft(id: i64) -> Result<Draft> {
     crate::error::respond(async move {
@@ -136,28 +110,70 @@ pub async fn load_draft(id: i64) -> Result<Draft> {
     .await
 }
 
+/// What the composer opens with: a draft, the procedure it is written from (`?procedure=`, the
+/// SMS form by default) with that procedure's templates, and a template asked for by the URL
+/// (`?template=`, the links of the "Send" arrow, which work without JavaScript).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Opening {
+    draft: Option<Draft>,
+    procedure: Procedure,
+    templates: Vec<Template>,
+    requested: Option<i64>,
+}
+
+impl Opening {
+    /// The template and body to start with: the requested template, else the draft's own text,
+    /// else the procedure's default template.
+    fn start(&self) -> (Option<i64>, String) {
+        let find = |id: Option<i64>| self.templates.iter().find(|t| Some(t.id) == id);
+        if let Some(template) = find(self.requested) {
+            return (Some(template.id), template.template.body.clone());
+        }
+        if let Some(draft) = &self.draft {
+            return (draft.template_id, draft.body.clone());
+        }
+        self.templates
+            .iter()
+            .find(|t| t.is_default_for(self.procedure))
+            .map_or((None, String::new()), |t| {
+                (Some(t.id), t.template.body.clone())
+            })
+    }
+}
+
 #[component]
 pub fn ComposerPage() -> impl IntoView {
     let t = use_texts();
     let query = use_query_map();
-    let draft_id = move || {
-        query
-            .read()
-            .get("draft")
-            .and_then(|id| id.parse::<i64>().ok())
+    let params = move || {
+        query.with(|q| {
+            let id = |key: &str| q.get(key).and_then(|id| id.parse::<i64>().ok());
+            let procedure = q.get("procedure").and_then(|p| Procedure::from_id(&p));
+            (id("draft"), procedure, id("template"))
+        })
     };
-    let draft = Resource::new(draft_id, |id| async move {
-        match id {
-            Some(id) => load_draft(id).await.map(Some),
-            None => Ok(None),
-        }
+    let opening = Resource::new(params, |(draft_id, procedure, requested)| async move {
+        let draft = match draft_id {
+            Some(id) => Some(load_draft(id).await?),
+            None => None,
+        };
+        let procedure = procedure
+            .or(draft.as_ref().and_then(|d| d.procedure))
+            .unwrap_or(Procedure::SmsForm);
+        let templates = procedure_templates(procedure).await?;
+        Ok::<_, AppError>(Opening {
+            draft,
+            procedure,
+            templates,
+            requested,
+        })
     });
     view! {
         <Page>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
-                    match draft.await {
-                        Ok(draft) => view! { <ComposerForm draft /> }.into_any(),
+                    match opening.await {
+                        Ok(opening) => view! { <ComposerForm opening /> }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
                     }
                 })}
@@ -167,8 +183,15 @@ pub fn ComposerPage() -> impl IntoView {
 }
 
 #[component]
-fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
+fn ComposerForm(opening: Opening) -> impl IntoView {
     let t = use_texts();
+    let (start_template, start_body) = opening.start();
+    let Opening {
+        draft,
+        procedure,
+        templates,
+        ..
+    } = opening;
     let draft_id = draft.as_ref().map(|d| d.id);
     let phone = RwSignal::new(
         draft
@@ -177,7 +200,34 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let recipient = RwSignal::new(draft.as_ref().and_then(|d| d.recipient.clone()));
-    let body = RwSignal::new(draft.map(|d| d.body).unwrap_or_default());
+    let body = RwSignal::new(start_body.clone());
+    let template_id = RwSignal::new(start_template);
+    // The body as a template or the draft filled it in: switching templates asks first only
+    // when the operator has changed it since.
+    let filled_body = RwSignal::new(start_body);
+    let templates = StoredValue::new(templates);
+    let use_template = move |id: Option<i64>| {
+        let Some(template) =
+            templates.with_value(|list| list.iter().find(|t| Some(t.id) == id).cloned())
+        else {
+            template_id.set(None);
+            return;
+        };
+        let edited =
+            body.with_untracked(|b| !b.trim().is_empty() && *b != filled_body.get_untracked());
+        if edited
+            && !window()
+                .confirm_with_message(t.confirm_replace_body)
+                .unwrap_or(false)
+        {
+            // Puts the template field back to the template still in use.
+            template_id.notify();
+            return;
+        }
+        template_id.set(Some(template.id));
+        filled_body.set(template.template.body.clone());
+        body.set(template.template.body);
+    };
     let picker_open = RwSignal::new(false);
     let on_choose = move |chosen: Chosen| {
         let had_subject = recipient.with_untracked(Option::is_some);
@@ -213,6 +263,8 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
                     intent,
                     subject_id: chosen.as_ref().map(|r| r.subject_id),
                     representative_id: chosen.and_then(|r| r.representative_id),
+                    procedure: Some(procedure),
+                    template_id: template_id.get_untracked(),
                 });
             }
         }
@@ -237,9 +289,14 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
 
     view! {
         <h1>{if draft_id.is_some() { t.draft_title } else { t.composer_title }}</h1>
+        {(procedure != Procedure::SmsForm).then(|| view! {
+            <p class="hint procedure">{t.procedure_label}": "{t.pick(&procedure.name())}</p>
+        })}
         // Without JavaScript the form posts straight to the server function.
         <form class="composer" method="post" action="/api/submit_message" on:submit=on_submit on:keydown=on_keydown>
             {draft_id.map(|id| view! { <input type="hidden" name="draft_id" value=id /> })}
+            <input type="hidden" name="procedure" value=procedure.id() />
+            {move || template_id.get().map(|id| view! { <input type="hidden" name="template_id" value=id /> })}
             <span class="label" id="recipient-label">{t.recipient_label}</span>
             <div class="recipient" aria-labelledby="recipient-label">
                 {move || recipient.get().map(|r| view! {
@@ -262,6 +319,21 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
                 aria-describedby="phone-hint" aria-invalid=move || invalid(Field::Phone)().to_string()
                 prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
+            {templates.with_value(|list| !list.is_empty()).then(|| view! {
+                <label for="template">{t.template_label}</label>
+                <select id="template" on:change=move |ev| use_template(event_target_value(&ev).parse().ok())
+                    prop:value=move || template_id.get().map(|id| id.to_string()).unwrap_or_default()>
+                    <option value="">{t.no_template}</option>
+                    {templates.with_value(|list| list.iter().map(|tpl| {
+                        let default = tpl.is_default_for(procedure).then_some(t.default_suffix);
+                        view! {
+                            <option value=tpl.id selected=start_template == Some(tpl.id)>
+                                {tpl.template.name.clone()}{default}
+                            </option>
+                        }
+                    }).collect_view())}
+                </select>
+            })}
             <label for="body">{t.body_label}</label>
             <textarea node_ref=textarea id="body" name="body" rows="6" aria-describedby="counter"
                 aria-invalid=move || invalid(Field::Body)().to_string()
@@ -271,15 +343,65 @@ fn ComposerForm(draft: Option<Draft>) -> impl IntoView {
             <Counter body textarea />
             <ErrorMessage error />
             <div class="buttons">
-                <button type="submit" name="intent" value="Send" class="primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { t.sending } else { t.send }}
-                </button>
+                <div class="split-button">
+                    <button type="submit" name="intent" value="Send" class="primary" disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { t.sending } else { t.send }}
+                    </button>
+                    <TemplateMenu procedure templates on_choose=move |id| use_template(Some(id)) />
+                </div>
                 <button type="submit" name="intent" value="Draft" title=t.save_shortcut aria-keyshortcuts="Control+Enter">
                     {t.save}<kbd>{t.save_shortcut}</kbd>
                 </button>
                 <a class="button" href="/messages">{t.cancel}</a>
             </div>
         </form>
+    }
+}
+
+/// The arrow of the "Send" button: the procedure's templates, each substituted at once, and the
+/// template configuration. A `<details>` of links, so it opens and works without JavaScript (a
+/// link reloads the composer with the template); with JavaScript the choice keeps the form.
+#[component]
+fn TemplateMenu(
+    procedure: Procedure,
+    templates: StoredValue<Vec<Template>>,
+    #[prop(into)] on_choose: Callback<i64>,
+) -> impl IntoView {
+    let t = use_texts();
+    let details = NodeRef::<leptos::html::Details>::new();
+    let close = move || {
+        if let Some(details) = details.get_untracked() {
+            details.set_open(false);
+        }
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            ev.prevent_default();
+            close();
+        }
+    };
+    view! {
+        <details node_ref=details class="split-menu" on:keydown=on_keydown>
+            <summary class="button primary" aria-label=t.templates_menu title=t.templates_menu>"▾"</summary>
+            <ul class="menu-list">
+                {templates.with_value(|list| list.iter().map(|tpl| {
+                    let id = tpl.id;
+                    let href = format!("/?procedure={}&template={id}", procedure.id());
+                    view! {
+                        <li>
+                            <a href=href on:click=move |ev| {
+                                ev.prevent_default();
+                                close();
+                                on_choose.run(id);
+                            }>{tpl.template.name.clone()}</a>
+                        </li>
+                    }
+                }).collect_view())}
+                <li class="separator">
+                    <a href=format!("/templates?procedure={}", procedure.id())>{t.templates_config}</a>
+                </li>
+            </ul>
+        </details>
     }
 }
 

@@ -2,6 +2,8 @@
 
 use sqlx::AnyConnection;
 
+use sms::procedure::Procedure;
+
 use super::{Checked, Draft, Intent, Recipient};
 use crate::auth::ssr::Operator;
 use crate::error::{AppError, Field, Problem, Result};
@@ -9,24 +11,39 @@ use crate::messages::ssr::record_event;
 use crate::messages::Status;
 use crate::ssr::{now_ms, Db};
 
-/// The subject and representative a message is written to, as the browser names them.
+/// What a message is written to (subject and representative) and from (procedure and
+/// template), as the browser names them.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RecipientIds {
+pub struct MessageLinks {
     pub subject_id: Option<i64>,
     pub representative_id: Option<i64>,
+    pub template_id: Option<i64>,
+    /// `None` for messages not written in the composer.
+    pub procedure: Option<Procedure>,
 }
 
-/// Checks that the recipient is the company's own (a representative of that subject), so a
-/// message cannot be linked to another company's address book.
-async fn check_recipient(
+/// Checks that the template and the recipient are the company's own (a representative of that
+/// subject), so a message cannot be linked to another company's data.
+async fn check_links(
     conn: &mut AnyConnection,
     company_id: i64,
-    recipient: RecipientIds,
-) -> Result<RecipientIds> {
-    let Some(subject_id) = recipient.subject_id else {
-        return Ok(RecipientIds::default());
+    links: MessageLinks,
+) -> Result<MessageLinks> {
+    if let Some(template_id) = links.template_id {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM templates WHERE id = $1 AND company_id = $2")
+            .bind(template_id)
+            .bind(company_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    let Some(subject_id) = links.subject_id else {
+        return Ok(MessageLinks {
+            representative_id: None,
+            ..links
+        });
     };
-    let found: Option<i64> = match recipient.representative_id {
+    let found: Option<i64> = match links.representative_id {
         None => {
             sqlx::query_scalar("SELECT id FROM subjects WHERE id = $1 AND company_id = $2")
                 .bind(subject_id)
@@ -46,7 +63,25 @@ async fn check_recipient(
             .await?
         }
     };
-    found.map(|_| recipient).ok_or(AppError::NotFound)
+    found.map(|_| links).ok_or(AppError::NotFound)
+}
+
+/// The text to send: `body` with its macros filled for the recipient, as `procedure` offers
+/// them. Refused, naming each macro, if any cannot be filled.
+pub async fn fill_macros(
+    conn: &mut AnyConnection,
+    operator: &Operator,
+    body: &str,
+    subject_id: Option<i64>,
+    representative_id: Option<i64>,
+    procedure: Procedure,
+) -> Result<String> {
+    let context =
+        crate::templates::ssr::context_for(conn, operator, subject_id, representative_id).await?;
+    let template = sms::template::parse(body);
+    sms::template::render(&template, &context, &[procedure])
+        .into_result()
+        .map_err(|e| AppError::invalid(Field::Body, Problem::UnfilledMacros(e.problems)))
 }
 
 /// Inserts the message, or updates the operator's draft `draft_id`, as a draft or queued for
@@ -57,7 +92,7 @@ pub async fn store(
     draft_id: Option<i64>,
     message: &Checked,
     intent: Intent,
-    recipient: RecipientIds,
+    links: MessageLinks,
 ) -> Result<i64> {
     let now = now_ms();
     let (status, queued_at) = match intent {
@@ -69,13 +104,15 @@ pub async fn store(
         sms::Encoding::Ucs2 => "ucs2",
     };
     let mut tx = db.pool.begin().await?;
-    let recipient = check_recipient(&mut tx, operator.company_id, recipient).await?;
+    let links = check_links(&mut tx, operator.company_id, links).await?;
+    let procedure = links.procedure.map(Procedure::id);
     let id: Option<i64> = match draft_id {
         None => Some(
             sqlx::query_scalar(
                 "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
-                                       created_at, updated_at, queued_at, subject_id, representative_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING id",
+                                       created_at, updated_at, queued_at, subject_id, representative_id, \
+                                       template_id, procedure) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING id",
             )
             .bind(operator.company_id)
             .bind(operator.id)
@@ -86,8 +123,10 @@ pub async fn store(
             .bind(status.as_str())
             .bind(now)
             .bind(queued_at)
-            .bind(recipient.subject_id)
-            .bind(recipient.representative_id)
+            .bind(links.subject_id)
+            .bind(links.representative_id)
+            .bind(links.template_id)
+            .bind(procedure)
             .fetch_one(&mut *tx)
             .await?,
         ),
@@ -95,7 +134,7 @@ pub async fn store(
             sqlx::query_scalar(
                 "UPDATE messages SET phone = $1, body = $2, encoding = $3, parts = $4, status = $5, \
                                      updated_at = $6, queued_at = $7, subject_id = $10, \
-                                     representative_id = $11 \
+                                     representative_id = $11, template_id = $12, procedure = $13 \
                  WHERE id = $8 AND company_id = $9 AND status = 'draft' RETURNING id",
             )
             .bind(&message.phone)
@@ -107,8 +146,10 @@ pub async fn store(
             .bind(queued_at)
             .bind(draft_id)
             .bind(operator.company_id)
-            .bind(recipient.subject_id)
-            .bind(recipient.representative_id)
+            .bind(links.subject_id)
+            .bind(links.representative_id)
+            .bind(links.template_id)
+            .bind(procedure)
             .fetch_optional(&mut *tx)
             .await?
         }
@@ -148,12 +189,15 @@ struct DraftRow {
     subject_code: Option<String>,
     subject_name: Option<String>,
     representative_name: Option<String>,
+    template_id: Option<i64>,
+    procedure: Option<String>,
 }
 
 pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
     let row: DraftRow = sqlx::query_as(
         "SELECT m.id, m.phone, m.body, m.subject_id, m.representative_id, \
-                s.code AS subject_code, s.name AS subject_name, r.name AS representative_name \
+                s.code AS subject_code, s.name AS subject_name, r.name AS representative_name, \
+                m.template_id, m.procedure \
          FROM messages m \
          LEFT JOIN subjects s ON s.id = m.subject_id \
          LEFT JOIN representatives r ON r.id = m.representative_id \
@@ -184,5 +228,7 @@ pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
         phone: row.phone,
         body: row.body,
         recipient,
+        template_id: row.template_id,
+        procedure: row.procedure.as_deref().and_then(Procedure::from_id),
     })
 }

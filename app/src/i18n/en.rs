@@ -1,6 +1,6 @@
 use sms::{Encoding, PhoneError};
 
-use super::Texts;
+use super::{Lang, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::error::Field;
@@ -15,6 +15,47 @@ fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
 }
 
 pub static TEXTS: Texts = Texts {
+    lang: Lang::En,
+    nav_templates: "Templates",
+    procedure_label: "Procedure",
+    template_label: "Template",
+    no_template: "— no template —",
+    default_suffix: " (default)",
+    confirm_replace_body: "The message text was changed. Replace it with the template?",
+    templates_menu: "SMS templates",
+    templates_config: "Configure SMS templates",
+    templates_title: "SMS templates",
+    add_template: "Add template",
+    edit_template: "Edit template",
+    all_procedures: "All procedures",
+    template_search_placeholder: "Template name…",
+    no_templates: "No templates.",
+    default_badge: "default",
+    make_default: "Make default",
+    clear_default: "Not default",
+    detach: "Detach",
+    attach_to: "Attach to procedure",
+    attach: "Attach",
+    edit: "Edit",
+    read_only_templates: "Templates are changed by an administrator; you can view them.",
+    confirm_remove_template: "Remove this template?",
+    template_hidden: "The template was used in messages, so it was hidden instead of deleted.",
+    procedures_legend: "Procedures (where the template is offered)",
+    default_label: "default",
+    insert_macro: "Insert macro",
+    macros_title: "Macros",
+    example_prefix: "e.g.",
+    no_macros: "Tick a procedure to insert its macros.",
+    editor_hint: "Macros: right-click in the text, the “Insert macro” button or type {.",
+    template_estimate: |chars, min, max| {
+        let sms = if min == max {
+            format!("{min} SMS")
+        } else {
+            format!("{min}–{max} SMS")
+        };
+        let characters = plural(chars, "character", "characters");
+        format!("Template has {chars} {characters} (approximate: macros depend on the recipient) · {sms}")
+    },
     app_name: "Esemes",
     language_name: "English",
     nav_compose: "New SMS",
@@ -148,7 +189,6 @@ pub static TEXTS: Texts = Texts {
     stamp_address_label: "Address on the stamp",
     add_company: "Add company",
     add_operator: "Add operator",
-    edit: "Edit",
     login_field_label: "Login",
     new_password_label: "Password (empty: unchanged)",
     role_administrator: "administrator",
@@ -184,6 +224,7 @@ pub static TEXTS: Texts = Texts {
         Field::RepresentativePhone => "Representative's SMS phone",
         Field::RepresentativeEmail => "Representative's e-mail",
         Field::File => "File",
+        Field::Procedures => "Procedures",
         Field::Query => "Search",
         Field::Role => "Role",
         Field::Companies => "Companies",
@@ -291,4 +332,8 @@ pub static TEXTS: Texts = Texts {
     ),
     import_rejected: "Nothing was imported: the file has rows with errors.",
     import_back: "Go to the address book",
+    error_name_taken: "another template has this name.",
+    error_template_errors: "fix the macros:",
+    error_unfilled_macros: "not sent, because macros cannot be filled:",
+    error_last_procedure: "a template must stay attached to at least one procedure.",
 };

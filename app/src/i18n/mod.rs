@@ -7,6 +7,7 @@ mod pl;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use sms::procedure::Localized;
 use sms::{Encoding, PhoneError};
 
 use crate::address_book::import::{Counts, Format, ImportOutcome, RowStatus, Target};
@@ -57,6 +58,40 @@ impl Lang {
 
 /// Every UI string of one language. Strings with values are functions.
 pub struct Texts {
+    /// The language these texts are in, to pick from the `sms` crate's `Localized` texts.
+    pub lang: Lang,
+    pub nav_templates: &'static str,
+    pub procedure_label: &'static str,
+    pub template_label: &'static str,
+    pub no_template: &'static str,
+    pub default_suffix: &'static str,
+    pub confirm_replace_body: &'static str,
+    pub templates_menu: &'static str,
+    pub templates_config: &'static str,
+    pub templates_title: &'static str,
+    pub add_template: &'static str,
+    pub edit_template: &'static str,
+    pub all_procedures: &'static str,
+    pub template_search_placeholder: &'static str,
+    pub no_templates: &'static str,
+    pub default_badge: &'static str,
+    pub make_default: &'static str,
+    pub clear_default: &'static str,
+    pub detach: &'static str,
+    pub attach_to: &'static str,
+    pub attach: &'static str,
+    pub edit: &'static str,
+    pub read_only_templates: &'static str,
+    pub confirm_remove_template: &'static str,
+    pub template_hidden: &'static str,
+    pub procedures_legend: &'static str,
+    pub default_label: &'static str,
+    pub insert_macro: &'static str,
+    pub macros_title: &'static str,
+    pub example_prefix: &'static str,
+    pub no_macros: &'static str,
+    pub editor_hint: &'static str,
+    pub template_estimate: fn(u32, u32, u32) -> String,
     pub app_name: &'static str,
     /// The name of this language in itself, shown on the switch to it.
     pub language_name: &'static str,
@@ -124,7 +159,6 @@ pub struct Texts {
     pub stamp_address_label: &'static str,
     pub add_company: &'static str,
     pub add_operator: &'static str,
-    pub edit: &'static str,
     pub login_field_label: &'static str,
     pub new_password_label: &'static str,
     pub role_administrator: &'static str,
@@ -242,11 +276,23 @@ pub struct Texts {
     pub import_done: fn(&ImportOutcome) -> String,
     pub import_rejected: &'static str,
     pub import_back: &'static str,
+    pub error_name_taken: &'static str,
+    pub error_template_errors: &'static str,
+    pub error_unfilled_macros: &'static str,
+    pub error_last_procedure: &'static str,
 }
 
 impl Texts {
     pub fn field_name(&self, field: Field) -> &'static str {
         (self.field_names)(field)
+    }
+
+    /// The text in this language.
+    pub fn pick<T: Clone>(&self, text: &Localized<T>) -> T {
+        match self.lang {
+            Lang::Pl => text.pl.clone(),
+            Lang::En => text.en.clone(),
+        }
     }
 }
 

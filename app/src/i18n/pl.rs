@@ -1,6 +1,6 @@
 use sms::{Encoding, PhoneError};
 
-use super::Texts;
+use super::{Lang, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::error::Field;
@@ -18,6 +18,42 @@ fn plural(n: u32, one: &'static str, few: &'static str, many: &'static str) -> &
 }
 
 pub static TEXTS: Texts = Texts {
+    lang: Lang::Pl,
+    nav_templates: "Szablony",
+    procedure_label: "Procedura",
+    template_label: "Szablon",
+    no_template: "— bez szablonu —",
+    default_suffix: " (domyślny)",
+    confirm_replace_body: "Zmieniono treść wiadomości. Zastąpić ją treścią szablonu?",
+    templates_menu: "Szablony SMS",
+    templates_config: "Konfiguracja szablonów SMS",
+    templates_title: "Szablony SMS",
+    add_template: "Dodaj szablon",
+    edit_template: "Edytuj szablon",
+    all_procedures: "Wszystkie procedury",
+    template_search_placeholder: "Nazwa szablonu…",
+    no_templates: "Brak szablonów.",
+    default_badge: "domyślny",
+    make_default: "Ustaw jako domyślny",
+    clear_default: "Nie domyślny",
+    detach: "Odłącz",
+    attach_to: "Podłącz do procedury",
+    attach: "Podłącz",
+    edit: "Edytuj",
+    read_only_templates: "Szablony zmienia administrator; możesz je przeglądać.",
+    confirm_remove_template: "Usunąć ten szablon?",
+    template_hidden: "Szablon został użyty w wiadomościach, więc ukryto go zamiast usuwać.",
+    procedures_legend: "Procedury (gdzie szablon jest dostępny)",
+    default_label: "domyślny",
+    insert_macro: "Wstaw makro",
+    macros_title: "Makra",
+    example_prefix: "np.",
+    no_macros: "Zaznacz procedurę, aby wstawiać jej makra.",
+    editor_hint: "Makra: prawy przycisk myszy w treści, przycisk „Wstaw makro” lub znak {.",
+    template_estimate: |chars, min, max| {
+        let sms = if min == max { format!("{min} SMS") } else { format!("{min}–{max} SMS") };
+        format!("Szablon ma {chars} {} (orientacyjnie: makra zależą od odbiorcy) · {sms}", plural(chars, "znak", "znaki", "znaków"))
+    },
     app_name: "Esemes",
     language_name: "Polski",
     nav_compose: "Nowy SMS",
@@ -151,7 +187,6 @@ pub static TEXTS: Texts = Texts {
     stamp_address_label: "Adres na pieczątce",
     add_company: "Dodaj firmę",
     add_operator: "Dodaj operatora",
-    edit: "Edytuj",
     login_field_label: "Login",
     new_password_label: "Hasło (puste: bez zmian)",
     role_administrator: "administrator",
@@ -187,6 +222,7 @@ pub static TEXTS: Texts = Texts {
         Field::RepresentativePhone => "Telefon SMS przedstawiciela",
         Field::RepresentativeEmail => "E-mail przedstawiciela",
         Field::File => "Plik",
+        Field::Procedures => "Procedury",
         Field::Query => "Szukaj",
         Field::Role => "Rola",
         Field::Companies => "Firmy",
@@ -297,4 +333,8 @@ pub static TEXTS: Texts = Texts {
     ),
     import_rejected: "Nic nie zaimportowano: w pliku są wiersze z błędami.",
     import_back: "Przejdź do książki adresowej",
+    error_name_taken: "inny szablon ma już tę nazwę.",
+    error_template_errors: "popraw makra:",
+    error_unfilled_macros: "nie wysłano, bo nie da się wypełnić makr:",
+    error_last_procedure: "szablon musi być podłączony do co najmniej jednej procedury.",
 };
