@@ -10,27 +10,7 @@ use app::address_book::{
 };
 use app::error::{AppError, Field, FieldError, Problem};
 use app::ssr::Db;
-use common::{admin, on_both, queue, seeded};
-
-fn subject(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
-    SubjectInput {
-        kind,
-        code: code.into(),
-        name: name.into(),
-        sms_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        notes: String::new(),
-        nip: String::new(),
-        is_owner: false,
-        notifications_enabled: true,
-        notification_numbers: Vec::new(),
-        active: true,
-        external_id: None,
-        attributes: Default::default(),
-        representatives: None,
-    }
-}
+use common::{admin, on_both, queue, seeded, subject};
 
 fn valid(input: &SubjectInput) -> ValidSubject {
     check_subject(input, app::phone::ssr::validate).expect("valid subject")
@@ -52,21 +32,8 @@ async fn find(db: &Db, company_id: i64, q: &str, kind: Option<SubjectKind>) -> V
 }
 
 /// A second company of a second account, with one contractor.
-async fn other_company(db: &Db) -> (i64, i64) {
-    let account: i64 = sqlx::query_scalar(
-        "INSERT INTO accounts (name, created_at) VALUES ('Other', 0) RETURNING id",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    let company: i64 = sqlx::query_scalar(
-        "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
-         VALUES ($1, 'Obca', 'Obca', '', '', 0) RETURNING id",
-    )
-    .bind(account)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+async fn other_company_with_subject(db: &Db) -> (i64, i64) {
+    let company = common::other_company(db).await;
     let mut conn = db.pool.acquire().await.unwrap();
     let id = address_book::save(
         &mut conn,
@@ -305,7 +272,7 @@ async fn another_companys_subjects_cannot_be_listed_read_changed_or_removed() {
     on_both(|db| async move {
         seeded(&db).await;
         let company = admin(&db).await.company_id;
-        let (other, stranger) = other_company(&db).await;
+        let (other, stranger) = other_company_with_subject(&db).await;
         assert!(find(&db, company, "obcy", None).await.is_empty());
         assert_eq!(find(&db, other, "lodz", None).await, ["OBCY"]);
         let mut conn = db.pool.acquire().await.unwrap();

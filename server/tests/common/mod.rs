@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use app::address_book::{SubjectInput, SubjectKind};
 use app::auth::ssr::{log_in, operator_for_headers, Operator};
 use app::composer::{check, ssr as composer, Intent};
 use app::ssr::Db;
@@ -105,4 +106,43 @@ pub async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64
     composer::store(db, operator, None, &checked, Intent::Send, Default::default())
         .await
         .unwrap()
+}
+
+/// A second company, of a second account, with nothing in it.
+pub async fn other_company(db: &Db) -> i64 {
+    let account: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (name, created_at) VALUES ('Other', 0) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    sqlx::query_scalar(
+        "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
+         VALUES ($1, 'Obca', 'Obca', '', '', 0) RETURNING id",
+    )
+    .bind(account)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
+
+/// A subject with only its kind, code and name.
+pub fn subject(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
+    SubjectInput {
+        kind,
+        code: code.into(),
+        name: name.into(),
+        sms_phone: String::new(),
+        email: String::new(),
+        address: String::new(),
+        notes: String::new(),
+        nip: String::new(),
+        is_owner: false,
+        notifications_enabled: true,
+        notification_numbers: Vec::new(),
+        active: true,
+        external_id: None,
+        attributes: Default::default(),
+        representatives: None,
+    }
 }
