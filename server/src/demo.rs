@@ -6,7 +6,7 @@ use app::address_book::{
 };
 use app::auth::ssr::hash_password;
 use app::ssr::{now_ms, Db};
-use app::templates::{check_template, ssr as templates, Attachment, TemplateInput};
+use app::templates::{check_template, ssr as templates, TemplateInput};
 use rand::distributions::{Alphanumeric, DistString};
 use sms::procedure::Procedure;
 
@@ -207,17 +207,7 @@ pub async fn seed_if_empty(
          &[(Procedure::SmsForm, false), (Procedure::ContractorForm, false)]),
     ];
     for (name, body, procedures) in templates {
-        let input = TemplateInput {
-            name: name.to_string(),
-            body: body.to_string(),
-            procedures: procedures
-                .iter()
-                .map(|&(procedure, is_default)| Attachment {
-                    procedure,
-                    is_default,
-                })
-                .collect(),
-        };
+        let input = TemplateInput::new(name, body, procedures);
         let valid =
             check_template(&input).map_err(|e| anyhow::anyhow!("demo template {name}: {e:?}"))?;
         templates::save(&mut tx, company_id, None, &valid)

@@ -10,14 +10,7 @@ use app::address_book::{
 };
 use app::error::{AppError, Field, FieldError, Problem};
 use app::ssr::Db;
-use common::{admin, on_both, other_account, queue, seeded};
-
-fn subject(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
-    SubjectInput {
-        representatives: None,
-        ..SubjectInput::new(kind, code, name)
-    }
-}
+use common::{admin, on_both, queue, seeded, subject};
 
 fn valid(input: &SubjectInput) -> ValidSubject {
     check_subject(input, app::phone::ssr::validate).expect("valid subject")
@@ -39,8 +32,8 @@ async fn find(db: &Db, company_id: i64, q: &str, kind: Option<SubjectKind>) -> V
 }
 
 /// A second company of a second account, with one contractor.
-async fn other_company(db: &Db) -> (i64, i64) {
-    let (_, company) = other_account(db).await;
+async fn other_company_with_subject(db: &Db) -> (i64, i64) {
+    let company = common::other_company(db).await;
     let mut conn = db.pool.acquire().await.unwrap();
     let id = address_book::save(
         &mut conn,
@@ -295,7 +288,7 @@ async fn another_companys_subjects_cannot_be_listed_read_changed_or_removed() {
     on_both(|db| async move {
         seeded(&db).await;
         let company = admin(&db).await.company_id;
-        let (other, stranger) = other_company(&db).await;
+        let (other, stranger) = other_company_with_subject(&db).await;
         assert!(find(&db, company, "obcy", None).await.is_empty());
         assert_eq!(find(&db, other, "lodz", None).await, ["OBCY"]);
         let mut conn = db.pool.acquire().await.unwrap();

@@ -11,24 +11,10 @@ use app::error::{AppError, Field, FieldError, Problem};
 use app::ssr::Db;
 use app::templates::ssr as templates;
 use app::templates::{
-    check_template, Attachment, AttachmentChange, TemplateInput, TemplateQuery, TemplateRemoval,
+    check_template, AttachmentChange, TemplateInput, TemplateQuery, TemplateRemoval,
 };
-use common::{admin, on_both, seeded};
+use common::{admin, on_both, other_company, seeded, subject};
 use sms::procedure::Procedure;
-
-fn input(name: &str, body: &str, procedures: &[(Procedure, bool)]) -> TemplateInput {
-    TemplateInput {
-        name: name.into(),
-        body: body.into(),
-        procedures: procedures
-            .iter()
-            .map(|&(procedure, is_default)| Attachment {
-                procedure,
-                is_default,
-            })
-            .collect(),
-    }
-}
 
 async fn save(
     db: &Db,
@@ -73,24 +59,6 @@ async fn names(db: &Db, company_id: i64, procedure: Option<Procedure>, q: &str) 
         .collect()
 }
 
-/// A second company of a second account.
-async fn other_company(db: &Db) -> i64 {
-    let account: i64 = sqlx::query_scalar(
-        "INSERT INTO accounts (name, created_at) VALUES ('Other', 0) RETURNING id",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
-    sqlx::query_scalar(
-        "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
-         VALUES ($1, 'Obca', 'Obca', '', '', 0) RETURNING id",
-    )
-    .bind(account)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap()
-}
-
 #[tokio::test]
 async fn one_default_per_procedure_and_the_database_keeps_it() {
     on_both(|db| async move {
@@ -100,7 +68,7 @@ async fn one_default_per_procedure_and_the_database_keeps_it() {
         // The demo's payment reminder is the invoice form's default.
         assert_eq!(names(&db, company, invoice, "").await, ["Przypomnienie o płatności*"]);
 
-        let second = input("Druga faktura", "Faktura {numer_dokumentu}", &[(Procedure::SalesInvoiceForm, true)]);
+        let second = TemplateInput::new("Druga faktura", "Faktura {numer_dokumentu}", &[(Procedure::SalesInvoiceForm, true)]);
         let id = save(&db, company, None, &second).await.unwrap();
         // Making the new one the default took it from the old one.
         assert_eq!(
@@ -156,7 +124,7 @@ async fn templates_are_attached_detached_and_found_by_name() {
             &db,
             company,
             None,
-            &input(
+            &TemplateInput::new(
                 "Życzenia świąteczne",
                 "Wesołych Świąt! {firma}",
                 &[(Procedure::SmsForm, false)],
@@ -177,25 +145,13 @@ async fn templates_are_attached_detached_and_found_by_name() {
 
         let employees = Some(Procedure::EmployeeList);
         assert!(names(&db, company, employees, "").await.is_empty());
-        change(
-            &db,
-            company,
-            id,
-            Procedure::EmployeeList,
-            AttachmentChange::Attach,
-        )
-        .await
-        .unwrap();
         // Attaching twice is harmless.
-        change(
-            &db,
-            company,
-            id,
-            Procedure::EmployeeList,
-            AttachmentChange::Attach,
-        )
-        .await
-        .unwrap();
+        for _ in 0..2 {
+            let attach = AttachmentChange::Attach;
+            change(&db, company, id, Procedure::EmployeeList, attach)
+                .await
+                .unwrap();
+        }
         assert_eq!(
             names(&db, company, employees, "").await,
             ["Życzenia świąteczne"]
@@ -240,7 +196,7 @@ async fn templates_are_attached_detached_and_found_by_name() {
         );
 
         // Saving replaces the procedures; names are unique among visible templates.
-        let edited = input(
+        let edited = TemplateInput::new(
             "Życzenia",
             "Wesołych Świąt!",
             &[(Procedure::ContractorList, true)],
@@ -249,7 +205,7 @@ async fn templates_are_attached_detached_and_found_by_name() {
         let mut conn = db.pool.acquire().await.unwrap();
         let stored = templates::get(&mut conn, company, id).await.unwrap();
         assert_eq!(stored.template, edited);
-        let twin = input("Życzenia", "x", &[(Procedure::SmsForm, false)]);
+        let twin = TemplateInput::new("Życzenia", "x", &[(Procedure::SmsForm, false)]);
         assert_eq!(
             save(&db, company, None, &twin).await,
             Err(AppError::InvalidFields(vec![FieldError::new(
@@ -271,7 +227,7 @@ async fn a_template_used_by_messages_is_hidden_not_deleted() {
             &db,
             company,
             None,
-            &input("Nieużywany", "Tekst", &[(Procedure::SmsForm, true)]),
+            &TemplateInput::new("Nieużywany", "Tekst", &[(Procedure::SmsForm, true)]),
         )
         .await
         .unwrap();
@@ -279,7 +235,7 @@ async fn a_template_used_by_messages_is_hidden_not_deleted() {
             &db,
             company,
             None,
-            &input(
+            &TemplateInput::new(
                 "Używany",
                 "Tekst {firma}",
                 &[(Procedure::ContractorForm, false)],
@@ -327,7 +283,7 @@ async fn a_template_used_by_messages_is_hidden_not_deleted() {
             &db,
             company,
             None,
-            &input("Używany", "Nowy", &[(Procedure::SmsForm, false)]),
+            &TemplateInput::new("Używany", "Nowy", &[(Procedure::SmsForm, false)]),
         )
         .await
         .unwrap();
@@ -346,7 +302,7 @@ async fn another_companys_templates_cannot_be_listed_read_changed_or_removed() {
             &db,
             other,
             None,
-            &input("Obcy", "Obcy {firma}", &[(Procedure::SmsForm, true)]),
+            &TemplateInput::new("Obcy", "Obcy {firma}", &[(Procedure::SmsForm, true)]),
         )
         .await
         .unwrap();
@@ -362,7 +318,7 @@ async fn another_companys_templates_cannot_be_listed_read_changed_or_removed() {
             &db,
             company,
             None,
-            &input("Nasz", "Nasz", &[(Procedure::SmsForm, true)]),
+            &TemplateInput::new("Nasz", "Nasz", &[(Procedure::SmsForm, true)]),
         )
         .await
         .unwrap();
@@ -377,7 +333,7 @@ async fn another_companys_templates_cannot_be_listed_read_changed_or_removed() {
             Err(AppError::NotFound)
         );
         drop(conn);
-        let edit = input("Przejęty", "x", &[(Procedure::SmsForm, false)]);
+        let edit = TemplateInput::new("Przejęty", "x", &[(Procedure::SmsForm, false)]);
         assert_eq!(
             save(&db, company, Some(theirs), &edit).await,
             Err(AppError::NotFound)
@@ -424,21 +380,9 @@ async fn macros_are_filled_for_the_recipient_or_the_message_is_refused() {
         let operator = admin(&db).await;
         let mut conn = db.pool.acquire().await.unwrap();
         let subject = SubjectInput {
-            kind: SubjectKind::Employee,
-            code: "PRAC-1".into(),
-            name: "Małgorzata Wiśniewska".into(),
             sms_phone: "600 100 200".into(),
-            email: String::new(),
-            address: String::new(),
-            notes: String::new(),
-            nip: String::new(),
-            is_owner: false,
-            notifications_enabled: true,
-            notification_numbers: Vec::new(),
-            active: true,
-            external_id: None,
             attributes: [("dzial".to_string(), "Kadry".to_string())].into(),
-            representatives: None,
+            ..subject(SubjectKind::Employee, "PRAC-1", "Małgorzata Wiśniewska")
         };
         let valid = check_subject(&subject, app::phone::ssr::validate).unwrap();
         let id = address_book::save(&mut conn, operator.company_id, None, &valid).await.unwrap();

@@ -35,6 +35,21 @@ pub struct TemplateInput {
 }
 
 impl TemplateInput {
+    /// A template attached to each of `procedures`, as its default where the flag says so.
+    pub fn new(name: &str, body: &str, procedures: &[(Procedure, bool)]) -> TemplateInput {
+        TemplateInput {
+            name: name.to_string(),
+            body: body.to_string(),
+            procedures: procedures
+                .iter()
+                .map(|&(procedure, is_default)| Attachment {
+                    procedure,
+                    is_default,
+                })
+                .collect(),
+        }
+    }
+
     pub fn procedure_ids(&self) -> Vec<Procedure> {
         self.procedures.iter().map(|a| a.procedure).collect()
     }
@@ -249,17 +264,8 @@ mod tests {
     use super::*;
 
     fn input(name: &str, body: &str, procedures: &[Procedure]) -> TemplateInput {
-        TemplateInput {
-            name: name.into(),
-            body: body.into(),
-            procedures: procedures
-                .iter()
-                .map(|&procedure| Attachment {
-                    procedure,
-                    is_default: false,
-                })
-                .collect(),
-        }
+        let attached: Vec<(Procedure, bool)> = procedures.iter().map(|&p| (p, false)).collect();
+        TemplateInput::new(name, body, &attached)
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use app::address_book::{SubjectInput, SubjectKind};
 use app::auth::ssr::{log_in, operator_for_headers, Operator};
 use app::composer::{check, ssr as composer, Intent};
 use app::ssr::{AppState, Db};
@@ -147,4 +148,30 @@ pub async fn other_account(db: &Db) -> (i64, i64) {
     .await
     .unwrap();
     (account, company)
+}
+
+/// A second company, of a second account, with nothing in it.
+pub async fn other_company(db: &Db) -> i64 {
+    other_account(db).await.1
+}
+
+/// A subject with only its kind, code and name.
+pub fn subject(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
+    SubjectInput {
+        kind,
+        code: code.into(),
+        name: name.into(),
+        sms_phone: String::new(),
+        email: String::new(),
+        address: String::new(),
+        notes: String::new(),
+        nip: String::new(),
+        is_owner: false,
+        notifications_enabled: true,
+        notification_numbers: Vec::new(),
+        active: true,
+        external_id: None,
+        attributes: Default::default(),
+        representatives: None,
+    }
 }
