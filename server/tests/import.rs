@@ -64,7 +64,7 @@ async fn bad_rows_write_nothing_unless_skipped_then_valid_rows_commit_together()
         assert_eq!(preview.encoding, "Windows-1250");
         assert_eq!((preview.counts.new, preview.counts.invalid), (2, 1));
         assert_eq!(preview.errors[0].line, 3);
-        assert_eq!(preview.errors[0].errors[0].field, Field::Phone);
+        assert_eq!(preview.errors[0].errors[0].field, Field::SmsPhone);
         assert_eq!(count(&db).await, before, "a preview writes nothing");
 
         let refused = import::commit(

@@ -51,30 +51,33 @@ pub fn Picker(open: RwSignal<bool>, #[prop(into)] on_choose: Callback<Chosen>) -
     let kind = RwSignal::new(SubjectKind::Contractor);
     let limit = RwSignal::new(PAGE);
     let highlighted = RwSignal::new(0usize);
-    let page = Resource::new(
-        move || (open.get(), q.get(), kind.get(), limit.get()),
-        |(open, q, kind, limit)| async move {
-            if !open {
-                return Ok(SubjectPage {
-                    rows: Vec::new(),
-                    has_more: false,
-                });
-            }
-            search_subjects(SubjectQuery {
+    // Fetched by hand rather than as a Resource: a Resource read here would suspend the
+    // composer's <Suspense> around the form on every keystroke, and with it the focus.
+    let shown = RwSignal::new((Vec::<Chosen>::new(), false));
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let (open, q, kind, limit) = (open.get(), q.get(), kind.get(), limit.get());
+        if !open {
+            return;
+        }
+        let request = latest.get_value() + 1;
+        latest.set_value(request);
+        leptos::task::spawn_local(async move {
+            let query = SubjectQuery {
                 q,
                 kind: Some(kind),
                 include_inactive: false,
                 offset: 0,
                 limit,
-            })
-            .await
-        },
-    );
-    let shown = Memo::new(move |_| {
-        page.get()
-            .and_then(Result::ok)
-            .map(|p| (options(&p), p.has_more))
-            .unwrap_or_default()
+            };
+            let found = search_subjects(query).await;
+            // An answer to an older query (typing is faster than the server) is dropped.
+            if latest.get_value() == request {
+                if let Ok(page) = found {
+                    shown.set((options(&page), page.has_more));
+                }
+            }
+        });
     });
 
     Effect::new(move |_| {
@@ -83,9 +86,13 @@ pub fn Picker(open: RwSignal<bool>, #[prop(into)] on_choose: Callback<Chosen>) -
             if !dialog.open() {
                 let _ = dialog.show_modal();
             }
-            if let Some(input) = search.get_untracked() {
-                let _ = input.focus();
-            }
+            // After the dialog is shown and laid out: focusing in the same task loses to
+            // the dialog's own initial focus.
+            request_animation_frame(move || {
+                if let Some(input) = search.get_untracked() {
+                    let _ = input.focus();
+                }
+            });
         } else if dialog.open() {
             dialog.close();
         }
