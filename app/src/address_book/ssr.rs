@@ -13,7 +13,7 @@ use super::{
     ValidSubject, MAX_PAGE, PAGE,
 };
 use crate::error::{AppError, Field, FieldError, Problem, Result};
-use crate::ssr::{now_ms, Db};
+use crate::ssr::{contains_pattern, now_ms, Db};
 
 /// Shared with documents and tasks, which the ERP upserts the same way.
 pub use crate::ssr::Upsert;
@@ -71,7 +71,7 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
     let words: Vec<String> = fold_for_search(&query.q)
         .split_whitespace()
         .take(8)
-        .map(like_pattern)
+        .map(contains_pattern)
         .collect();
     for n in 0..words.len() {
         sql.push_str(&format!(" AND search_text LIKE ${} ESCAPE '\\'", n + 4));
@@ -114,15 +114,6 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
         })
         .collect();
     Ok(SubjectPage { rows, has_more })
-}
-
-/// `%word%` with LIKE's own wildcards escaped.
-fn like_pattern(word: &str) -> String {
-    let escaped = word
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 async fn representatives_of(

@@ -150,7 +150,7 @@ pub fn check_operator(input: &OperatorInput, new: bool) -> Result<OperatorInput,
 #[server(endpoint = "admin_companies")]
 pub async fn list_companies() -> Result<Vec<Company>> {
     crate::error::respond(async move {
-        let admin = ssr::require_administrator()?;
+        let admin = crate::auth::ssr::require_administrator()?;
         ssr::companies(&crate::ssr::app_state().db, admin.account_id).await
     })
     .await
@@ -159,7 +159,7 @@ pub async fn list_companies() -> Result<Vec<Company>> {
 #[server(endpoint = "admin_save_company")]
 pub async fn save_company(id: Option<i64>, company: CompanyInput) -> Result<i64> {
     crate::error::respond(async move {
-        let admin = ssr::require_administrator()?;
+        let admin = crate::auth::ssr::require_administrator()?;
         let company = check_company(&company).map_err(crate::error::AppError::InvalidFields)?;
         ssr::save_company(&crate::ssr::app_state().db, &admin, id, &company).await
     })
@@ -169,7 +169,7 @@ pub async fn save_company(id: Option<i64>, company: CompanyInput) -> Result<i64>
 #[server(endpoint = "admin_operators")]
 pub async fn list_operators() -> Result<Vec<OperatorRow>> {
     crate::error::respond(async move {
-        let admin = ssr::require_administrator()?;
+        let admin = crate::auth::ssr::require_administrator()?;
         ssr::operators(&crate::ssr::app_state().db, admin.account_id).await
     })
     .await
@@ -178,7 +178,7 @@ pub async fn list_operators() -> Result<Vec<OperatorRow>> {
 #[server(endpoint = "admin_save_operator")]
 pub async fn save_operator(id: Option<i64>, operator: OperatorInput) -> Result<i64> {
     crate::error::respond(async move {
-        let admin = ssr::require_administrator()?;
+        let admin = crate::auth::ssr::require_administrator()?;
         let operator =
             check_operator(&operator, id.is_none()).map_err(crate::error::AppError::InvalidFields)?;
         ssr::save_operator(&crate::ssr::app_state().db, &admin, id, operator).await
@@ -190,7 +190,7 @@ pub async fn save_operator(id: Option<i64>, operator: OperatorInput) -> Result<i
 #[server(endpoint = "admin_revoke_sessions")]
 pub async fn revoke_sessions(operator_id: i64) -> Result<u64> {
     crate::error::respond(async move {
-        let admin = ssr::require_administrator()?;
+        let admin = crate::auth::ssr::require_administrator()?;
         ssr::revoke_sessions(&crate::ssr::app_state().db, &admin, operator_id).await
     })
     .await

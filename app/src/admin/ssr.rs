@@ -2,17 +2,9 @@
 //! administrator's account, so nothing of another account can be read or changed.
 
 use super::{Company, CompanyInput, OperatorInput, OperatorRow, Role};
-use crate::auth::ssr::{hash_password, require_operator, Operator};
+use crate::auth::ssr::{hash_password, Operator};
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::ssr::{now_ms, Db};
-
-pub fn require_administrator() -> Result<Operator> {
-    let operator = require_operator()?;
-    if operator.role != Role::Administrator.as_str() {
-        return Err(AppError::Forbidden);
-    }
-    Ok(operator)
-}
 
 #[derive(sqlx::FromRow)]
 struct CompanyRow {

@@ -75,9 +75,9 @@ pub async fn current_operator() -> Result<OperatorInfo> {
     crate::error::respond(async move {
         let operator = ssr::require_operator()?;
         Ok(OperatorInfo {
+            is_administrator: operator.is_administrator(),
             name: operator.name,
             login: operator.login,
-            is_administrator: operator.role == "administrator",
             company_name: operator.company_name,
         })
     })

@@ -155,23 +155,11 @@ pub async fn other_company(db: &Db) -> i64 {
     other_account(db).await.1
 }
 
-/// A subject with only its kind, code and name.
+/// A subject with only its kind, code and name; saving it leaves stored representatives as
+/// they are.
 pub fn subject(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
     SubjectInput {
-        kind,
-        code: code.into(),
-        name: name.into(),
-        sms_phone: String::new(),
-        email: String::new(),
-        address: String::new(),
-        notes: String::new(),
-        nip: String::new(),
-        is_owner: false,
-        notifications_enabled: true,
-        notification_numbers: Vec::new(),
-        active: true,
-        external_id: None,
-        attributes: Default::default(),
         representatives: None,
+        ..SubjectInput::new(kind, code, name)
     }
 }
