@@ -242,6 +242,41 @@ async fn one_undelivered_part_makes_the_message_undelivered_for_good() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reports_for_all_parts_arriving_together_settle_the_message() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let mut ids = Vec::new();
+        for n in 0..10 {
+            let id = queue(&db, &operator, "600100200", &"x".repeat(600)).await; // four parts
+            messages::claim_pending(&db, 10, 60_000).await.unwrap();
+            let parts: Vec<String> = (0..4).map(|p| format!("m{n}-p{p}")).collect();
+            messages::mark_submitted(&db, id, "test", &parts).await.unwrap();
+            ids.push(id);
+        }
+        let mut reports = tokio::task::JoinSet::new();
+        for n in 0..10 {
+            for p in 0..4 {
+                let db = db.clone();
+                reports.spawn(async move {
+                    let part = format!("m{n}-p{p}");
+                    messages::apply_delivery_report(&db, "test", &part, &ReportOutcome::Delivered, 7)
+                        .await
+                        .unwrap()
+                });
+            }
+        }
+        while let Some(effect) = reports.join_next().await {
+            assert_eq!(effect.unwrap(), ReportEffect::Applied);
+        }
+        for id in ids {
+            assert_eq!(status_of(&db, &operator, id).await, Status::Delivered);
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn rejection_and_postponement_keep_the_message() {
     on_both(|db| async move {

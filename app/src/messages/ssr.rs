@@ -241,6 +241,13 @@ async fn settle_message(
     message_id: i64,
     at: i64,
 ) -> Result<()> {
+    // Reports for two parts of one message can be applied at the same moment; on PostgreSQL
+    // each would count the other's part as still sent and neither would settle the message.
+    // Locking the message row first makes the second wait and then count the first's part.
+    sqlx::query("UPDATE messages SET updated_at = updated_at WHERE id = $1")
+        .bind(message_id)
+        .execute(&mut **tx)
+        .await?;
     let (total, delivered, first_error): (i64, i64, Option<String>) = sqlx::query_as(
         "SELECT COUNT(*), \
                 COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0), \
