@@ -19,6 +19,11 @@ impl LocalTime {
         Some(DateTime::from_timestamp_millis(self.epoch_ms)?.with_timezone(&offset))
     }
 
+    /// The date and time on a clock in the company's time zone.
+    pub fn naive(self) -> Option<chrono::NaiveDateTime> {
+        self.datetime().map(|dt| dt.naive_local())
+    }
+
     /// `23.11.2026 14:05` in Polish, `23 Nov 2026, 14:05` in English.
     pub fn format(self, lang: Lang) -> String {
         let Some(dt) = self.datetime() else {
@@ -35,6 +40,18 @@ impl LocalTime {
         self.datetime()
             .map(|dt| dt.to_rfc3339())
             .unwrap_or_default()
+    }
+}
+
+/// A calendar date stored as `YYYY-MM-DD`: `23.11.2026` in Polish, `23 Nov 2026` in English.
+/// Anything else is shown as it is.
+pub fn date(lang: Lang, iso: &str) -> String {
+    let Ok(date) = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") else {
+        return iso.to_string();
+    };
+    match lang {
+        Lang::Pl => date.format("%d.%m.%Y").to_string(),
+        Lang::En => date.format("%-d %b %Y").to_string(),
     }
 }
 
@@ -87,6 +104,13 @@ mod tests {
         assert_eq!(t.format(Lang::Pl), "23.11.2026 14:05");
         assert_eq!(t.format(Lang::En), "23 Nov 2026, 14:05");
         assert_eq!(t.iso(), "2026-11-23T14:05:00+01:00");
+    }
+
+    #[test]
+    fn calendar_dates_per_language() {
+        assert_eq!(date(Lang::Pl, "2026-11-03"), "03.11.2026");
+        assert_eq!(date(Lang::En, "2026-11-03"), "3 Nov 2026");
+        assert_eq!(date(Lang::Pl, "soon"), "soon");
     }
 
     #[test]

@@ -97,6 +97,16 @@ pub fn parse_attributes(text: &str) -> serde_json::Map<String, serde_json::Value
     serde_json::from_str(text).unwrap_or_default()
 }
 
+/// An ERP field's value as text, as pages show it and macros (`{dokument.…}`) fill it in:
+/// strings as they are, numbers and booleans as JSON writes them, null as nothing.
+pub fn attribute_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
 /// Serde for instants kept as epoch milliseconds and written as RFC 3339 in UTC, so the JSON
 /// carries the same form the ERP sends.
 pub mod rfc3339 {

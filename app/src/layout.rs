@@ -21,6 +21,8 @@ pub fn Page(children: Children) -> impl IntoView {
                 <a href="/" aria-current=current("/")>{t.nav_compose}</a>
                 <a href="/messages" aria-current=current("/messages")>{t.nav_messages}</a>
                 <a href="/address-book" aria-current=current("/address-book")>{t.nav_address_book}</a>
+                <a href="/documents" aria-current=current("/documents")>{t.nav_documents}</a>
+                <a href="/tasks" aria-current=current("/tasks")>{t.nav_tasks}</a>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         operator.await.ok().filter(|op| op.is_administrator).map(|_| view! {
@@ -76,6 +78,34 @@ pub fn ErrorMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
             .get()
             .map(|e| view! { <p class="error" role="alert">{e.message(t)}</p> })
     }
+}
+
+/// "Previous" and "Next" links of a paged list; `at(offset)` is the URL of the page starting
+/// there. Links, so paging works without JavaScript.
+#[component]
+pub fn Pager(offset: u32, page: u32, has_more: bool, at: impl Fn(u32) -> String) -> impl IntoView {
+    let t = use_texts();
+    let previous = (offset > 0).then(|| at(offset.saturating_sub(page)));
+    let next = has_more.then(|| at(offset + page));
+    view! {
+        <nav class="pager">
+            {previous.map(|href| view! { <a href=href>{t.previous_page}</a> })}
+            {next.map(|href| view! { <a href=href>{t.next_page}</a> })}
+        </nav>
+    }
+}
+
+/// Percent-encodes a value for a URL's query (UTF-8 bytes outside the unreserved set).
+pub fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[component]

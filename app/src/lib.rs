@@ -78,6 +78,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/address-book/import") view=address_book::ImportPage ssr=SsrMode::Async />
                 <Route path=path!("/address-book/new") view=address_book::SubjectFormPage ssr=SsrMode::Async />
                 <Route path=path!("/address-book/:id") view=address_book::SubjectFormPage ssr=SsrMode::Async />
+                <Route path=path!("/documents") view=documents::DocumentsPage ssr=SsrMode::Async />
+                <Route path=path!("/documents/:id") view=documents::DocumentDetailPage ssr=SsrMode::Async />
+                <Route path=path!("/tasks") view=tasks::TasksPage ssr=SsrMode::Async />
+                <Route path=path!("/tasks/:id") view=tasks::TaskDetailPage ssr=SsrMode::Async />
                 <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
                 <Route path=path!("/templates") view=templates::TemplatesPage ssr=SsrMode::Async />
                 <Route path=path!("/templates/new") view=templates::TemplateFormPage ssr=SsrMode::Async />

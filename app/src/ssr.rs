@@ -176,26 +176,48 @@ pub fn contains_pattern(query: &str) -> String {
     pattern
 }
 
-/// One page of a company's records matching a search text. In `select`, `$1` is the company,
-/// `$2` a `LIKE` pattern matching `query` anywhere (lower-cased), `$3` the limit, `$4` the offset.
-pub async fn search_page<R>(
-    db: &Db,
-    select: &str,
-    company_id: i64,
-    query: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<R>, sqlx::Error>
-where
-    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
-{
-    sqlx::query_as(select)
-        .bind(company_id)
-        .bind(contains_pattern(query.trim()))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&db.pool)
-        .await
+/// A search of a company's records by every word of a query, ignoring case and diacritics.
+pub struct WordSearch<'a> {
+    /// Ends in a `WHERE` condition in which `$1` is the company.
+    pub select: &'a str,
+    /// Columns of folded text (see `fold_for_search`): each word must be in one of them.
+    pub fields: &'a [&'a str],
+    /// The `ORDER BY` list.
+    pub order: &'a str,
+}
+
+impl WordSearch<'_> {
+    pub async fn fetch<R>(
+        &self,
+        db: &Db,
+        company_id: i64,
+        query: &str,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<R>, sqlx::Error>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let words: Vec<String> = crate::address_book::fold_for_search(query)
+            .split_whitespace()
+            .take(8)
+            .map(contains_pattern)
+            .collect();
+        let mut sql = self.select.to_string();
+        for n in 2..words.len() + 2 {
+            let in_any_field: Vec<String> = (self.fields.iter())
+                .map(|field| format!("{field} LIKE ${n} ESCAPE '\\'"))
+                .collect();
+            sql.push_str(&format!(" AND ({})", in_any_field.join(" OR ")));
+        }
+        let n = words.len() + 2;
+        sql.push_str(&format!(" ORDER BY {} LIMIT ${n} OFFSET ${}", self.order, n + 1));
+        let mut rows = sqlx::query_as(&sql).bind(company_id);
+        for word in &words {
+            rows = rows.bind(word);
+        }
+        rows.bind(limit).bind(offset).fetch_all(&db.pool).await
+    }
 }
 
 /// A company's record by the ERP's id. In `select`, `$1` is the company and `$2` the id.
@@ -220,7 +242,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// The companies' time zone; per-company zones can come later without changing callers.
-const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Warsaw;
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Warsaw;
 
 /// An instant with the UTC offset of the company's time zone, for display in the browser.
 pub fn local_time(epoch_ms: i64) -> LocalTime {

@@ -1,10 +1,12 @@
-//! Demo data for a first start: one account and company, an address book and two templates,
-//! and the first administrator.
+//! Demo data for a first start: one account and company, an address book, templates, documents
+//! and tasks, and the first administrator.
 
 use app::address_book::{
     check_subject, ssr as address_book, RepresentativeInput, SubjectInput, SubjectKind,
 };
 use app::auth::ssr::hash_password;
+use app::documents::{DocumentInput, DocumentKind};
+use app::tasks::TaskInput;
 use app::ssr::{now_ms, Db};
 use app::templates::{check_template, ssr as templates, TemplateInput};
 use rand::distributions::{Alphanumeric, DistString};
@@ -19,6 +21,7 @@ type DemoTemplate = (&'static str, &'static str, &'static [(Procedure, bool)]);
 pub struct Seeded {
     /// The generated password, to print once; `None` when it came from the environment.
     pub generated_password: Option<String>,
+    pub company_id: i64,
 }
 
 /// Creates the demo data if the database has no account yet.
@@ -180,6 +183,8 @@ pub async fn seed_if_empty(
                     })
                     .collect()
             }),
+            // As if pushed by the ERP, so the demo documents and tasks can name their subjects.
+            external_id: Some(format!("demo-{code}")),
             ..SubjectInput::new(*kind, code, name)
         };
         let valid = check_subject(&input, app::phone::ssr::validate)
@@ -215,5 +220,70 @@ pub async fn seed_if_empty(
             .map_err(|e| anyhow::anyhow!("demo template {name}: {e}"))?;
     }
     tx.commit().await?;
-    Ok(Some(Seeded { generated_password }))
+    Ok(Some(Seeded {
+        generated_password,
+        company_id,
+    }))
+}
+
+/// Invoices (unpaid, overdue, paid), an order and tasks around today, as the ERP would push them
+/// (a first start's sample data; the tests' demo company starts without them).
+pub async fn seed_documents_and_tasks(db: &Db, company_id: i64) -> anyhow::Result<()> {
+    let mut tx = db.pool.begin().await?;
+    use chrono::TimeZone;
+    let zone = app::ssr::TIME_ZONE;
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let date = |offset: i64| today + chrono::Duration::days(offset);
+    let day = |offset: i64| date(offset).format("%Y-%m-%d").to_string();
+    let documents = [
+        ("FS/101/2026", DocumentKind::SalesInvoice, -10, Some(4), 184_500, 184_500, "ALFA"),
+        ("FS/88/2026", DocumentKind::SalesInvoice, -30, Some(-16), 123_000, 42_050, "ŁÓDŹ-TRANS"),
+        ("FS/97/2026", DocumentKind::SalesInvoice, -20, Some(-6), 56_990, 0, "ŻUBR"),
+        ("ZAM/15/2026", DocumentKind::Order, -2, None, 310_000, 0, "ALFA"),
+    ];
+    for (number, kind, issued, due, gross, left, subject) in documents {
+        let input = DocumentInput {
+            kind,
+            number: number.to_string(),
+            issue_date: day(issued),
+            due_date: due.map(day),
+            gross_amount: gross,
+            left_to_pay: left,
+            currency: "PLN".to_string(),
+            subject_external_id: Some(format!("demo-{subject}")),
+            attributes: Default::default(),
+        };
+        let valid = app::documents::validate(&input)
+            .map_err(|e| anyhow::anyhow!("demo document {number}: {e:?}"))?;
+        app::documents::ssr::upsert(&mut *tx, company_id, &number.replace('/', "-"), &valid)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo document {number}: {e}"))?;
+    }
+    let at = |offset: i64, hour: u32, minute: u32| {
+        let local = date(offset).and_hms_opt(hour, minute, 0).unwrap_or_default();
+        let instant = zone.from_local_datetime(&local).earliest();
+        instant.map(|i| i.to_rfc3339()).unwrap_or_default()
+    };
+    let tasks = [
+        ("Przegląd instalacji", at(1, 10, 30), false, "ALFA"),
+        ("Podpisanie umowy ramowej", at(3, 13, 0), false, "ŻUBR"),
+        ("Telefon w sprawie dostawy", at(-1, 9, 0), true, "ŁÓDŹ-TRANS"),
+    ];
+    for (n, (title, starts_at, done, subject)) in tasks.into_iter().enumerate() {
+        let input = TaskInput {
+            title: title.to_string(),
+            subject_external_id: Some(format!("demo-{subject}")),
+            operator_login: Some(ADMIN_LOGIN.to_string()),
+            starts_at,
+            ends_at: None,
+            done,
+        };
+        let valid = app::tasks::validate(&input)
+            .map_err(|e| anyhow::anyhow!("demo task {title}: {e:?}"))?;
+        app::tasks::ssr::upsert(&mut *tx, company_id, &format!("demo-task-{n}"), &valid)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo task {title}: {e}"))?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -373,6 +373,14 @@ async fn another_companys_templates_cannot_be_listed_read_changed_or_removed() {
     .await;
 }
 
+fn links(subject_id: Option<i64>, procedure: Procedure) -> composer::MessageLinks {
+    composer::MessageLinks {
+        subject_id,
+        procedure: Some(procedure),
+        ..Default::default()
+    }
+}
+
 #[tokio::test]
 async fn macros_are_filled_for_the_recipient_or_the_message_is_refused() {
     on_both(|db| async move {
@@ -389,12 +397,12 @@ async fn macros_are_filled_for_the_recipient_or_the_message_is_refused() {
 
         let body = "Dzień dobry {imie}, dział {kontrahent.dzial}, tel. {telefon}. {firma}";
         assert_eq!(
-            composer::fill_macros(&mut conn, &operator, body, Some(id), None, Procedure::EmployeeList).await,
+            composer::fill_macros(&mut conn, &operator, body, &links(Some(id), Procedure::EmployeeList)).await,
             Ok("Dzień dobry Małgorzata, dział Kadry, tel. +48 600 100 200. Hurtownia Mazur".to_string())
         );
         // No e-mail, no fallback; a document the SMS form has not: refused, each macro named.
         let body = "{email} {numer_dokumentu} {imie|Pani}";
-        let refused = composer::fill_macros(&mut conn, &operator, body, Some(id), None, Procedure::SmsForm).await;
+        let refused = composer::fill_macros(&mut conn, &operator, body, &links(Some(id), Procedure::SmsForm)).await;
         let Err(AppError::Invalid { field: Field::Body, problem: Problem::UnfilledMacros(problems) }) = &refused else {
             panic!("{refused:?}");
         };
@@ -407,7 +415,7 @@ async fn macros_are_filled_for_the_recipient_or_the_message_is_refused() {
              zastępczą: {email|…}); Makro {numer_dokumentu} nie jest dostępne w tej procedurze"
         );
         // Without a recipient only the company is known.
-        let without = composer::fill_macros(&mut conn, &operator, "{nazwa}", None, None, Procedure::SmsForm).await;
+        let without = composer::fill_macros(&mut conn, &operator, "{nazwa}", &links(None, Procedure::SmsForm)).await;
         assert!(matches!(without, Err(AppError::Invalid { problem: Problem::UnfilledMacros(_), .. })));
     })
     .await;

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{search_subjects, SubjectKind, SubjectQuery, SubjectSummary, PAGE};
 use crate::i18n::use_texts;
-use crate::layout::Page;
+use crate::layout::{query_value, Page, Pager};
 
 /// The query in the page's URL: `?kind=…&q=…&offset=…`.
 fn query_from_url() -> Memo<SubjectQuery> {
@@ -32,7 +32,7 @@ fn url(query: &SubjectQuery) -> String {
         query.kind.unwrap_or(SubjectKind::Contractor).as_str()
     );
     if !query.q.is_empty() {
-        url.push_str(&format!("&q={}", encode(&query.q)));
+        url.push_str(&format!("&q={}", query_value(&query.q)));
     }
     if query.include_inactive {
         url.push_str("&inactive=1");
@@ -41,19 +41,6 @@ fn url(query: &SubjectQuery) -> String {
         url.push_str(&format!("&offset={}", query.offset));
     }
     url
-}
-
-/// Percent-encodes a query value (UTF-8 bytes outside the unreserved set).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
@@ -100,22 +87,12 @@ pub fn AddressBookPage() -> impl IntoView {
                         Ok(page) if page.rows.is_empty() => view! { <p>{t.no_subjects}</p> }.into_any(),
                         Ok(page) => {
                             let current = query.get_untracked();
-                            let next = page.has_more.then(|| url(&SubjectQuery {
-                                offset: current.offset + PAGE,
-                                ..current.clone()
-                            }));
-                            let previous = (current.offset > 0).then(|| url(&SubjectQuery {
-                                offset: current.offset.saturating_sub(PAGE),
-                                ..current.clone()
-                            }));
+                            let at = |offset| url(&SubjectQuery { offset, ..current.clone() });
                             view! {
                                 <ul class="subjects">
                                     {page.rows.into_iter().map(|s| view! { <SubjectItem subject=s /> }).collect_view()}
                                 </ul>
-                                <nav class="pager">
-                                    {previous.map(|href| view! { <a href=href>{t.previous_page}</a> })}
-                                    {next.map(|href| view! { <a href=href>{t.next_page}</a> })}
-                                </nav>
+                                <Pager offset=current.offset page=PAGE has_more=page.has_more at />
                             }.into_any()
                         }
                     }

@@ -8,6 +8,7 @@ use sms::procedure::Procedure;
 use sms::{analyze, Analysis, Options};
 
 use crate::address_book::{Chosen, Picker};
+use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
 use crate::i18n::{use_texts, Texts};
 use crate::layout::{ErrorMessage, Page};
@@ -90,6 +91,48 @@ pub struct Draft {
     pub recipient: Option<Recipient>,
     pub template_id: Option<i64>,
     pub procedure: Option<Procedure>,
+    pub about: About,
+}
+
+/// The document or task a message is written about (`?document=`, `?task=`): its macros are
+/// filled from it, and it suggests the recipient and the procedure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct About {
+    pub document_id: Option<i64>,
+    pub task_id: Option<i64>,
+}
+
+/// What the composer shows of the document or task a message is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Topic {
+    Document {
+        id: i64,
+        kind: DocumentKind,
+        number: String,
+    },
+    Task {
+        id: i64,
+        title: String,
+    },
+}
+
+/// The document or task, the procedure a message about it is written from and its subject as
+/// the recipient (with the subject's SMS phone, E.164 or empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicInfo {
+    pub topic: Topic,
+    pub procedure: Procedure,
+    pub recipient: Option<(Recipient, String)>,
+}
+
+#[server(endpoint = "load_topic")]
+pub async fn load_topic(about: About) -> Result<Option<TopicInfo>> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let mut conn = crate::ssr::app_state().db.pool.acquire().await?;
+        ssr::topic(&mut conn, operator.company_id, about).await
+    })
+    .await
 }
 
 /// The subject (and representative) a message is written to.
@@ -116,6 +159,8 @@ pub async fn load_draft(id: i64) -> Result<Draft> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Opening {
     draft: Option<Draft>,
+    about: About,
+    topic: Option<TopicInfo>,
     procedure: Procedure,
     templates: Vec<Template>,
     requested: Option<i64>,
@@ -149,20 +194,31 @@ pub fn ComposerPage() -> impl IntoView {
         query.with(|q| {
             let id = |key: &str| q.get(key).and_then(|id| id.parse::<i64>().ok());
             let procedure = q.get("procedure").and_then(|p| Procedure::from_id(&p));
-            (id("draft"), procedure, id("template"))
+            let about = About {
+                document_id: id("document"),
+                task_id: id("task"),
+            };
+            (id("draft"), procedure, id("template"), about)
         })
     };
-    let opening = Resource::new(params, |(draft_id, procedure, requested)| async move {
+    let opening = Resource::new(params, |(draft_id, procedure, requested, about)| async move {
         let draft = match draft_id {
             Some(id) => Some(load_draft(id).await?),
             None => None,
         };
-        let procedure = procedure
-            .or(draft.as_ref().and_then(|d| d.procedure))
+        let about = draft.as_ref().map_or(about, |d| d.about);
+        let topic = match about == About::default() {
+            true => None,
+            false => load_topic(about).await?,
+        };
+        let procedure = (procedure.or(draft.as_ref().and_then(|d| d.procedure)))
+            .or(topic.as_ref().map(|topic| topic.procedure))
             .unwrap_or(Procedure::SmsForm);
         let templates = procedure_templates(procedure).await?;
         Ok::<_, AppError>(Opening {
             draft,
+            about,
+            topic,
             procedure,
             templates,
             requested,
@@ -188,18 +244,21 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     let (start_template, start_body) = opening.start();
     let Opening {
         draft,
+        about,
+        topic,
         procedure,
         templates,
         ..
     } = opening;
     let draft_id = draft.as_ref().map(|d| d.id);
-    let phone = RwSignal::new(
-        draft
-            .as_ref()
-            .map(|d| sms::format_display(&d.phone))
-            .unwrap_or_default(),
-    );
-    let recipient = RwSignal::new(draft.as_ref().and_then(|d| d.recipient.clone()));
+    // A draft keeps what was typed; a new message about a document or task goes to its subject.
+    let (start_phone, start_recipient) = match (&draft, &topic) {
+        (Some(d), _) => (d.phone.clone(), d.recipient.clone()),
+        (None, Some(TopicInfo { recipient: Some((r, phone)), .. })) => (phone.clone(), Some(r.clone())),
+        (None, _) => (String::new(), None),
+    };
+    let phone = RwSignal::new(sms::format_display(&start_phone));
+    let recipient = RwSignal::new(start_recipient);
     let body = RwSignal::new(start_body.clone());
     let template_id = RwSignal::new(start_template);
     // The body as a template or the draft filled it in: switching templates asks first only
@@ -263,6 +322,8 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                     intent,
                     subject_id: chosen.as_ref().map(|r| r.subject_id),
                     representative_id: chosen.and_then(|r| r.representative_id),
+                    document_id: about.document_id,
+                    task_id: about.task_id,
                     procedure: Some(procedure),
                     template_id: template_id.get_untracked(),
                 });
@@ -292,9 +353,12 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
         {(procedure != Procedure::SmsForm).then(|| view! {
             <p class="hint procedure">{t.procedure_label}": "{t.pick(&procedure.name())}</p>
         })}
+        {topic.map(|info| view! { <TopicLine topic=info.topic /> })}
         // Without JavaScript the form posts straight to the server function.
         <form class="composer" method="post" action="/api/submit_message" on:submit=on_submit on:keydown=on_keydown>
             {draft_id.map(|id| view! { <input type="hidden" name="draft_id" value=id /> })}
+            {about.document_id.map(|id| view! { <input type="hidden" name="document_id" value=id /> })}
+            {about.task_id.map(|id| view! { <input type="hidden" name="task_id" value=id /> })}
             <input type="hidden" name="procedure" value=procedure.id() />
             {move || template_id.get().map(|id| view! { <input type="hidden" name="template_id" value=id /> })}
             <span class="label" id="recipient-label">{t.recipient_label}</span>
@@ -355,6 +419,22 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 <a class="button" href="/messages">{t.cancel}</a>
             </div>
         </form>
+    }
+}
+
+/// "About: Sales invoice FS/1/2026", linking to the document or task.
+#[component]
+fn TopicLine(topic: Topic) -> impl IntoView {
+    let t = use_texts();
+    let (href, label) = match topic {
+        Topic::Document { id, kind, number } => (
+            format!("/documents/{id}"),
+            format!("{} {number}", (t.document_kind)(kind)),
+        ),
+        Topic::Task { id, title } => (format!("/tasks/{id}"), title),
+    };
+    view! {
+        <p class="hint topic">{t.topic_label}": "<a href=href>{label}</a></p>
     }
 }
 

@@ -4,38 +4,49 @@ use sqlx::AnyConnection;
 
 use sms::procedure::Procedure;
 
-use super::{Checked, Draft, Intent, Recipient};
+use super::{About, Checked, Draft, Intent, Recipient, Topic, TopicInfo};
+use crate::documents::DocumentKind;
 use crate::auth::ssr::Operator;
 use crate::error::{AppError, Field, Problem, Result};
 use crate::messages::ssr::record_event;
 use crate::messages::Status;
 use crate::ssr::{now_ms, Db};
 
-/// What a message is written to (subject and representative) and from (procedure and
-/// template), as the browser names them.
+/// What a message is written to (subject and representative), from (procedure and template)
+/// and about (document or task), as the browser names them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MessageLinks {
     pub subject_id: Option<i64>,
     pub representative_id: Option<i64>,
+    pub document_id: Option<i64>,
+    pub task_id: Option<i64>,
     pub template_id: Option<i64>,
     /// `None` for messages not written in the composer.
     pub procedure: Option<Procedure>,
 }
 
-/// Checks that the template and the recipient are the company's own (a representative of that
-/// subject), so a message cannot be linked to another company's data.
+/// Checks that the template, document, task and recipient are the company's own (a
+/// representative of that subject), so a message cannot be linked to another company's data.
 async fn check_links(
     conn: &mut AnyConnection,
     company_id: i64,
     links: MessageLinks,
 ) -> Result<MessageLinks> {
-    if let Some(template_id) = links.template_id {
-        sqlx::query_scalar::<_, i64>("SELECT id FROM templates WHERE id = $1 AND company_id = $2")
-            .bind(template_id)
-            .bind(company_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let owned = [
+        ("templates", links.template_id),
+        ("documents", links.document_id),
+        ("tasks", links.task_id),
+    ];
+    for (table, id) in owned {
+        let Some(id) = id else { continue };
+        sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT id FROM {table} WHERE id = $1 AND company_id = $2"
+        ))
+        .bind(id)
+        .bind(company_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
     }
     let Some(subject_id) = links.subject_id else {
         return Ok(MessageLinks {
@@ -66,19 +77,17 @@ async fn check_links(
     found.map(|_| links).ok_or(AppError::NotFound)
 }
 
-/// The text to send: `body` with its macros filled for the recipient, as `procedure` offers
-/// them. Refused, naming each macro, if any cannot be filled.
+/// The text to send: `body` with its macros filled for the recipient and the document or task,
+/// as the procedure offers them. Refused, naming each macro, if any cannot be filled.
 pub async fn fill_macros(
     conn: &mut AnyConnection,
     operator: &Operator,
     body: &str,
-    subject_id: Option<i64>,
-    representative_id: Option<i64>,
-    procedure: Procedure,
+    links: &MessageLinks,
 ) -> Result<String> {
-    let context =
-        crate::templates::ssr::context_for(conn, operator, subject_id, representative_id).await?;
+    let context = crate::templates::ssr::context_for(conn, operator, links).await?;
     let template = sms::template::parse(body);
+    let procedure = links.procedure.unwrap_or(Procedure::SmsForm);
     sms::template::render(&template, &context, &[procedure])
         .into_result()
         .map_err(|e| AppError::invalid(Field::Body, Problem::UnfilledMacros(e.problems)))
@@ -111,8 +120,9 @@ pub async fn store(
             sqlx::query_scalar(
                 "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
                                        created_at, updated_at, queued_at, subject_id, representative_id, \
-                                       template_id, procedure) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13) RETURNING id",
+                                       template_id, procedure, document_id, task_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15) \
+                 RETURNING id",
             )
             .bind(operator.company_id)
             .bind(operator.id)
@@ -127,6 +137,8 @@ pub async fn store(
             .bind(links.representative_id)
             .bind(links.template_id)
             .bind(procedure)
+            .bind(links.document_id)
+            .bind(links.task_id)
             .fetch_one(&mut *tx)
             .await?,
         ),
@@ -134,7 +146,8 @@ pub async fn store(
             sqlx::query_scalar(
                 "UPDATE messages SET phone = $1, body = $2, encoding = $3, parts = $4, status = $5, \
                                      updated_at = $6, queued_at = $7, subject_id = $10, \
-                                     representative_id = $11, template_id = $12, procedure = $13 \
+                                     representative_id = $11, template_id = $12, procedure = $13, \
+                                     document_id = $14, task_id = $15 \
                  WHERE id = $8 AND company_id = $9 AND status = 'draft' RETURNING id",
             )
             .bind(&message.phone)
@@ -150,6 +163,8 @@ pub async fn store(
             .bind(links.representative_id)
             .bind(links.template_id)
             .bind(procedure)
+            .bind(links.document_id)
+            .bind(links.task_id)
             .fetch_optional(&mut *tx)
             .await?
         }
@@ -179,6 +194,65 @@ pub async fn store(
     Ok(id)
 }
 
+/// The document or task a message is about, the procedure it is written from and its subject;
+/// `None` when `about` names neither. An id of another company's record is not found.
+pub async fn topic(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    about: About,
+) -> Result<Option<TopicInfo>> {
+    let (topic, procedure, subject) = if let Some(id) = about.document_id {
+        let listed = crate::documents::ssr::by_id(&mut *conn, company_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let document = listed.document;
+        let procedure = match document.kind {
+            DocumentKind::SalesInvoice => Procedure::SalesInvoiceForm,
+            DocumentKind::Order | DocumentKind::TransportOrder => Procedure::OrderForm,
+            // No procedure offers a contract's fields yet.
+            DocumentKind::Contract | DocumentKind::Other => Procedure::SmsForm,
+        };
+        let topic = Topic::Document {
+            id,
+            kind: document.kind,
+            number: document.number,
+        };
+        (topic, procedure, listed.subject)
+    } else if let Some(id) = about.task_id {
+        let listed = crate::tasks::ssr::by_id(&mut *conn, company_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let topic = Topic::Task {
+            id,
+            title: listed.task.title,
+        };
+        (topic, Procedure::TaskForm, listed.subject)
+    } else {
+        return Ok(None);
+    };
+    let recipient = match subject {
+        None => None,
+        Some(subject) => {
+            let phone: Option<String> =
+                sqlx::query_scalar("SELECT sms_phone FROM subjects WHERE id = $1")
+                    .bind(subject.id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            let recipient = Recipient {
+                subject_id: subject.id,
+                representative_id: None,
+                label: format!("{} — {}", subject.code, subject.name),
+            };
+            Some((recipient, phone.unwrap_or_default()))
+        }
+    };
+    Ok(Some(TopicInfo {
+        topic,
+        procedure,
+        recipient,
+    }))
+}
+
 #[derive(sqlx::FromRow)]
 struct DraftRow {
     id: i64,
@@ -191,13 +265,15 @@ struct DraftRow {
     representative_name: Option<String>,
     template_id: Option<i64>,
     procedure: Option<String>,
+    document_id: Option<i64>,
+    task_id: Option<i64>,
 }
 
 pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
     let row: DraftRow = sqlx::query_as(
         "SELECT m.id, m.phone, m.body, m.subject_id, m.representative_id, \
                 s.code AS subject_code, s.name AS subject_name, r.name AS representative_name, \
-                m.template_id, m.procedure \
+                m.template_id, m.procedure, m.document_id, m.task_id \
          FROM messages m \
          LEFT JOIN subjects s ON s.id = m.subject_id \
          LEFT JOIN representatives r ON r.id = m.representative_id \
@@ -230,5 +306,9 @@ pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
         recipient,
         template_id: row.template_id,
         procedure: row.procedure.as_deref().and_then(Procedure::from_id),
+        about: About {
+            document_id: row.document_id,
+            task_id: row.task_id,
+        },
     })
 }

@@ -25,25 +25,26 @@ pub async fn submit_message(
     intent: Intent,
     #[server(default)] subject_id: Option<i64>,
     #[server(default)] representative_id: Option<i64>,
+    #[server(default)] document_id: Option<i64>,
+    #[server(default)] task_id: Option<i64>,
     #[server(default)] procedure: Option<Procedure>,
     #[server(default)] template_id: Option<i64>,
 ) -> Result<i64> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
         let state = crate::ssr::app_state();
-        let procedure = procedure.unwrap_or(Procedure::SmsForm);
+        let links = super::ssr::MessageLinks {
+            subject_id,
+            representative_id,
+            document_id,
+            task_id,
+            template_id,
+            procedure: Some(procedure.unwrap_or(Procedure::SmsForm)),
+        };
         let body = match intent {
             Intent::Send => {
                 let mut conn = state.db.pool.acquire().await?;
-                super::ssr::fill_macros(
-                    &mut conn,
-                    &operator,
-                    &body,
-                    subject_id,
-                    representative_id,
-                    procedure,
-                )
-                .await?
+                super::ssr::fill_macros(&mut conn, &operator, &body, &links).await?
             }
             Intent::Draft => body,
         };
@@ -53,12 +54,6 @@ pub async fn submit_message(
             crate::phone::ssr::validate(&checked.phone)
                 .map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?;
         }
-        let links = super::ssr::MessageLinks {
-            subject_id,
-            representative_id,
-            template_id,
-            procedure: Some(procedure),
-        };
         let id = super::ssr::store(&state.db, &operator, draft_id, &checked, intent, links).await?;
         if intent == Intent::Send {
             state.outbox.notify_one();

@@ -2,14 +2,18 @@
 //! API: the context of messages (number, amount left to pay, due date) for templates and
 //! payment reminders.
 
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{Field, FieldError, Problem};
+use crate::error::{AppError, Field, FieldError, Problem};
 use crate::input;
 
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+
+pub use pages::{DocumentDetailPage, DocumentsPage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -117,6 +121,65 @@ pub struct Document {
     pub attributes: Map<String, Value>,
     #[serde(with = "input::rfc3339")]
     pub updated_at: i64,
+}
+
+/// The subject a document or task is for, as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// What the documents page lists: `q` is matched, ignoring case and diacritics, against the
+/// number, the external id and the counterparty's code, name and phone; every word must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub kind: Option<DocumentKind>,
+    /// Only documents with something left to pay (for payment reminders).
+    #[serde(default)]
+    pub unpaid: bool,
+    #[serde(default)]
+    pub offset: u32,
+}
+
+/// Rows a documents or tasks page shows at once.
+pub const PAGE: u32 = 50;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListedDocument {
+    pub document: Document,
+    pub subject: Option<SubjectRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentPage {
+    pub rows: Vec<ListedDocument>,
+    pub has_more: bool,
+}
+
+#[server(endpoint = "search_documents")]
+pub async fn search_documents(query: DocumentQuery) -> Result<DocumentPage, AppError> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        ssr::search(&crate::ssr::app_state().db, operator.company_id, &query).await
+    })
+    .await
+}
+
+#[server(endpoint = "get_document")]
+pub async fn get_document(id: i64) -> Result<ListedDocument, AppError> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let mut conn = crate::ssr::app_state().db.pool.acquire().await?;
+        ssr::by_id(&mut conn, operator.company_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -1,11 +1,17 @@
 //! Document storage, scoped to a company; the host ERP writes by external id.
 
+use sms::template::Context;
+use sms::{Date, Money, Value};
 use sqlx::AnyConnection;
 
-use super::{Document, DocumentInput, DocumentKind, ValidDocument};
+use super::{
+    Document, DocumentInput, DocumentKind, DocumentPage, DocumentQuery, ListedDocument, SubjectRef,
+    ValidDocument, PAGE,
+};
+use crate::address_book::fold_for_search;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
-use crate::input::parse_attributes;
-use crate::ssr::{by_external_id, now_ms, search_page, Db, Upsert};
+use crate::input::{attribute_text, parse_attributes};
+use crate::ssr::{by_external_id, now_ms, Db, WordSearch, Upsert};
 
 /// The id of the company's subject with this external id; an unknown one is the caller's
 /// mistake in `field`, not a missing page.
@@ -87,15 +93,15 @@ pub async fn upsert(
             Upsert::Updated,
             "UPDATE documents SET kind = $3, number = $4, issue_date = $5, due_date = $6, \
                     gross_amount = $7, left_to_pay = $8, currency = $9, subject_id = $10, \
-                    attributes = $11, updated_at = $12 \
+                    attributes = $11, updated_at = $12, search_text = $13 \
              WHERE company_id = $1 AND external_id = $2 RETURNING id",
         ),
         None => (
             Upsert::Created,
             "INSERT INTO documents (company_id, external_id, kind, number, issue_date, due_date, \
                     gross_amount, left_to_pay, currency, subject_id, attributes, updated_at, \
-                    created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+                    created_at, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
         ),
     };
     let id = sqlx::query_scalar(sql)
@@ -111,6 +117,7 @@ pub async fn upsert(
         .bind(subject_id)
         .bind(serde_json::Value::Object(doc.attributes.clone()).to_string())
         .bind(now)
+        .bind(fold_for_search(&format!("{} {external_id}", doc.number)))
         .fetch_one(&mut *conn)
         .await?;
     Ok((id, upserted))
@@ -130,11 +137,19 @@ struct Row {
     subject_external_id: Option<String>,
     attributes: String,
     updated_at: i64,
+    subject_id: Option<i64>,
+    subject_code: Option<String>,
+    subject_name: Option<String>,
 }
 
-impl From<Row> for Document {
+impl From<Row> for ListedDocument {
     fn from(row: Row) -> Self {
-        Document {
+        let subject = row.subject_id.map(|id| SubjectRef {
+            id,
+            code: row.subject_code.unwrap_or_default(),
+            name: row.subject_name.unwrap_or_default(),
+        });
+        let document = Document {
             id: row.id,
             external_id: row.external_id,
             kind: DocumentKind::parse(&row.kind).unwrap_or(DocumentKind::Other),
@@ -147,17 +162,51 @@ impl From<Row> for Document {
             subject_external_id: row.subject_external_id,
             attributes: parse_attributes(&row.attributes),
             updated_at: row.updated_at,
-        }
+        };
+        ListedDocument { document, subject }
     }
 }
 
 const SELECT: &str = "SELECT d.id, d.external_id, d.kind, d.number, d.issue_date, d.due_date, \
         d.gross_amount, d.left_to_pay, d.currency, s.external_id AS subject_external_id, \
-        d.attributes, d.updated_at \
+        d.attributes, d.updated_at, s.id AS subject_id, s.code AS subject_code, \
+        s.name AS subject_name \
      FROM documents d LEFT JOIN subjects s ON s.id = d.subject_id";
 
-/// The company's documents whose number or external id contains `query` (any case), newest
-/// issue date first.
+/// A document is found by its number and external id and by its counterparty's code, name,
+/// phone… (the address book's search text).
+fn word_search(select: &str) -> WordSearch<'_> {
+    WordSearch {
+        select,
+        fields: &["d.search_text", "COALESCE(s.search_text, '')"],
+        order: "d.issue_date DESC, d.id DESC",
+    }
+}
+
+/// One page of the company's documents, newest issue date first. Each word of the query must
+/// be in the document's number or external id or in its counterparty's searchable text.
+pub async fn search(db: &Db, company_id: i64, query: &DocumentQuery) -> Result<DocumentPage> {
+    let mut sql = format!("{SELECT} WHERE d.company_id = $1");
+    if let Some(kind) = query.kind {
+        sql.push_str(&format!(" AND d.kind = '{}'", kind.as_str()));
+    }
+    if query.unpaid {
+        sql.push_str(" AND d.left_to_pay > 0");
+    }
+    let limit = i64::from(PAGE) + 1;
+    let offset = i64::from(query.offset);
+    let mut rows: Vec<Row> = (word_search(&sql))
+        .fetch(db, company_id, &query.q, limit, offset)
+        .await?;
+    let has_more = rows.len() > PAGE as usize;
+    rows.truncate(PAGE as usize);
+    Ok(DocumentPage {
+        rows: rows.into_iter().map(ListedDocument::from).collect(),
+        has_more,
+    })
+}
+
+/// The company's documents matching `query` (as [`search`]), for the HTTP API.
 pub async fn list(
     db: &Db,
     company_id: i64,
@@ -165,18 +214,52 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Document>> {
-    let select = format!(
-        "{SELECT} WHERE d.company_id = $1 \
-           AND (LOWER(d.number) LIKE $2 ESCAPE '\\' \
-                OR LOWER(COALESCE(d.external_id, '')) LIKE $2 ESCAPE '\\') \
-         ORDER BY d.issue_date DESC, d.id DESC LIMIT $3 OFFSET $4"
-    );
-    let rows: Vec<Row> = search_page(db, &select, company_id, query, limit, offset).await?;
-    Ok(rows.into_iter().map(Document::from).collect())
+    let select = format!("{SELECT} WHERE d.company_id = $1");
+    let rows: Vec<Row> = (word_search(&select))
+        .fetch(db, company_id, query, limit, offset)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ListedDocument::from(row).document)
+        .collect())
 }
 
 pub async fn get(db: &Db, company_id: i64, external_id: &str) -> Result<Option<Document>> {
     let select = format!("{SELECT} WHERE d.company_id = $1 AND d.external_id = $2");
     let row: Option<Row> = by_external_id(db, &select, company_id, external_id).await?;
-    Ok(row.map(Document::from))
+    Ok(row.map(|row| ListedDocument::from(row).document))
+}
+
+/// The company's document by our id (the composer fills macros from it).
+pub async fn by_id(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    id: i64,
+) -> Result<Option<ListedDocument>> {
+    let row: Option<Row> =
+        sqlx::query_as(&format!("{SELECT} WHERE d.company_id = $1 AND d.id = $2"))
+            .bind(company_id)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(ListedDocument::from))
+}
+
+/// The document's macros: number, dates, amounts the Polish way, currency, and the ERP's fields
+/// as `dokument.…` paths.
+pub fn add_macro_values(context: &mut Context, document: &Document) {
+    context.insert("numer_dokumentu", document.number.as_str());
+    if let Some(date) = Date::parse_iso(&document.issue_date) {
+        context.insert("data_wystawienia", Value::Date(date));
+    }
+    if let Some(date) = (document.due_date.as_deref()).and_then(Date::parse_iso) {
+        context.insert("termin_platnosci", Value::Date(date));
+    }
+    let money = |minor| Value::Money(Money::new(minor, &document.currency));
+    context.insert("kwota_brutto", money(document.gross_amount));
+    context.insert("pozostalo_do_zaplaty", money(document.left_to_pay));
+    context.insert("waluta", document.currency.as_str());
+    for (key, value) in &document.attributes {
+        context.insert(format!("dokument.{key}"), attribute_text(value));
+    }
 }

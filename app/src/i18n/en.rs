@@ -3,6 +3,8 @@ use sms::{Encoding, PhoneError};
 use super::{Lang, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
+use crate::documents::DocumentKind;
+use crate::tasks::TaskStatus;
 use crate::error::Field;
 use crate::messages::Status;
 
@@ -336,4 +338,44 @@ pub static TEXTS: Texts = Texts {
     error_template_errors: "fix the macros:",
     error_unfilled_macros: "not sent, because macros cannot be filled:",
     error_last_procedure: "a template must stay attached to at least one procedure.",
+    nav_documents: "Documents",
+    nav_tasks: "Tasks",
+    documents_title: "Documents",
+    document_search_label: "Search documents",
+    document_search_placeholder: "Number, contractor…",
+    all_document_kinds: "All kinds",
+    document_kind: |k| match k {
+        DocumentKind::SalesInvoice => "Sales invoice",
+        DocumentKind::Order => "Order",
+        DocumentKind::Contract => "Contract",
+        DocumentKind::TransportOrder => "Transport order",
+        DocumentKind::Other => "Other document",
+    },
+    unpaid_only: "Only with an amount left to pay",
+    no_documents: "No documents.",
+    left_to_pay_short: "to pay",
+    back_to_documents: "← Documents",
+    send_sms: "Send SMS",
+    counterparty_label: "Counterparty",
+    gross_amount_label: "Gross amount",
+    left_to_pay_label: "Left to pay",
+    erp_fields_title: "ERP fields (macros)",
+    tasks_title: "Tasks",
+    task_status_label: "Task status",
+    task_status: |s| match s {
+        TaskStatus::Open => "To do",
+        TaskStatus::Done => "Done",
+        TaskStatus::All => "All",
+    },
+    task_search_label: "Search tasks",
+    task_search_placeholder: "Subject, contact…",
+    no_tasks: "No tasks.",
+    done_badge: "done",
+    back_to_tasks: "← Tasks",
+    task_subject_label: "Contact",
+    task_operator_label: "Assignee",
+    task_done_label: "Done",
+    yes: "yes",
+    no: "no",
+    topic_label: "About",
 };

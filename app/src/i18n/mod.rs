@@ -12,6 +12,8 @@ use sms::{Encoding, PhoneError};
 
 use crate::address_book::import::{Counts, Format, ImportOutcome, RowStatus, Target};
 use crate::address_book::SubjectKind;
+use crate::documents::DocumentKind;
+use crate::tasks::TaskStatus;
 use crate::error::Field;
 use crate::messages::Status;
 
@@ -280,6 +282,36 @@ pub struct Texts {
     pub error_template_errors: &'static str,
     pub error_unfilled_macros: &'static str,
     pub error_last_procedure: &'static str,
+    pub nav_documents: &'static str,
+    pub nav_tasks: &'static str,
+    pub documents_title: &'static str,
+    pub document_search_label: &'static str,
+    pub document_search_placeholder: &'static str,
+    pub all_document_kinds: &'static str,
+    pub document_kind: fn(DocumentKind) -> &'static str,
+    pub unpaid_only: &'static str,
+    pub no_documents: &'static str,
+    pub left_to_pay_short: &'static str,
+    pub back_to_documents: &'static str,
+    pub send_sms: &'static str,
+    pub counterparty_label: &'static str,
+    pub gross_amount_label: &'static str,
+    pub left_to_pay_label: &'static str,
+    pub erp_fields_title: &'static str,
+    pub tasks_title: &'static str,
+    pub task_status_label: &'static str,
+    pub task_status: fn(TaskStatus) -> &'static str,
+    pub task_search_label: &'static str,
+    pub task_search_placeholder: &'static str,
+    pub no_tasks: &'static str,
+    pub done_badge: &'static str,
+    pub back_to_tasks: &'static str,
+    pub task_subject_label: &'static str,
+    pub task_operator_label: &'static str,
+    pub task_done_label: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub topic_label: &'static str,
 }
 
 impl Texts {

@@ -3,6 +3,8 @@ use sms::{Encoding, PhoneError};
 use super::{Lang, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
+use crate::documents::DocumentKind;
+use crate::tasks::TaskStatus;
 use crate::error::Field;
 use crate::messages::Status;
 
@@ -337,4 +339,44 @@ pub static TEXTS: Texts = Texts {
     error_template_errors: "popraw makra:",
     error_unfilled_macros: "nie wysłano, bo nie da się wypełnić makr:",
     error_last_procedure: "szablon musi być podłączony do co najmniej jednej procedury.",
+    nav_documents: "Dokumenty",
+    nav_tasks: "Zadania",
+    documents_title: "Dokumenty",
+    document_search_label: "Szukaj dokumentu",
+    document_search_placeholder: "Numer, kontrahent…",
+    all_document_kinds: "Wszystkie rodzaje",
+    document_kind: |k| match k {
+        DocumentKind::SalesInvoice => "Faktura sprzedaży",
+        DocumentKind::Order => "Zamówienie",
+        DocumentKind::Contract => "Umowa",
+        DocumentKind::TransportOrder => "Zlecenie transportowe",
+        DocumentKind::Other => "Inny dokument",
+    },
+    unpaid_only: "Tylko z kwotą do zapłaty",
+    no_documents: "Brak dokumentów.",
+    left_to_pay_short: "do zapłaty",
+    back_to_documents: "← Dokumenty",
+    send_sms: "Wyślij SMS",
+    counterparty_label: "Kontrahent",
+    gross_amount_label: "Kwota brutto",
+    left_to_pay_label: "Pozostało do zapłaty",
+    erp_fields_title: "Pola z ERP (makra)",
+    tasks_title: "Zadania",
+    task_status_label: "Stan zadań",
+    task_status: |s| match s {
+        TaskStatus::Open => "Do zrobienia",
+        TaskStatus::Done => "Wykonane",
+        TaskStatus::All => "Wszystkie",
+    },
+    task_search_label: "Szukaj zadania",
+    task_search_placeholder: "Temat, podmiot…",
+    no_tasks: "Brak zadań.",
+    done_badge: "wykonane",
+    back_to_tasks: "← Zadania",
+    task_subject_label: "Podmiot",
+    task_operator_label: "Wykonawca",
+    task_done_label: "Wykonane",
+    yes: "tak",
+    no: "nie",
+    topic_label: "Dotyczy",
 };

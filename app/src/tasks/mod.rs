@@ -1,13 +1,19 @@
 //! Tasks (CRM: a call, a visit, a deadline) for a subject and an operator, written mostly by
 //! the host ERP through the HTTP API.
 
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Field, FieldError, Problem};
+use crate::documents::SubjectRef;
+use crate::error::{AppError, Field, FieldError, Problem};
+use crate::format::LocalTime;
 use crate::input;
 
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+
+pub use pages::{TaskDetailPage, TasksPage};
 
 /// A task as the ERP sends it; its external id comes from the URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +86,81 @@ pub struct Task {
     pub done: bool,
     #[serde(with = "input::rfc3339")]
     pub updated_at: i64,
+}
+
+/// Which tasks a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    #[default]
+    Open,
+    Done,
+    All,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 3] = [TaskStatus::Open, TaskStatus::Done, TaskStatus::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Open => "open",
+            TaskStatus::Done => "done",
+            TaskStatus::All => "all",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TaskStatus> {
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
+    }
+}
+
+/// What the tasks page lists: `q` is matched, ignoring case and diacritics, against the title,
+/// the external id and the subject's code, name and phone; every word must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub status: TaskStatus,
+    #[serde(default)]
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListedTask {
+    pub task: Task,
+    pub subject: Option<SubjectRef>,
+    pub operator_name: Option<String>,
+    /// `task.starts_at` and `task.ends_at` in the company's time zone, for display.
+    pub starts: LocalTime,
+    pub ends: Option<LocalTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskPage {
+    pub rows: Vec<ListedTask>,
+    pub has_more: bool,
+}
+
+#[server(endpoint = "search_tasks")]
+pub async fn search_tasks(query: TaskQuery) -> Result<TaskPage, AppError> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        ssr::search(&crate::ssr::app_state().db, operator.company_id, &query).await
+    })
+    .await
+}
+
+#[server(endpoint = "get_task")]
+pub async fn get_task(id: i64) -> Result<ListedTask, AppError> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let mut conn = crate::ssr::app_state().db.pool.acquire().await?;
+        ssr::by_id(&mut conn, operator.company_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -1,11 +1,15 @@
 //! Task storage, scoped to a company; the host ERP writes by external id.
 
+use sms::template::Context;
+use sms::{DateTime, Value};
 use sqlx::AnyConnection;
 
-use super::{Task, ValidTask};
+use super::{ListedTask, Task, TaskPage, TaskQuery, TaskStatus, ValidTask};
+use crate::address_book::fold_for_search;
 use crate::documents::ssr::subject_id_by_external_id;
+use crate::documents::{SubjectRef, PAGE};
 use crate::error::{AppError, Field, FieldError, Problem, Result};
-use crate::ssr::{by_external_id, now_ms, search_page, Db, Upsert};
+use crate::ssr::{by_external_id, local_time, now_ms, Db, Upsert, WordSearch};
 
 /// The operator with this login who may work in the company (which also puts them in its
 /// account).
@@ -88,14 +92,14 @@ pub async fn upsert(
         Some(_) => (
             Upsert::Updated,
             "UPDATE tasks SET title = $3, subject_id = $4, operator_id = $5, starts_at = $6, \
-                    ends_at = $7, done = $8, updated_at = $9 \
+                    ends_at = $7, done = $8, updated_at = $9, search_text = $10 \
              WHERE company_id = $1 AND external_id = $2 RETURNING id",
         ),
         None => (
             Upsert::Created,
             "INSERT INTO tasks (company_id, external_id, title, subject_id, operator_id, \
-                    starts_at, ends_at, done, updated_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                    starts_at, ends_at, done, updated_at, created_at, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
         ),
     };
     let id = sqlx::query_scalar(sql)
@@ -108,6 +112,7 @@ pub async fn upsert(
         .bind(wanted.ends_at)
         .bind(wanted.done)
         .bind(now_ms())
+        .bind(fold_for_search(&format!("{} {external_id}", wanted.title)))
         .fetch_one(&mut *conn)
         .await?;
     Ok((id, upserted))
@@ -124,11 +129,20 @@ struct Row {
     ends_at: Option<i64>,
     done: i64,
     updated_at: i64,
+    subject_id: Option<i64>,
+    subject_code: Option<String>,
+    subject_name: Option<String>,
+    operator_name: Option<String>,
 }
 
-impl From<Row> for Task {
+impl From<Row> for ListedTask {
     fn from(row: Row) -> Self {
-        Task {
+        let subject = row.subject_id.map(|id| SubjectRef {
+            id,
+            code: row.subject_code.unwrap_or_default(),
+            name: row.subject_name.unwrap_or_default(),
+        });
+        let task = Task {
             id: row.id,
             external_id: row.external_id,
             title: row.title,
@@ -138,18 +152,58 @@ impl From<Row> for Task {
             ends_at: row.ends_at,
             done: row.done != 0,
             updated_at: row.updated_at,
+        };
+        ListedTask {
+            task,
+            subject,
+            operator_name: row.operator_name,
+            starts: local_time(row.starts_at),
+            ends: row.ends_at.map(local_time),
         }
     }
 }
 
 const SELECT: &str = "SELECT t.id, t.external_id, t.title, s.external_id AS subject_external_id, \
-        o.login AS operator_login, t.starts_at, t.ends_at, t.done, t.updated_at \
+        o.login AS operator_login, t.starts_at, t.ends_at, t.done, t.updated_at, \
+        s.id AS subject_id, s.code AS subject_code, s.name AS subject_name, \
+        o.name AS operator_name \
      FROM tasks t \
      LEFT JOIN subjects s ON s.id = t.subject_id \
      LEFT JOIN operators o ON o.id = t.operator_id";
 
-/// The company's tasks whose title or external id contains `query` (any case), latest start
-/// first.
+/// A task is found by its title and external id and by its subject's code, name, phone… (the
+/// address book's search text).
+fn word_search<'a>(select: &'a str, order: &'a str) -> WordSearch<'a> {
+    WordSearch {
+        select,
+        fields: &["t.search_text", "COALESCE(s.search_text, '')"],
+        order,
+    }
+}
+
+/// One page of the company's tasks: open ones soonest first (what is coming up), done or all
+/// latest first.
+pub async fn search(db: &Db, company_id: i64, query: &TaskQuery) -> Result<TaskPage> {
+    let (condition, order) = match query.status {
+        TaskStatus::Open => (" AND t.done = 0", "t.starts_at, t.id"),
+        TaskStatus::Done => (" AND t.done <> 0", "t.starts_at DESC, t.id DESC"),
+        TaskStatus::All => ("", "t.starts_at DESC, t.id DESC"),
+    };
+    let sql = format!("{SELECT} WHERE t.company_id = $1{condition}");
+    let limit = i64::from(PAGE) + 1;
+    let offset = i64::from(query.offset);
+    let mut rows: Vec<Row> = (word_search(&sql, order))
+        .fetch(db, company_id, &query.q, limit, offset)
+        .await?;
+    let has_more = rows.len() > PAGE as usize;
+    rows.truncate(PAGE as usize);
+    Ok(TaskPage {
+        rows: rows.into_iter().map(ListedTask::from).collect(),
+        has_more,
+    })
+}
+
+/// The company's tasks matching `query` (as [`search`]), latest start first, for the HTTP API.
 pub async fn list(
     db: &Db,
     company_id: i64,
@@ -157,18 +211,39 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Task>> {
-    let select = format!(
-        "{SELECT} WHERE t.company_id = $1 \
-           AND (LOWER(t.title) LIKE $2 ESCAPE '\\' \
-                OR LOWER(COALESCE(t.external_id, '')) LIKE $2 ESCAPE '\\') \
-         ORDER BY t.starts_at DESC, t.id DESC LIMIT $3 OFFSET $4"
-    );
-    let rows: Vec<Row> = search_page(db, &select, company_id, query, limit, offset).await?;
-    Ok(rows.into_iter().map(Task::from).collect())
+    let select = format!("{SELECT} WHERE t.company_id = $1");
+    let rows: Vec<Row> = (word_search(&select, "t.starts_at DESC, t.id DESC"))
+        .fetch(db, company_id, query, limit, offset)
+        .await?;
+    Ok(rows.into_iter().map(|row| ListedTask::from(row).task).collect())
 }
 
 pub async fn get(db: &Db, company_id: i64, external_id: &str) -> Result<Option<Task>> {
     let select = format!("{SELECT} WHERE t.company_id = $1 AND t.external_id = $2");
     let row: Option<Row> = by_external_id(db, &select, company_id, external_id).await?;
-    Ok(row.map(Task::from))
+    Ok(row.map(|row| ListedTask::from(row).task))
+}
+
+/// The company's task by our id (the composer fills macros from it).
+pub async fn by_id(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    id: i64,
+) -> Result<Option<ListedTask>> {
+    let row: Option<Row> =
+        sqlx::query_as(&format!("{SELECT} WHERE t.company_id = $1 AND t.id = $2"))
+            .bind(company_id)
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(ListedTask::from))
+}
+
+/// The task's macros: its title and its start in the company's time zone.
+pub fn add_macro_values(context: &mut Context, task: &ListedTask) {
+    context.insert("zadanie", task.task.title.as_str());
+    let start = task.starts.naive().map(|start| start.format("%Y-%m-%dT%H:%M").to_string());
+    if let Some(start) = start.as_deref().and_then(DateTime::parse_iso) {
+        context.insert("termin_od", Value::DateTime(start));
+    }
 }

@@ -16,6 +16,7 @@ use super::{
 };
 use crate::address_book::{fold_for_search, SubjectKind};
 use crate::auth::ssr::Operator;
+use crate::composer::ssr::MessageLinks;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::ssr::{now_ms, Db};
 
@@ -301,18 +302,28 @@ pub async fn remove(conn: &mut AnyConnection, company_id: i64, id: i64) -> Resul
     }
 }
 
-/// The values the macros of a message to `subject_id` (and its representative) are filled with:
-/// the subject's code, name, phone and e-mail, its ERP fields as `kontrahent.…` paths, the
-/// representative's name and the operator's company. Without a subject only the company is
-/// known. Documents and tasks come with the object id the composer will get from the ERP.
+/// The values the macros of a message are filled with: the operator's company; the recipient
+/// subject's code, name, phone and e-mail, its ERP fields as `kontrahent.…` paths and the
+/// representative's name; the document's or task's fields the message is about.
 pub async fn context_for(
     conn: &mut AnyConnection,
     operator: &Operator,
-    subject_id: Option<i64>,
-    representative_id: Option<i64>,
+    links: &MessageLinks,
 ) -> Result<Context> {
     let mut context = Context::new().with("firma", operator.company_name.as_str());
-    let Some(subject_id) = subject_id else {
+    if let Some(id) = links.document_id {
+        let document = crate::documents::ssr::by_id(conn, operator.company_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        crate::documents::ssr::add_macro_values(&mut context, &document.document);
+    }
+    if let Some(id) = links.task_id {
+        let task = crate::tasks::ssr::by_id(conn, operator.company_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        crate::tasks::ssr::add_macro_values(&mut context, &task);
+    }
+    let Some(subject_id) = links.subject_id else {
         return Ok(context);
     };
     let subject = crate::address_book::ssr::get(conn, operator.company_id, subject_id)
@@ -332,7 +343,7 @@ pub async fn context_for(
         .representatives
         .iter()
         .flatten()
-        .find(|r| r.id.is_some() && r.id == representative_id)
+        .find(|r| r.id.is_some() && r.id == links.representative_id)
     {
         context.insert("przedstawiciel", representative.name.as_str());
     }

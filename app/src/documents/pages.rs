@@ -1,0 +1,193 @@
+//! The documents list and a document's page. The host ERP writes documents; here an operator
+//! finds one (by number or counterparty) and sends an SMS about it, e.g. a payment reminder.
+//! Search and paging are a GET form and links, so the pages work without JavaScript too.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{get_document, search_documents, Document, DocumentKind, DocumentQuery, ListedDocument, PAGE};
+use crate::format::{date, money};
+use crate::error::Field;
+use crate::i18n::{use_language, use_texts};
+use crate::layout::{query_value, Page, Pager};
+
+fn query_from_url() -> Memo<DocumentQuery> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| DocumentQuery {
+            q: q.get("q").unwrap_or_default(),
+            kind: q.get("kind").and_then(|k| DocumentKind::parse(&k)),
+            unpaid: q.get("unpaid").is_some_and(|v| v == "1"),
+            offset: q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0),
+        })
+    })
+}
+
+fn url(query: &DocumentQuery) -> String {
+    let mut url = format!("/documents?q={}", query_value(&query.q));
+    if let Some(kind) = query.kind {
+        url.push_str(&format!("&kind={}", kind.as_str()));
+    }
+    if query.unpaid {
+        url.push_str("&unpaid=1");
+    }
+    if query.offset > 0 {
+        url.push_str(&format!("&offset={}", query.offset));
+    }
+    url
+}
+
+#[component]
+pub fn DocumentsPage() -> impl IntoView {
+    let t = use_texts();
+    let query = query_from_url();
+    let page = Resource::new(move || query.get(), search_documents);
+    view! {
+        <Page>
+            <h1>{t.documents_title}</h1>
+            <form class="search" method="get" action="/documents" role="search">
+                <label for="q" class="visually-hidden">{t.document_search_label}</label>
+                <input id="q" name="q" type="search" placeholder=t.document_search_placeholder
+                    prop:value=move || query.with(|q| q.q.clone()) />
+                <label for="kind" class="visually-hidden">{t.field_name(Field::Kind)}</label>
+                <select id="kind" name="kind">
+                    <option value="">{t.all_document_kinds}</option>
+                    {DocumentKind::ALL.into_iter().map(|kind| view! {
+                        <option value=kind.as_str() selected=move || query.with(|q| q.kind == Some(kind))>
+                            {(t.document_kind)(kind)}
+                        </option>
+                    }).collect_view()}
+                </select>
+                <label class="checkbox">
+                    <input type="checkbox" name="unpaid" value="1"
+                        prop:checked=move || query.with(|q| q.unpaid) />
+                    {t.unpaid_only}
+                </label>
+                <button type="submit">{t.search_button}</button>
+            </form>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! { <p>{t.no_documents}</p> }.into_any(),
+                        Ok(page) => {
+                            let current = query.get_untracked();
+                            let at = |offset| url(&DocumentQuery { offset, ..current.clone() });
+                            view! {
+                                <ul class="records">
+                                    {page.rows.into_iter().map(|row| view! { <DocumentItem row /> }).collect_view()}
+                                </ul>
+                                <Pager offset=current.offset page=PAGE has_more=page.has_more at />
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </Page>
+    }
+}
+
+#[component]
+fn DocumentItem(row: ListedDocument) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_language();
+    let ListedDocument { document: d, subject } = row;
+    view! {
+        <li class="record">
+            <a href=format!("/documents/{}", d.id)>
+                <span class="record-title">
+                    <span class="number">{d.number.clone()}</span>
+                    <span class="badge">{(t.document_kind)(d.kind)}</span>
+                </span>
+                <span class="record-subject">{subject.map(|s| s.name)}</span>
+                <span class="record-facts">
+                    <span>{date(lang, &d.issue_date)}</span>
+                    <span>{money(lang, d.gross_amount, &d.currency)}</span>
+                    {(d.left_to_pay > 0).then(|| view! {
+                        <span class="due">{t.left_to_pay_short}" "{money(lang, d.left_to_pay, &d.currency)}</span>
+                    })}
+                </span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+pub fn DocumentDetailPage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let document = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_document(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <Page>
+            <p><a href="/documents">{t.back_to_documents}</a></p>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match document.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Ok(row) => view! { <DocumentView row /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+fn DocumentView(row: ListedDocument) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_language();
+    let ListedDocument { document: d, subject } = row;
+    let Document {
+        id,
+        number,
+        kind,
+        issue_date,
+        due_date,
+        gross_amount,
+        left_to_pay,
+        currency,
+        external_id,
+        attributes,
+        ..
+    } = d;
+    view! {
+        <div class="title-row">
+            <h1>{(t.document_kind)(kind)}" "{number}</h1>
+            <div class="title-actions">
+                <a class="button primary" href=format!("/?document={id}")>{t.send_sms}</a>
+            </div>
+        </div>
+        <dl class="facts">
+            <dt>{t.counterparty_label}</dt>
+            <dd>{match subject {
+                Some(s) => view! { <a href=format!("/address-book/{}", s.id)>{s.code}" — "{s.name}</a> }.into_any(),
+                None => view! { "—" }.into_any(),
+            }}</dd>
+            <dt>{t.field_name(Field::IssueDate)}</dt>
+            <dd>{date(lang, &issue_date)}</dd>
+            <dt>{t.field_name(Field::DueDate)}</dt>
+            <dd>{due_date.map(|d| date(lang, &d)).unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t.gross_amount_label}</dt>
+            <dd>{money(lang, gross_amount, &currency)}</dd>
+            <dt>{t.left_to_pay_label}</dt>
+            <dd>{money(lang, left_to_pay, &currency)}</dd>
+            <dt>{t.field_name(Field::ExternalId)}</dt>
+            <dd>{external_id.unwrap_or_else(|| "—".into())}</dd>
+        </dl>
+        {(!attributes.is_empty()).then(|| view! {
+            <h2>{t.erp_fields_title}</h2>
+            <dl class="facts">
+                {attributes.into_iter().map(|(key, value)| view! {
+                    <dt><code>{format!("{{dokument.{key}}}")}</code></dt>
+                    <dd>{crate::input::attribute_text(&value)}</dd>
+                }).collect_view()}
+            </dl>
+        })}
+    }
+}

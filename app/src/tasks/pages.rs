@@ -1,0 +1,173 @@
+//! The tasks list and a task's page. The host ERP writes tasks; here an operator sees what is
+//! coming up and sends an SMS about a task, e.g. an appointment reminder. Filters and paging are
+//! a GET form and links, so the pages work without JavaScript too.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{get_task, search_tasks, ListedTask, TaskQuery, TaskStatus};
+use crate::documents::PAGE;
+use crate::error::Field;
+use crate::i18n::{use_language, use_texts};
+use crate::layout::{query_value, Page, Pager};
+
+fn query_from_url() -> Memo<TaskQuery> {
+    let query = use_query_map();
+    Memo::new(move |_| {
+        query.with(|q| TaskQuery {
+            q: q.get("q").unwrap_or_default(),
+            status: (q.get("status").and_then(|s| TaskStatus::parse(&s))).unwrap_or_default(),
+            offset: q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0),
+        })
+    })
+}
+
+fn url(query: &TaskQuery) -> String {
+    let mut url = format!(
+        "/tasks?status={}&q={}",
+        query.status.as_str(),
+        query_value(&query.q)
+    );
+    if query.offset > 0 {
+        url.push_str(&format!("&offset={}", query.offset));
+    }
+    url
+}
+
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    let t = use_texts();
+    let query = query_from_url();
+    let page = Resource::new(move || query.get(), search_tasks);
+    let status = move || query.with(|q| q.status);
+    view! {
+        <Page>
+            <h1>{t.tasks_title}</h1>
+            <nav class="tabs" aria-label=t.task_status_label>
+                {TaskStatus::ALL.into_iter().map(|s| view! {
+                    <a href=move || url(&TaskQuery { status: s, offset: 0, ..query.get() })
+                        aria-current=move || (status() == s).then_some("page")>
+                        {(t.task_status)(s)}
+                    </a>
+                }).collect_view()}
+            </nav>
+            <form class="search" method="get" action="/tasks" role="search">
+                <input type="hidden" name="status" value=move || status().as_str() />
+                <label for="q" class="visually-hidden">{t.task_search_label}</label>
+                <input id="q" name="q" type="search" placeholder=t.task_search_placeholder
+                    prop:value=move || query.with(|q| q.q.clone()) />
+                <button type="submit">{t.search_button}</button>
+            </form>
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Ok(page) if page.rows.is_empty() => view! { <p>{t.no_tasks}</p> }.into_any(),
+                        Ok(page) => {
+                            let current = query.get_untracked();
+                            let at = |offset| url(&TaskQuery { offset, ..current.clone() });
+                            view! {
+                                <ul class="records">
+                                    {page.rows.into_iter().map(|row| view! { <TaskItem row /> }).collect_view()}
+                                </ul>
+                                <Pager offset=current.offset page=PAGE has_more=page.has_more at />
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </Page>
+    }
+}
+
+#[component]
+fn TaskItem(row: ListedTask) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_language();
+    let ListedTask {
+        task,
+        subject,
+        operator_name,
+        starts,
+        ..
+    } = row;
+    view! {
+        <li class="record" class:done=task.done>
+            <a href=format!("/tasks/{}", task.id)>
+                <span class="record-title">
+                    <span>{task.title}</span>
+                    {task.done.then(|| view! { <span class="badge">{t.done_badge}</span> })}
+                </span>
+                <span class="record-subject">{subject.map(|s| s.name)}</span>
+                <span class="record-facts">
+                    <time datetime=starts.iso()>{starts.format(lang)}</time>
+                    {operator_name.map(|name| view! { <span>{name}</span> })}
+                </span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+pub fn TaskDetailPage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let task = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_task(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    view! {
+        <Page>
+            <p><a href="/tasks">{t.back_to_tasks}</a></p>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match task.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Ok(row) => view! { <TaskView row /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </Page>
+    }
+}
+
+#[component]
+fn TaskView(row: ListedTask) -> impl IntoView {
+    let t = use_texts();
+    let lang = use_language();
+    let ListedTask {
+        task,
+        subject,
+        operator_name,
+        starts,
+        ends,
+    } = row;
+    view! {
+        <div class="title-row">
+            <h1>{task.title}</h1>
+            <div class="title-actions">
+                <a class="button primary" href=format!("/?task={}", task.id)>{t.send_sms}</a>
+            </div>
+        </div>
+        <dl class="facts">
+            <dt>{t.task_subject_label}</dt>
+            <dd>{match subject {
+                Some(s) => view! { <a href=format!("/address-book/{}", s.id)>{s.code}" — "{s.name}</a> }.into_any(),
+                None => view! { "—" }.into_any(),
+            }}</dd>
+            <dt>{t.field_name(Field::StartsAt)}</dt>
+            <dd><time datetime=starts.iso()>{starts.format(lang)}</time></dd>
+            <dt>{t.field_name(Field::EndsAt)}</dt>
+            <dd>{ends.map(|e| e.format(lang)).unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t.task_operator_label}</dt>
+            <dd>{operator_name.unwrap_or_else(|| "—".into())}</dd>
+            <dt>{t.task_done_label}</dt>
+            <dd>{if task.done { t.yes } else { t.no }}</dd>
+            <dt>{t.field_name(Field::ExternalId)}</dt>
+            <dd>{task.external_id.unwrap_or_else(|| "—".into())}</dd>
+        </dl>
+    }
+}
