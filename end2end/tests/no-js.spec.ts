@@ -67,3 +67,19 @@ test("template configuration lists and the Send arrow work without JavaScript", 
   await expect(page).toHaveURL(/template=\d+/);
   await expect(page.getByLabel("Treść")).toHaveValue("Dzień dobry {imie|Państwu}, dziękujemy za współpracę. {firma}");
 });
+
+test("documents are found and a reminder about one is sent without JavaScript", async ({ page }) => {
+  await logIn(page, { waitForHydration: false });
+  await page.goto("/documents");
+  await page.getByLabel("Rodzaj").selectOption({ label: "Faktura sprzedaży" });
+  await page.getByLabel("Tylko z kwotą do zapłaty").check();
+  await page.getByRole("button", { name: "Szukaj" }).click();
+  await expect(page).toHaveURL(/kind=sales_invoice&unpaid=1/);
+  await expect(page.locator("li.record .number")).toHaveText(["FS/101/2026", "FS/88/2026"]);
+  await page.getByRole("link", { name: /FS\/101\/2026/ }).click();
+  await page.getByRole("link", { name: "Wyślij SMS" }).click();
+  await expect(page.locator(".chip-label")).toHaveText("ALFA — Alfa Budownictwo Sp. z o.o.");
+  await page.getByRole("button", { name: "Wyślij", exact: true }).click();
+  await expect(page).toHaveURL(/\/messages$/);
+  await expect(page.getByText("za fakturę FS/101/2026 na kwotę 1 845,00 zł").first()).toBeVisible();
+});

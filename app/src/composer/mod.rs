@@ -381,7 +381,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             <label for="phone">{t.phone_label}</label>
             <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
                 aria-describedby="phone-hint" aria-invalid=move || invalid(Field::Phone)().to_string()
-                prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
+                // The attribute for the server-rendered page (a draft or a topic's recipient
+                // without JavaScript), the property for later changes.
+                value=phone.get_untracked() prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
             {templates.with_value(|list| !list.is_empty()).then(|| view! {
                 <label for="template">{t.template_label}</label>

@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+import { logIn } from "./helpers";
+
+test("a payment reminder from an invoice goes to its counterparty with the invoice filled in", async ({ page }) => {
+  await logIn(page);
+  await page.getByRole("link", { name: "Dokumenty" }).click();
+  // The counterparty "Łódź Trans" typed without Polish letters.
+  await page.getByRole("searchbox").fill("lodz");
+  await page.getByRole("searchbox").press("Enter");
+  await expect(page).toHaveURL(/q=lodz/);
+  const records = page.locator("li.record");
+  await expect(records).toHaveCount(1);
+  await expect(records).toContainText("do zapłaty 420,50 zł");
+  await records.getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "Faktura sprzedaży FS/88/2026" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Wyślij SMS" }).click();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByText("Dotyczy:")).toContainText("Faktura sprzedaży FS/88/2026");
+  await expect(page.locator(".chip-label")).toHaveText("ŁÓDŹ-TRANS — Łódź Trans s.c.");
+  await expect(page.getByLabel("Telefon", { exact: true })).toHaveValue("+48 604 500 600");
+  await expect(page.locator("#template option:checked")).toHaveText(/^Przypomnienie o płatności/);
+  await expect(page.getByLabel("Treść")).toHaveValue(/\{numer_dokumentu\}.*\{pozostalo_do_zaplaty\}/);
+  await page.getByRole("button", { name: "Wyślij", exact: true }).click();
+
+  await expect(page).toHaveURL(/\/messages$/);
+  await expect(page.getByText("za fakturę FS/88/2026 na kwotę 420,50 zł").first()).toBeVisible();
+});
+
+test("open tasks come soonest first and a reminder names the task and its start", async ({ page }) => {
+  await logIn(page);
+  await page.goto("/tasks");
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  const records = page.locator("li.record");
+  await expect(records.first()).toContainText("Przegląd instalacji");
+  await expect(records).toHaveCount(2);
+  await page.getByRole("link", { name: "Wykonane" }).click();
+  await expect(records).toHaveText([/Telefon w sprawie dostawy/]);
+  await page.getByRole("link", { name: "Do zrobienia" }).click();
+  await records.first().getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "Przegląd instalacji" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Wyślij SMS" }).click();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByText("Procedura:")).toContainText("Formularz zadania");
+  await expect(page.getByLabel("Treść")).toHaveValue(/\{zadanie\}, \{termin_od\}/);
+  await page.getByRole("button", { name: "Wyślij", exact: true }).click();
+  await expect(page).toHaveURL(/\/messages$/);
+  await expect(
+    page.getByText(/Przypominamy o wizycie: Przegląd instalacji, \d\d\.\d\d\.\d{4} 10:30/).first(),
+  ).toBeVisible();
+});
