@@ -20,7 +20,18 @@ test("a payment reminder from an invoice goes to its counterparty with the invoi
   await expect(page.locator(".chip-label")).toHaveText("ŁÓDŹ-TRANS — Łódź Trans s.c.");
   await expect(page.getByLabel("Telefon", { exact: true })).toHaveValue("+48 604 500 600");
   await expect(page.locator("#template option:checked")).toHaveText(/^Przypomnienie o płatności/);
-  await expect(page.getByLabel("Treść")).toHaveValue(/\{numer_dokumentu\}.*\{pozostalo_do_zaplaty\}/);
+  const body = page.getByLabel("Treść");
+  await expect(body).toHaveValue(/\{numer_dokumentu\}.*\{pozostalo_do_zaplaty\}/);
+  // The preview fills the macros in the browser as the operator types.
+  const preview = page.getByRole("region", { name: "Podgląd dla odbiorcy" });
+  await expect(preview).toContainText("za fakturę FS/88/2026 na kwotę 420,50 zł");
+  await expect(preview).toContainText("2 SMS");
+  await body.press("Control+End");
+  await body.pressSequentially(" {przedstawiciel}");
+  await expect(preview.getByRole("alert")).toContainText("Brak danych dla makra {przedstawiciel}");
+  await body.press("Control+End");
+  for (let i = 0; i < " {przedstawiciel}".length; i++) await body.press("Backspace");
+  await expect(preview.getByRole("alert")).toHaveCount(0);
   await page.getByRole("button", { name: "Wyślij", exact: true }).click();
 
   await expect(page).toHaveURL(/\/messages$/);

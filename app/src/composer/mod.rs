@@ -16,8 +16,11 @@ use crate::templates::{procedure_templates, Template};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod preview;
 mod submit;
 
+pub use preview::{macro_values, MacroValues, ValuesFor};
+use preview::Preview;
 pub use submit::{submit_message, SubmitMessage};
 
 /// The most SMS parts one message may take (1,530 GSM characters or 670 Unicode ones).
@@ -298,6 +301,14 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             label: chosen.label,
         }));
     };
+    let values_for = Signal::derive(move || {
+        let chosen = recipient.get();
+        ValuesFor {
+            subject_id: chosen.as_ref().map(|r| r.subject_id),
+            representative_id: chosen.and_then(|r| r.representative_id),
+            about,
+        }
+    });
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let action = ServerAction::<SubmitMessage>::new();
     let local_error = RwSignal::new(None::<AppError>);
@@ -407,6 +418,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 {body.get_untracked()}
             </textarea>
             <Counter body textarea />
+            <Preview body procedure values_for />
             <ErrorMessage error />
             <div class="buttons">
                 <div class="split-button">

@@ -378,4 +378,6 @@ pub static TEXTS: Texts = Texts {
     yes: "yes",
     no: "no",
     topic_label: "About",
+    preview_title: "Preview for the recipient",
+    preview_problems: "Fix before sending:",
 };

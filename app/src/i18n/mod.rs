@@ -312,6 +312,8 @@ pub struct Texts {
     pub yes: &'static str,
     pub no: &'static str,
     pub topic_label: &'static str,
+    pub preview_title: &'static str,
+    pub preview_problems: &'static str,
 }
 
 impl Texts {

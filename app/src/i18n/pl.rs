@@ -379,4 +379,6 @@ pub static TEXTS: Texts = Texts {
     yes: "tak",
     no: "nie",
     topic_label: "Dotyczy",
+    preview_title: "Podgląd dla odbiorcy",
+    preview_problems: "Przed wysłaniem popraw:",
 };
