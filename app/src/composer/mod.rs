@@ -301,6 +301,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             label: chosen.label,
         }));
     };
+    let without_polish = RwSignal::new(false);
     let values_for = Signal::derive(move || {
         let chosen = recipient.get();
         ValuesFor {
@@ -335,6 +336,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                     representative_id: chosen.and_then(|r| r.representative_id),
                     document_id: about.document_id,
                     task_id: about.task_id,
+                    without_polish: without_polish.get_untracked(),
                     procedure: Some(procedure),
                     template_id: template_id.get_untracked(),
                 });
@@ -418,7 +420,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 {body.get_untracked()}
             </textarea>
             <Counter body textarea />
-            <Preview body procedure values_for />
+            <Preview body procedure values_for plain=without_polish />
             <ErrorMessage error />
             <div class="buttons">
                 <div class="split-button">
@@ -583,7 +585,11 @@ fn WithoutPolishOffer(body: RwSignal<String>) -> impl IntoView {
     let t: &'static Texts = use_texts();
     // The text before the replacement, while the replacement can still be undone.
     let original = RwSignal::new(None::<(String, String)>);
+    // With macros the preview makes the offer, on the filled text.
     let offer = Memo::new(move |_| {
+        if body.with(|body| preview::has_macros(body)) {
+            return None;
+        }
         let result = sms::transliterate(&body.read(), &Options::default());
         (result.parts_after < result.parts_before).then_some(result)
     });

@@ -16,7 +16,8 @@ use {
 
 /// Saves a draft or queues the message for sending, then opens the messages list. A message to
 /// send has its macros filled for the recipient, as the procedure it is written from offers
-/// them, and is refused if any cannot be; a draft keeps them as written.
+/// them, and is refused if any cannot be; a draft keeps them as written. `without_polish`
+/// replaces Polish and typographic characters in the filled text when that saves parts.
 #[server(endpoint = "submit_message")]
 pub async fn submit_message(
     draft_id: Option<i64>,
@@ -29,6 +30,7 @@ pub async fn submit_message(
     #[server(default)] task_id: Option<i64>,
     #[server(default)] procedure: Option<Procedure>,
     #[server(default)] template_id: Option<i64>,
+    #[server(default)] without_polish: bool,
 ) -> Result<i64> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
@@ -44,7 +46,12 @@ pub async fn submit_message(
         let body = match intent {
             Intent::Send => {
                 let mut conn = state.db.pool.acquire().await?;
-                super::ssr::fill_macros(&mut conn, &operator, &body, &links).await?
+                let filled = super::ssr::fill_macros(&mut conn, &operator, &body, &links).await?;
+                match without_polish {
+                    // Never costs more parts: the text stays as it is unless replacing saves some.
+                    true => sms::transliterate(&filled, &super::sending_options()).text,
+                    false => filled,
+                }
             }
             Intent::Draft => body,
         };

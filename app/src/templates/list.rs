@@ -40,6 +40,7 @@ pub fn TemplatesPage() -> impl IntoView {
         failed(remove.value().get().map(|r| r.map(|_| ()))).or_else(|| failed(change.value().get()))
     });
     let hidden = move || matches!(remove.value().get(), Some(Ok(TemplateRemoval::Hidden)));
+    let operator = Resource::new(|| (), |_| crate::auth::current_operator());
     let selected = move || query.with(|q| q.procedure);
     let add_href = move || match selected() {
         Some(p) => format!("/templates/new?procedure={}", p.id()),
@@ -49,7 +50,14 @@ pub fn TemplatesPage() -> impl IntoView {
         <Page>
             <div class="title-row">
                 <h1>{t.templates_title}</h1>
-                <a class="button primary" href=add_href>{t.add_template}</a>
+                // Only administrators configure templates; operators use them.
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        operator.await.ok().filter(|op| op.is_administrator).map(|_| view! {
+                            <a class="button primary" href=add_href>{t.add_template}</a>
+                        })
+                    })}
+                </Transition>
             </div>
             <form class="search" method="get" action="/templates" role="search">
                 <label for="procedure" class="visually-hidden">{t.procedure_label}</label>
