@@ -97,6 +97,20 @@ pub fn parse_attributes(text: &str) -> serde_json::Map<String, serde_json::Value
     serde_json::from_str(text).unwrap_or_default()
 }
 
+/// One `@` with something before it and a dotted domain after it, no spaces: enough to catch
+/// typos; whether the mailbox exists only a sent e-mail can tell.
+pub fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !value.chars().any(char::is_whitespace)
+}
+
 /// An ERP field's value as text, as pages show it and macros (`{dokument.…}`) fill it in:
 /// strings as they are, numbers and booleans as JSON writes them, null as nothing.
 pub fn attribute_text(value: &serde_json::Value) -> String {

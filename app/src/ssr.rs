@@ -211,7 +211,11 @@ impl WordSearch<'_> {
             sql.push_str(&format!(" AND ({})", in_any_field.join(" OR ")));
         }
         let n = words.len() + 2;
-        sql.push_str(&format!(" ORDER BY {} LIMIT ${n} OFFSET ${}", self.order, n + 1));
+        sql.push_str(&format!(
+            " ORDER BY {} LIMIT ${n} OFFSET ${}",
+            self.order,
+            n + 1
+        ));
         let mut rows = sqlx::query_as(&sql).bind(company_id);
         for word in &words {
             rows = rows.bind(word);

@@ -398,23 +398,9 @@ fn check_email(value: &mut String, field: Field, index: Option<u32>, errors: &mu
     if value.chars().count() > limits::EMAIL {
         let max = limits::EMAIL as u32;
         errors.push(FieldError::at(field, index, Problem::TooLong { max }));
-    } else if !looks_like_email(value) {
+    } else if !crate::input::looks_like_email(value) {
         errors.push(FieldError::at(field, index, Problem::InvalidEmail));
     }
-}
-
-/// One `@` with something before it and a dotted domain after it, no spaces: enough to catch
-/// typos; whether the mailbox exists only a sent e-mail can tell.
-fn looks_like_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.chars().any(char::is_whitespace)
 }
 
 fn check_notification_numbers(

@@ -128,7 +128,7 @@ pub fn check_operator(input: &OperatorInput, new: bool) -> Result<OperatorInput,
     if operator.name.is_empty() {
         errors.push(FieldError::new(Field::Name, Problem::Required));
     }
-    if !operator.email.is_empty() && !operator.email.contains('@') {
+    if !operator.email.is_empty() && !crate::input::looks_like_email(&operator.email) {
         errors.push(FieldError::new(Field::Email, Problem::InvalidEmail));
     }
     if (new || !operator.password.is_empty()) && operator.password.chars().count() < MIN_PASSWORD {
@@ -179,8 +179,8 @@ pub async fn list_operators() -> Result<Vec<OperatorRow>> {
 pub async fn save_operator(id: Option<i64>, operator: OperatorInput) -> Result<i64> {
     crate::error::respond(async move {
         let admin = crate::auth::ssr::require_administrator()?;
-        let operator =
-            check_operator(&operator, id.is_none()).map_err(crate::error::AppError::InvalidFields)?;
+        let operator = check_operator(&operator, id.is_none())
+            .map_err(crate::error::AppError::InvalidFields)?;
         ssr::save_operator(&crate::ssr::app_state().db, &admin, id, operator).await
     })
     .await
@@ -243,7 +243,10 @@ mod tests {
             stamp_nip: "PL 725-180-11-26".into(),
         })
         .unwrap();
-        assert_eq!((ok.name.as_str(), ok.stamp_nip.as_str()), ("Hurtownia", "7251801126"));
+        assert_eq!(
+            (ok.name.as_str(), ok.stamp_nip.as_str()),
+            ("Hurtownia", "7251801126")
+        );
     }
 
     #[test]
@@ -275,5 +278,20 @@ mod tests {
         .unwrap();
         assert_eq!(ok.login, "e.nowak");
         assert_eq!(ok.company_ids, [1, 2]);
+        // The same e-mail rule as the address book's: "ewa@firma" lacks a dotted domain.
+        for (email, fine) in [
+            ("ewa@firma", false),
+            ("ewa nowak@firma.pl", false),
+            (" ewa@firma.pl ", true),
+        ] {
+            let input = OperatorInput {
+                email: email.into(),
+                login: "ewa".into(),
+                password: String::new(),
+                company_ids: vec![1],
+                ..ok.clone()
+            };
+            assert_eq!(check_operator(&input, false).is_ok(), fine, "{email}");
+        }
     }
 }

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use super::{
-    list_companies, list_operators, Company, CompanyInput, OperatorInput, OperatorRow, Role,
-    RevokeSessions, SaveCompany, SaveOperator, SwitchCompany,
+    list_companies, list_operators, Company, CompanyInput, OperatorInput, OperatorRow,
+    RevokeSessions, Role, SaveCompany, SaveOperator, SwitchCompany,
 };
 use crate::i18n::{use_texts, Texts};
 use crate::layout::{ErrorMessage, Page};
@@ -58,11 +58,15 @@ fn Companies(companies: Vec<Company>, save: ServerAction<SaveCompany>) -> impl I
     });
     let form = move |id: Option<i64>, input: CompanyInput| {
         let company = RwSignal::new(input);
-        let field = move |label: &'static str, get: fn(&CompanyInput) -> String, set: fn(&mut CompanyInput, String)| view! {
-            <label>{label}
-                <input type="text" prop:value=move || company.with(get)
-                    on:input=move |ev| company.update(|c| set(c, event_target_value(&ev))) />
-            </label>
+        let field = move |label: &'static str,
+                          get: fn(&CompanyInput) -> String,
+                          set: fn(&mut CompanyInput, String)| {
+            view! {
+                <label>{label}
+                    <input type="text" prop:value=move || company.with(get)
+                        on:input=move |ev| company.update(|c| set(c, event_target_value(&ev))) />
+                </label>
+            }
         };
         view! {
             <form class="admin-form" on:submit=move |ev| {
@@ -136,11 +140,16 @@ fn Operators(
     let companies = StoredValue::new(companies);
     let form = move |id: Option<i64>, input: OperatorInput| {
         let operator = RwSignal::new(input);
-        let text = move |label: &'static str, kind: &'static str, get: fn(&OperatorInput) -> String, set: fn(&mut OperatorInput, String)| view! {
-            <label>{label}
-                <input type=kind prop:value=move || operator.with(get)
-                    on:input=move |ev| operator.update(|o| set(o, event_target_value(&ev))) />
-            </label>
+        let text = move |label: &'static str,
+                         kind: &'static str,
+                         get: fn(&OperatorInput) -> String,
+                         set: fn(&mut OperatorInput, String)| {
+            view! {
+                <label>{label}
+                    <input type=kind prop:value=move || operator.with(get)
+                        on:input=move |ev| operator.update(|o| set(o, event_target_value(&ev))) />
+                </label>
+            }
         };
         view! {
             <form class="admin-form" on:submit=move |ev| {

@@ -247,10 +247,12 @@ pub async fn save_operator(
     } else {
         format!(" AND company_id NOT IN ({company_list})")
     };
-    sqlx::query(&format!("DELETE FROM sessions WHERE operator_id = $1{condition}"))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(&format!(
+        "DELETE FROM sessions WHERE operator_id = $1{condition}"
+    ))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     tracing::info!(operator_id = id, by = admin.id, "operator saved");
     Ok(id)
@@ -266,7 +268,12 @@ pub async fn revoke_sessions(db: &Db, admin: &Operator, operator_id: i64) -> Res
     .bind(admin.account_id)
     .execute(&db.pool)
     .await?;
-    tracing::info!(operator_id, by = admin.id, ended = result.rows_affected(), "sessions revoked");
+    tracing::info!(
+        operator_id,
+        by = admin.id,
+        ended = result.rows_affected(),
+        "sessions revoked"
+    );
     Ok(result.rows_affected())
 }
 

@@ -39,10 +39,12 @@ pub async fn login(login: String, password: String) -> Result<()> {
                 // A plain form post (no JavaScript) gets its message back through the URL.
                 if crate::ssr::is_plain_form_post() {
                     match e {
-                        AppError::WrongCredentials => leptos_axum::redirect("/login?error=credentials"),
-                        AppError::TooManyAttempts { minutes } => {
-                            leptos_axum::redirect(&format!("/login?error=throttled&minutes={minutes}"))
+                        AppError::WrongCredentials => {
+                            leptos_axum::redirect("/login?error=credentials")
                         }
+                        AppError::TooManyAttempts { minutes } => leptos_axum::redirect(&format!(
+                            "/login?error=throttled&minutes={minutes}"
+                        )),
                         _ => {}
                     }
                 }
@@ -99,7 +101,10 @@ pub fn LoginPage() -> impl IntoView {
                 match query.get("error").as_deref() {
                     Some("credentials") => Some(AppError::WrongCredentials),
                     Some("throttled") => Some(AppError::TooManyAttempts {
-                        minutes: query.get("minutes").and_then(|m| m.parse().ok()).unwrap_or(15),
+                        minutes: query
+                            .get("minutes")
+                            .and_then(|m| m.parse().ok())
+                            .unwrap_or(15),
                     }),
                     _ => None,
                 }

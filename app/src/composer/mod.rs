@@ -14,13 +14,13 @@ use crate::i18n::{use_texts, Texts};
 use crate::layout::{ErrorMessage, Page};
 use crate::templates::{procedure_templates, Template};
 
+mod preview;
 #[cfg(feature = "ssr")]
 pub mod ssr;
-mod preview;
 mod submit;
 
-pub use preview::{macro_values, MacroValues, ValuesFor};
 use preview::Preview;
+pub use preview::{macro_values, MacroValues, ValuesFor};
 pub use submit::{submit_message, SubmitMessage};
 
 /// The most SMS parts one message may take (1,530 GSM characters or 670 Unicode ones).
@@ -204,29 +204,32 @@ pub fn ComposerPage() -> impl IntoView {
             (id("draft"), procedure, id("template"), about)
         })
     };
-    let opening = Resource::new(params, |(draft_id, procedure, requested, about)| async move {
-        let draft = match draft_id {
-            Some(id) => Some(load_draft(id).await?),
-            None => None,
-        };
-        let about = draft.as_ref().map_or(about, |d| d.about);
-        let topic = match about == About::default() {
-            true => None,
-            false => load_topic(about).await?,
-        };
-        let procedure = (procedure.or(draft.as_ref().and_then(|d| d.procedure)))
-            .or(topic.as_ref().map(|topic| topic.procedure))
-            .unwrap_or(Procedure::SmsForm);
-        let templates = procedure_templates(procedure).await?;
-        Ok::<_, AppError>(Opening {
-            draft,
-            about,
-            topic,
-            procedure,
-            templates,
-            requested,
-        })
-    });
+    let opening = Resource::new(
+        params,
+        |(draft_id, procedure, requested, about)| async move {
+            let draft = match draft_id {
+                Some(id) => Some(load_draft(id).await?),
+                None => None,
+            };
+            let about = draft.as_ref().map_or(about, |d| d.about);
+            let topic = match about == About::default() {
+                true => None,
+                false => load_topic(about).await?,
+            };
+            let procedure = (procedure.or(draft.as_ref().and_then(|d| d.procedure)))
+                .or(topic.as_ref().map(|topic| topic.procedure))
+                .unwrap_or(Procedure::SmsForm);
+            let templates = procedure_templates(procedure).await?;
+            Ok::<_, AppError>(Opening {
+                draft,
+                about,
+                topic,
+                procedure,
+                templates,
+                requested,
+            })
+        },
+    );
     view! {
         <Page>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
@@ -257,7 +260,13 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     // A draft keeps what was typed; a new message about a document or task goes to its subject.
     let (start_phone, start_recipient) = match (&draft, &topic) {
         (Some(d), _) => (d.phone.clone(), d.recipient.clone()),
-        (None, Some(TopicInfo { recipient: Some((r, phone)), .. })) => (phone.clone(), Some(r.clone())),
+        (
+            None,
+            Some(TopicInfo {
+                recipient: Some((r, phone)),
+                ..
+            }),
+        ) => (phone.clone(), Some(r.clone())),
         (None, _) => (String::new(), None),
     };
     let phone = RwSignal::new(sms::format_display(&start_phone));

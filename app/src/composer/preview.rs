@@ -75,9 +75,13 @@ pub fn Preview(
                 representative_id,
                 about,
             } = values_for;
-            let values =
-                macro_values(subject_id, representative_id, about.document_id, about.task_id)
-                    .await;
+            let values = macro_values(
+                subject_id,
+                representative_id,
+                about.document_id,
+                about.task_id,
+            )
+            .await;
             // An answer for a recipient chosen before the current one is dropped.
             if latest.get_value() == request {
                 context.set(values.ok());

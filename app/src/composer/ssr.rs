@@ -5,8 +5,8 @@ use sqlx::AnyConnection;
 use sms::procedure::Procedure;
 
 use super::{About, Checked, Draft, Intent, Recipient, Topic, TopicInfo};
-use crate::documents::DocumentKind;
 use crate::auth::ssr::Operator;
+use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
 use crate::messages::ssr::record_event;
 use crate::messages::Status;

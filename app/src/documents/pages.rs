@@ -5,9 +5,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{get_document, search_documents, Document, DocumentKind, DocumentQuery, ListedDocument, PAGE};
-use crate::format::{date, money};
+use super::{
+    get_document, search_documents, Document, DocumentKind, DocumentQuery, ListedDocument, PAGE,
+};
 use crate::error::Field;
+use crate::format::{date, money};
 use crate::i18n::{use_language, use_texts};
 use crate::layout::{query_value, Page, Pager};
 
@@ -91,7 +93,10 @@ pub fn DocumentsPage() -> impl IntoView {
 fn DocumentItem(row: ListedDocument) -> impl IntoView {
     let t = use_texts();
     let lang = use_language();
-    let ListedDocument { document: d, subject } = row;
+    let ListedDocument {
+        document: d,
+        subject,
+    } = row;
     view! {
         <li class="record">
             <a href=format!("/documents/{}", d.id)>
@@ -142,7 +147,10 @@ pub fn DocumentDetailPage() -> impl IntoView {
 fn DocumentView(row: ListedDocument) -> impl IntoView {
     let t = use_texts();
     let lang = use_language();
-    let ListedDocument { document: d, subject } = row;
+    let ListedDocument {
+        document: d,
+        subject,
+    } = row;
     let Document {
         id,
         number,

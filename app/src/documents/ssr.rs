@@ -11,7 +11,7 @@ use super::{
 use crate::address_book::fold_for_search;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::input::{attribute_text, parse_attributes};
-use crate::ssr::{by_external_id, now_ms, Db, WordSearch, Upsert};
+use crate::ssr::{by_external_id, now_ms, Db, Upsert, WordSearch};
 
 /// The id of the company's subject with this external id; an unknown one is the caller's
 /// mistake in `field`, not a missing page.

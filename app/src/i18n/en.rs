@@ -4,9 +4,9 @@ use super::{Lang, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
-use crate::tasks::TaskStatus;
 use crate::error::Field;
 use crate::messages::Status;
+use crate::tasks::TaskStatus;
 
 fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {

@@ -13,9 +13,9 @@ use sms::{Encoding, PhoneError};
 use crate::address_book::import::{Counts, Format, ImportOutcome, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
-use crate::tasks::TaskStatus;
 use crate::error::Field;
 use crate::messages::Status;
+use crate::tasks::TaskStatus;
 
 pub const LANG_COOKIE: &str = "lang";
 

@@ -4,9 +4,9 @@ use super::{Lang, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
-use crate::tasks::TaskStatus;
 use crate::error::Field;
 use crate::messages::Status;
+use crate::tasks::TaskStatus;
 
 /// Polish plural form: 1 → `one`, 2–4 (but not 12–14) → `few`, otherwise `many`.
 fn plural(n: u32, one: &'static str, few: &'static str, many: &'static str) -> &'static str {

@@ -215,7 +215,10 @@ pub async fn list(
     let rows: Vec<Row> = (word_search(&select, "t.starts_at DESC, t.id DESC"))
         .fetch(db, company_id, query, limit, offset)
         .await?;
-    Ok(rows.into_iter().map(|row| ListedTask::from(row).task).collect())
+    Ok(rows
+        .into_iter()
+        .map(|row| ListedTask::from(row).task)
+        .collect())
 }
 
 pub async fn get(db: &Db, company_id: i64, external_id: &str) -> Result<Option<Task>> {
@@ -242,7 +245,10 @@ pub async fn by_id(
 /// The task's macros: its title and its start in the company's time zone.
 pub fn add_macro_values(context: &mut Context, task: &ListedTask) {
     context.insert("zadanie", task.task.title.as_str());
-    let start = task.starts.naive().map(|start| start.format("%Y-%m-%dT%H:%M").to_string());
+    let start = task
+        .starts
+        .naive()
+        .map(|start| start.format("%Y-%m-%dT%H:%M").to_string());
     if let Some(start) = start.as_deref().and_then(DateTime::parse_iso) {
         context.insert("termin_od", Value::DateTime(start));
     }
