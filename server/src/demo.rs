@@ -6,8 +6,8 @@ use app::address_book::{
 };
 use app::auth::ssr::hash_password;
 use app::documents::{DocumentInput, DocumentKind};
-use app::tasks::TaskInput;
 use app::ssr::{now_ms, Db};
+use app::tasks::TaskInput;
 use app::templates::{check_template, ssr as templates, TemplateInput};
 use rand::distributions::{Alphanumeric, DistString};
 use sms::procedure::Procedure;
@@ -236,10 +236,42 @@ pub async fn seed_documents_and_tasks(db: &Db, company_id: i64) -> anyhow::Resul
     let date = |offset: i64| today + chrono::Duration::days(offset);
     let day = |offset: i64| date(offset).format("%Y-%m-%d").to_string();
     let documents = [
-        ("FS/101/2026", DocumentKind::SalesInvoice, -10, Some(4), 184_500, 184_500, "ALFA"),
-        ("FS/88/2026", DocumentKind::SalesInvoice, -30, Some(-16), 123_000, 42_050, "ŁÓDŹ-TRANS"),
-        ("FS/97/2026", DocumentKind::SalesInvoice, -20, Some(-6), 56_990, 0, "ŻUBR"),
-        ("ZAM/15/2026", DocumentKind::Order, -2, None, 310_000, 0, "ALFA"),
+        (
+            "FS/101/2026",
+            DocumentKind::SalesInvoice,
+            -10,
+            Some(4),
+            184_500,
+            184_500,
+            "ALFA",
+        ),
+        (
+            "FS/88/2026",
+            DocumentKind::SalesInvoice,
+            -30,
+            Some(-16),
+            123_000,
+            42_050,
+            "ŁÓDŹ-TRANS",
+        ),
+        (
+            "FS/97/2026",
+            DocumentKind::SalesInvoice,
+            -20,
+            Some(-6),
+            56_990,
+            0,
+            "ŻUBR",
+        ),
+        (
+            "ZAM/15/2026",
+            DocumentKind::Order,
+            -2,
+            None,
+            310_000,
+            0,
+            "ALFA",
+        ),
     ];
     for (number, kind, issued, due, gross, left, subject) in documents {
         let input = DocumentInput {
@@ -260,14 +292,21 @@ pub async fn seed_documents_and_tasks(db: &Db, company_id: i64) -> anyhow::Resul
             .map_err(|e| anyhow::anyhow!("demo document {number}: {e}"))?;
     }
     let at = |offset: i64, hour: u32, minute: u32| {
-        let local = date(offset).and_hms_opt(hour, minute, 0).unwrap_or_default();
+        let local = date(offset)
+            .and_hms_opt(hour, minute, 0)
+            .unwrap_or_default();
         let instant = zone.from_local_datetime(&local).earliest();
         instant.map(|i| i.to_rfc3339()).unwrap_or_default()
     };
     let tasks = [
         ("Przegląd instalacji", at(1, 10, 30), false, "ALFA"),
         ("Podpisanie umowy ramowej", at(3, 13, 0), false, "ŻUBR"),
-        ("Telefon w sprawie dostawy", at(-1, 9, 0), true, "ŁÓDŹ-TRANS"),
+        (
+            "Telefon w sprawie dostawy",
+            at(-1, 9, 0),
+            true,
+            "ŁÓDŹ-TRANS",
+        ),
     ];
     for (n, (title, starts_at, done, subject)) in tasks.into_iter().enumerate() {
         let input = TaskInput {

@@ -64,8 +64,13 @@ async fn an_operator_of_two_companies_switches_between_them_only() {
         let token = log_in(&db, "ewa", "dlugie-haslo-1").await.unwrap();
         let operator = session(&db, &token).await.unwrap();
         assert_eq!(operator.company_id, first.min(second));
-        admin::switch_company(&db, &operator, &token, second).await.unwrap();
-        assert_eq!(session(&db, &token).await.unwrap().company_name, "Mazur Serwis");
+        admin::switch_company(&db, &operator, &token, second)
+            .await
+            .unwrap();
+        assert_eq!(
+            session(&db, &token).await.unwrap().company_name,
+            "Mazur Serwis"
+        );
 
         // A company of another account is not there for her.
         let (_, foreign) = common::other_account(&db).await;
@@ -75,19 +80,29 @@ async fn an_operator_of_two_companies_switches_between_them_only() {
         );
         // Nor can an administrator give it to her.
         assert_eq!(
-            admin::save_operator(&db, &boss, Some(ewa), OperatorInput {
-                password: String::new(),
-                ..operator_input(vec![first, foreign])
-            })
+            admin::save_operator(
+                &db,
+                &boss,
+                Some(ewa),
+                OperatorInput {
+                    password: String::new(),
+                    ..operator_input(vec![first, foreign])
+                }
+            )
             .await,
             Err(AppError::NotFound)
         );
 
         // Taking a company away ends her sessions in it.
-        admin::save_operator(&db, &boss, Some(ewa), OperatorInput {
-            password: String::new(),
-            ..operator_input(vec![first])
-        })
+        admin::save_operator(
+            &db,
+            &boss,
+            Some(ewa),
+            OperatorInput {
+                password: String::new(),
+                ..operator_input(vec![first])
+            },
+        )
         .await
         .unwrap();
         assert!(session(&db, &token).await.is_none());
@@ -110,11 +125,16 @@ async fn sessions_can_be_revoked_and_deactivation_ends_them() {
         assert!(session(&db, &desk).await.is_none());
 
         let again = log_in(&db, "ewa", "dlugie-haslo-1").await.unwrap();
-        admin::save_operator(&db, &boss, Some(ewa), OperatorInput {
-            active: false,
-            password: String::new(),
-            ..operator_input(vec![boss.company_id])
-        })
+        admin::save_operator(
+            &db,
+            &boss,
+            Some(ewa),
+            OperatorInput {
+                active: false,
+                password: String::new(),
+                ..operator_input(vec![boss.company_id])
+            },
+        )
         .await
         .unwrap();
         assert!(session(&db, &again).await.is_none());
@@ -148,10 +168,15 @@ async fn an_administrator_cannot_lock_themself_out_and_logins_are_unique() {
             )]))
         );
         assert_eq!(
-            admin::save_operator(&db, &boss, None, OperatorInput {
-                login: "admin".into(),
-                ..operator_input(vec![boss.company_id])
-            })
+            admin::save_operator(
+                &db,
+                &boss,
+                None,
+                OperatorInput {
+                    login: "admin".into(),
+                    ..operator_input(vec![boss.company_id])
+                }
+            )
             .await,
             Err(AppError::InvalidFields(vec![FieldError::new(
                 Field::Login,

@@ -59,7 +59,10 @@ async fn documents_are_found_by_number_or_counterparty_without_diacritics() {
             ["ZAM/15/2026", "FS/101/2026", "FS/97/2026", "FS/88/2026"]
         );
         // "Łódź Trans" typed without Polish letters, and every word must match.
-        assert_eq!(document_numbers(&db, company, search("lodz")).await, ["FS/88/2026"]);
+        assert_eq!(
+            document_numbers(&db, company, search("lodz")).await,
+            ["FS/88/2026"]
+        );
         assert_eq!(
             document_numbers(&db, company, search("alfa fs/")).await,
             ["FS/101/2026"]
@@ -78,8 +81,14 @@ async fn documents_are_found_by_number_or_counterparty_without_diacritics() {
         assert!(document_numbers(&db, stranger, search("")).await.is_empty());
         let id = document_id(&db, company, "FS/88").await;
         let mut conn = db.pool.acquire().await.unwrap();
-        assert!(documents::by_id(&mut conn, stranger, id).await.unwrap().is_none());
-        assert!(documents::by_id(&mut conn, company, id).await.unwrap().is_some());
+        assert!(documents::by_id(&mut conn, stranger, id)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(documents::by_id(&mut conn, company, id)
+            .await
+            .unwrap()
+            .is_some());
     })
     .await;
 }
@@ -96,7 +105,9 @@ async fn open_tasks_come_soonest_first_and_are_found_without_diacritics() {
             };
             let db = db.clone();
             async move {
-                let page = tasks::search(&db, operator.company_id, &query).await.unwrap();
+                let page = tasks::search(&db, operator.company_id, &query)
+                    .await
+                    .unwrap();
                 page.rows
                     .into_iter()
                     .map(|r| r.task.title)
@@ -107,10 +118,19 @@ async fn open_tasks_come_soonest_first_and_are_found_without_diacritics() {
             titles(TaskStatus::Open, "").await,
             ["Przegląd instalacji", "Podpisanie umowy ramowej"]
         );
-        assert_eq!(titles(TaskStatus::Done, "").await, ["Telefon w sprawie dostawy"]);
-        assert_eq!(titles(TaskStatus::All, "przeglad").await, ["Przegląd instalacji"]);
+        assert_eq!(
+            titles(TaskStatus::Done, "").await,
+            ["Telefon w sprawie dostawy"]
+        );
+        assert_eq!(
+            titles(TaskStatus::All, "przeglad").await,
+            ["Przegląd instalacji"]
+        );
         // By the subject's name, typed without diacritics ("Żubr Meble").
-        assert_eq!(titles(TaskStatus::All, "zubr").await, ["Podpisanie umowy ramowej"]);
+        assert_eq!(
+            titles(TaskStatus::All, "zubr").await,
+            ["Podpisanie umowy ramowej"]
+        );
     })
     .await;
 }
@@ -144,7 +164,8 @@ async fn a_message_about_an_invoice_goes_to_its_counterparty_with_the_invoice_fi
             procedure: Some(info.procedure),
             ..Default::default()
         };
-        let body = "{nazwa}: faktura {numer_dokumentu} z {data_wystawienia}, brutto {kwota_brutto}, \
+        let body =
+            "{nazwa}: faktura {numer_dokumentu} z {data_wystawienia}, brutto {kwota_brutto}, \
                     do zapłaty {pozostalo_do_zaplaty} ({waluta}).";
         let text = composer::fill_macros(&mut conn, &operator, body, &links)
             .await
@@ -179,8 +200,15 @@ async fn a_message_about_an_invoice_goes_to_its_counterparty_with_the_invoice_fi
         let mut stranger_operator = operator.clone();
         stranger_operator.company_id = stranger;
         assert_eq!(
-            composer::store(&db, &stranger_operator, None, &checked, Intent::Draft, stranger_links)
-                .await,
+            composer::store(
+                &db,
+                &stranger_operator,
+                None,
+                &checked,
+                Intent::Draft,
+                stranger_links
+            )
+            .await,
             Err(AppError::NotFound)
         );
     })

@@ -309,7 +309,9 @@ async fn responses_are_compressed() {
 
 /// An operator of another account, with a contractor and a draft of its own.
 async fn stranger(db: &Db) -> (i64, i64) {
-    let hash = app::auth::ssr::hash_password("obcy-Haslo-1".into()).await.unwrap();
+    let hash = app::auth::ssr::hash_password("obcy-Haslo-1".into())
+        .await
+        .unwrap();
     let (account, company) = common::other_account(db).await;
     let operator: i64 = sqlx::query_scalar(
         "INSERT INTO operators (account_id, login, name, role, password_hash, created_at) \
@@ -359,7 +361,9 @@ async fn another_accounts_operator_cannot_reach_this_companys_data() {
             ("remove_subject", format!("id={alfa}")),
             (
                 "save_subject",
-                format!("id={alfa}&subject[kind]=contractor&subject[code]=X&subject[name]=Przejety"),
+                format!(
+                    "id={alfa}&subject[kind]=contractor&subject[code]=X&subject[name]=Przejety"
+                ),
             ),
             ("load_draft", format!("id={draft}")),
             (
@@ -389,11 +393,15 @@ async fn another_accounts_operator_cannot_reach_this_companys_data() {
             let reply = server.call(function, "", Some(&other)).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function}");
         }
-        let page = server.get(&format!("/address-book/{alfa}"), Some(&other)).await;
+        let page = server
+            .get(&format!("/address-book/{alfa}"), Some(&other))
+            .await;
         assert!(!page.body.contains("Alfa Budownictwo"), "{}", page.body);
 
         // The owner still has everything.
-        let reply = server.call("get_subject", &format!("id={alfa}"), Some(&owner)).await;
+        let reply = server
+            .call("get_subject", &format!("id={alfa}"), Some(&owner))
+            .await;
         assert!(reply.body.contains("Alfa Budownictwo"), "{}", reply.body);
         assert_eq!(server.messages(&owner).await.len(), 1);
     })

@@ -62,7 +62,10 @@ async fn repeated_failed_logins_are_refused_for_a_while_even_with_the_right_pass
     on_both(|db| async move {
         seeded(&db).await;
         for _ in 0..app::auth::ssr::MAX_FAILED_LOGINS {
-            assert_eq!(log_in(&db, "admin", "guess").await, Err(AppError::WrongCredentials));
+            assert_eq!(
+                log_in(&db, "admin", "guess").await,
+                Err(AppError::WrongCredentials)
+            );
         }
         assert_eq!(
             log_in(&db, "admin", ADMIN_PASSWORD).await,
@@ -70,7 +73,10 @@ async fn repeated_failed_logins_are_refused_for_a_while_even_with_the_right_pass
         );
         // Unknown logins are throttled alike, so the answers do not reveal which logins exist.
         for _ in 0..app::auth::ssr::MAX_FAILED_LOGINS {
-            assert_eq!(log_in(&db, "ghost", "guess").await, Err(AppError::WrongCredentials));
+            assert_eq!(
+                log_in(&db, "ghost", "guess").await,
+                Err(AppError::WrongCredentials)
+            );
         }
         assert!(matches!(
             log_in(&db, "ghost", "guess").await,
@@ -252,7 +258,9 @@ async fn reports_for_all_parts_arriving_together_settle_the_message() {
             let id = queue(&db, &operator, "600100200", &"x".repeat(600)).await; // four parts
             messages::claim_pending(&db, 10, 60_000).await.unwrap();
             let parts: Vec<String> = (0..4).map(|p| format!("m{n}-p{p}")).collect();
-            messages::mark_submitted(&db, id, "test", &parts).await.unwrap();
+            messages::mark_submitted(&db, id, "test", &parts)
+                .await
+                .unwrap();
             ids.push(id);
         }
         let mut reports = tokio::task::JoinSet::new();
@@ -261,9 +269,15 @@ async fn reports_for_all_parts_arriving_together_settle_the_message() {
                 let db = db.clone();
                 reports.spawn(async move {
                     let part = format!("m{n}-p{p}");
-                    messages::apply_delivery_report(&db, "test", &part, &ReportOutcome::Delivered, 7)
-                        .await
-                        .unwrap()
+                    messages::apply_delivery_report(
+                        &db,
+                        "test",
+                        &part,
+                        &ReportOutcome::Delivered,
+                        7,
+                    )
+                    .await
+                    .unwrap()
                 });
             }
         }

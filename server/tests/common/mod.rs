@@ -134,11 +134,12 @@ pub async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64
 
 /// A company of another account (the access tests' stranger): its account and company ids.
 pub async fn other_account(db: &Db) -> (i64, i64) {
-    let account: i64 =
-        sqlx::query_scalar("INSERT INTO accounts (name, created_at) VALUES ('Obce', 0) RETURNING id")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+    let account: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (name, created_at) VALUES ('Obce', 0) RETURNING id",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
     let company: i64 = sqlx::query_scalar(
         "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
          VALUES ($1, 'Obca', 'Obca', '', '', 0) RETURNING id",
