@@ -332,8 +332,9 @@ async fn stranger(db: &Db) -> (i64, i64) {
 }
 
 /// The access matrix: an operator of another account cannot list, read, change, remove or
-/// send to the demo company's subjects and messages through server functions or pages, and an
-/// operator who is not an administrator cannot administer.
+/// send to the demo company's subjects, messages, documents and tasks (nor fill macros from
+/// them) through server functions or pages, and an operator who is not an administrator cannot
+/// administer.
 #[tokio::test]
 async fn another_accounts_operator_cannot_reach_this_companys_data() {
     on_both(|db| async move {
@@ -343,6 +344,25 @@ async fn another_accounts_operator_cannot_reach_this_companys_data() {
             .fetch_one(&db.pool)
             .await
             .unwrap();
+        let company: i64 = sqlx::query_scalar("SELECT company_id FROM subjects WHERE id = $1")
+            .bind(alfa)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        server::demo::seed_documents_and_tasks(&db, company)
+            .await
+            .unwrap();
+        let id_of = |sql: &'static str| {
+            let db = db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let invoice = id_of("SELECT id FROM documents WHERE number = 'FS/88/2026'").await;
+        let task = id_of("SELECT MIN(id) FROM tasks").await;
         let server = start(db);
         let owner = server.log_in().await;
         let reply = server
@@ -374,6 +394,17 @@ async fn another_accounts_operator_cannot_reach_this_companys_data() {
                 "submit_message",
                 format!("draft_id={draft}&phone=600100200&body=Hej&intent=Send"),
             ),
+            ("get_document", format!("id={invoice}")),
+            ("get_task", format!("id={task}")),
+            ("load_topic", format!("about[document_id]={invoice}")),
+            ("load_topic", format!("about[task_id]={task}")),
+            ("macro_values", format!("subject_id={alfa}")),
+            ("macro_values", format!("document_id={invoice}")),
+            ("macro_values", format!("task_id={task}")),
+            (
+                "submit_message",
+                format!("phone=600100200&body=Hej&intent=Draft&document_id={invoice}"),
+            ),
         ];
         for (function, form) in &not_found {
             let reply = server.call(function, form, Some(&other)).await;
@@ -388,6 +419,11 @@ async fn another_accounts_operator_cannot_reach_this_companys_data() {
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         assert_eq!(reply.body, r#"{"rows":[],"has_more":false}"#);
+        for function in ["search_documents", "search_tasks"] {
+            let reply = server.call(function, "query[q]=", Some(&other)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{function} {}", reply.body);
+            assert_eq!(reply.body, r#"{"rows":[],"has_more":false}"#, "{function}");
+        }
         assert!(server.messages(&other).await.is_empty());
         for function in ["admin_operators", "admin_companies"] {
             let reply = server.call(function, "", Some(&other)).await;
@@ -397,12 +433,22 @@ async fn another_accounts_operator_cannot_reach_this_companys_data() {
             .get(&format!("/address-book/{alfa}"), Some(&other))
             .await;
         assert!(!page.body.contains("Alfa Budownictwo"), "{}", page.body);
+        let page = (server.get(&format!("/documents/{invoice}"), Some(&other))).await;
+        assert!(!page.body.contains("FS/88/2026"), "{}", page.body);
+        let page = (server.get(&format!("/?document={invoice}"), Some(&other))).await;
+        assert!(!page.body.contains("Łódź Trans"), "{}", page.body);
 
         // The owner still has everything.
         let reply = server
             .call("get_subject", &format!("id={alfa}"), Some(&owner))
             .await;
         assert!(reply.body.contains("Alfa Budownictwo"), "{}", reply.body);
+        let reply = (server.call("get_document", &format!("id={invoice}"), Some(&owner))).await;
+        assert!(reply.body.contains("FS/88/2026"), "{}", reply.body);
+        let reply = server
+            .call("search_documents", "query[q]=lodz", Some(&owner))
+            .await;
+        assert!(reply.body.contains("FS/88/2026"), "{}", reply.body);
         assert_eq!(server.messages(&owner).await.len(), 1);
     })
     .await;
