@@ -180,6 +180,12 @@ async fn a_message_about_an_invoice_goes_to_its_counterparty_with_the_invoice_fi
                  do zapłaty 420,50 zł (PLN)."
             )
         );
+        // The same values by their paths.
+        let by_path = "{dokument.numer}|{dokument.pozostalo_do_zaplaty}|{kontrahent.kod}";
+        assert_eq!(
+            composer::fill_macros(&mut conn, &operator, by_path, &links).await,
+            Ok("FS/88/2026|420,50 zł|ŁÓDŹ-TRANS".to_string())
+        );
         // A draft about the invoice remembers it.
         let checked = app::composer::check("", body, Intent::Draft).unwrap();
         let draft = composer::store(&db, &operator, None, &checked, Intent::Draft, links)
@@ -239,9 +245,10 @@ async fn a_reminder_about_a_task_names_it_and_its_start_in_local_time() {
             procedure: Some(Procedure::TaskForm),
             ..Default::default()
         };
-        let text = composer::fill_macros(&mut conn, &operator, "{zadanie}, {termin_od}", &links)
-            .await
-            .unwrap();
+        let text =
+            composer::fill_macros(&mut conn, &operator, "{zadanie.temat}, {termin_od}", &links)
+                .await
+                .unwrap();
         // The sample task starts tomorrow at 10:30 Warsaw time.
         let tomorrow = today() + chrono::Duration::days(1);
         assert_eq!(

@@ -245,21 +245,46 @@ pub async fn by_id(
     Ok(row.map(ListedDocument::from))
 }
 
-/// The document's macros: number, dates, amounts the Polish way, currency, and the ERP's fields
-/// as `dokument.…` paths.
+/// The document's macros: number, dates, amounts the Polish way, currency, each also by its path
+/// (`{dokument.numer}`), and the ERP's own fields as `dokument.…` paths.
 pub fn add_macro_values(context: &mut Context, document: &Document) {
-    context.insert("numer_dokumentu", document.number.as_str());
-    if let Some(date) = Date::parse_iso(&document.issue_date) {
-        context.insert("data_wystawienia", Value::Date(date));
-    }
-    if let Some(date) = (document.due_date.as_deref()).and_then(Date::parse_iso) {
-        context.insert("termin_platnosci", Value::Date(date));
-    }
-    let money = |minor| Value::Money(Money::new(minor, &document.currency));
-    context.insert("kwota_brutto", money(document.gross_amount));
-    context.insert("pozostalo_do_zaplaty", money(document.left_to_pay));
-    context.insert("waluta", document.currency.as_str());
     for (key, value) in &document.attributes {
         context.insert(format!("dokument.{key}"), attribute_text(value));
+    }
+    let money = |minor| Some(Value::Money(Money::new(minor, &document.currency)));
+    let due_date = document.due_date.as_deref().and_then(Date::parse_iso);
+    let fields = [
+        (
+            "numer_dokumentu",
+            "numer",
+            Some(Value::from(document.number.as_str())),
+        ),
+        (
+            "data_wystawienia",
+            "data_wystawienia",
+            Date::parse_iso(&document.issue_date).map(Value::Date),
+        ),
+        (
+            "termin_platnosci",
+            "termin_platnosci",
+            due_date.map(Value::Date),
+        ),
+        ("kwota_brutto", "kwota_brutto", money(document.gross_amount)),
+        (
+            "pozostalo_do_zaplaty",
+            "pozostalo_do_zaplaty",
+            money(document.left_to_pay),
+        ),
+        (
+            "waluta",
+            "waluta",
+            Some(Value::from(document.currency.as_str())),
+        ),
+    ];
+    for (name, path, value) in fields {
+        if let Some(value) = value {
+            context.insert(format!("dokument.{path}"), value.clone());
+            context.insert(name, value);
+        }
     }
 }

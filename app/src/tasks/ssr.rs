@@ -9,6 +9,7 @@ use crate::address_book::fold_for_search;
 use crate::documents::ssr::subject_id_by_external_id;
 use crate::documents::{SubjectRef, PAGE};
 use crate::error::{AppError, Field, FieldError, Problem, Result};
+use crate::format::LocalTime;
 use crate::ssr::{by_external_id, local_time, now_ms, Db, Upsert, WordSearch};
 
 /// The operator with this login who may work in the company (which also puts them in its
@@ -242,14 +243,23 @@ pub async fn by_id(
     Ok(row.map(ListedTask::from))
 }
 
-/// The task's macros: its title and its start in the company's time zone.
+/// The task's macros: its title and its start in the company's time zone, also by their paths
+/// (`{zadanie.temat}`, `{zadanie.termin_od}`), and its end as `{zadanie.termin_do}`.
 pub fn add_macro_values(context: &mut Context, task: &ListedTask) {
-    context.insert("zadanie", task.task.title.as_str());
-    let start = task
-        .starts
-        .naive()
-        .map(|start| start.format("%Y-%m-%dT%H:%M").to_string());
-    if let Some(start) = start.as_deref().and_then(DateTime::parse_iso) {
-        context.insert("termin_od", Value::DateTime(start));
+    let title = Value::from(task.task.title.as_str());
+    context.insert("zadanie.temat", title.clone());
+    context.insert("zadanie", title);
+    if let Some(start) = local_date_time(task.starts) {
+        context.insert("zadanie.termin_od", start.clone());
+        context.insert("termin_od", start);
     }
+    if let Some(end) = task.ends.and_then(local_date_time) {
+        context.insert("zadanie.termin_do", end);
+    }
+}
+
+/// An instant as the date and time on the company's clock, to the minute.
+fn local_date_time(time: LocalTime) -> Option<Value> {
+    let text = time.naive()?.format("%Y-%m-%dT%H:%M").to_string();
+    DateTime::parse_iso(&text).map(Value::DateTime)
 }

@@ -351,9 +351,17 @@ pub async fn context_for(
         context.insert(format!("kontrahent.{key}"), value.as_str());
     }
     context.insert("kontrahent.nip", subject.nip.as_str());
-    context.insert("podmiot", subject.code.as_str());
-    context.insert("nazwa", subject.name.as_str());
-    context.insert("telefon", sms::format_display(&subject.sms_phone));
-    context.insert("email", subject.email);
+    context.insert("kontrahent.adres", subject.address.as_str());
+    let phone = sms::format_display(&subject.sms_phone);
+    let fields = [
+        ("podmiot", "kod", subject.code),
+        ("nazwa", "nazwa", subject.name),
+        ("telefon", "telefon", phone),
+        ("email", "email", subject.email),
+    ];
+    for (name, path, value) in fields {
+        context.insert(format!("kontrahent.{path}"), value.as_str());
+        context.insert(name, value);
+    }
     Ok(context)
 }
