@@ -155,6 +155,30 @@ async fn without_a_session_pages_redirect_and_functions_refuse() {
 }
 
 #[tokio::test]
+async fn arguments_a_server_function_cannot_read_are_a_400() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let server = start(db);
+        let session = server.log_in().await;
+        for (function, form) in [
+            ("submit_message", "phone=600100200&body=x&intent=Shout"),
+            ("submit_message", "body=x&intent=Send"),
+            ("get_document", "id=first"),
+            ("macro_values", "subject_id=1e99"),
+        ] {
+            let reply = server.call(function, form, Some(&session)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::BAD_REQUEST,
+                "{function} {form}: {}",
+                reply.body
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn wrong_password_is_refused() {
     let db = common::sqlite().await;
     seeded(&db).await;
