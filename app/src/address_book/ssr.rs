@@ -13,7 +13,7 @@ use super::{
     ValidSubject, MAX_PAGE, PAGE,
 };
 use crate::error::{AppError, Field, FieldError, Problem, Result};
-use crate::ssr::{contains_pattern, now_ms, Db};
+use crate::ssr::{contains_pattern, now_ms, Backend, Db};
 
 /// Shared with documents and tasks, which the ERP upserts the same way.
 pub use crate::ssr::Upsert;
@@ -58,41 +58,49 @@ fn kind_of(value: &str) -> SubjectKind {
     SubjectKind::parse(value).unwrap_or(SubjectKind::Contractor)
 }
 
+/// Subjects SQLite looks at in name order before it asks the trigram index (see `search`).
+const NAME_ORDER_WINDOW: u32 = 2000;
+
+/// How `search` finds the matching subjects; all three give the same rows.
+#[derive(Clone, Copy)]
+enum Plan {
+    /// Every subject of the company in name order, each tested: fast when the page fills early.
+    NameOrder,
+    /// Only the first `NAME_ORDER_WINDOW` subjects in name order: at most that much work.
+    Window,
+    /// The subjects SQLite's trigram index (FTS5) finds for the words of three letters or more,
+    /// then tested and sorted: work grows with the matches, not with the address book.
+    Trigrams,
+}
+
 /// A page of subjects matching the query, ordered by name, with their representatives.
 pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<SubjectPage> {
     let limit = match query.limit {
         0 => PAGE,
         n => n.min(MAX_PAGE),
     };
-    let mut sql = format!(
-        "SELECT {SUBJECT_COLUMNS} FROM subjects WHERE company_id = $1 AND ($2 = '' OR kind = $2) \
-         AND (active = 1 OR $3 = 1)"
-    );
     let words: Vec<String> = fold_for_search(&query.q)
         .split_whitespace()
         .take(8)
-        .map(contains_pattern)
+        .map(str::to_owned)
         .collect();
-    for n in 0..words.len() {
-        sql.push_str(&format!(" AND search_text LIKE ${} ESCAPE '\\'", n + 4));
-    }
-    sql.push_str(&format!(
-        " ORDER BY sort_name, id LIMIT ${} OFFSET ${}",
-        words.len() + 4,
-        words.len() + 5
-    ));
-    let mut select = sqlx::query_as::<_, SubjectRow>(&sql)
-        .bind(company_id)
-        .bind(query.kind.map(SubjectKind::as_str).unwrap_or(""))
-        .bind(i64::from(query.include_inactive));
-    for word in &words {
-        select = select.bind(word);
-    }
-    let mut rows = select
-        .bind(i64::from(limit) + 1)
-        .bind(i64::from(query.offset))
-        .fetch_all(&db.pool)
-        .await?;
+    let page = |plan| search_rows(db, company_id, query, &words, plan, limit);
+    let mut rows = match db.backend {
+        // PostgreSQL's planner picks the name index or the trigram index (pg_trgm) itself.
+        Backend::Postgres => page(Plan::NameOrder).await?,
+        Backend::Sqlite if words.is_empty() => page(Plan::NameOrder).await?,
+        // SQLite's planner cannot tell a common word from a rare one. A common word fills the
+        // page within the first subjects in name order; when the window does not fill it (a
+        // rare word), the trigram index has few matches to sort.
+        Backend::Sqlite => {
+            let rows = page(Plan::Window).await?;
+            if rows.len() > limit as usize {
+                rows
+            } else {
+                page(Plan::Trigrams).await?
+            }
+        }
+    };
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
 
@@ -114,6 +122,85 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
         })
         .collect();
     Ok(SubjectPage { rows, has_more })
+}
+
+/// One page (and one row more, to tell whether there are more) of the query's subjects.
+async fn search_rows(
+    db: &Db,
+    company_id: i64,
+    query: &SubjectQuery,
+    words: &[String],
+    plan: Plan,
+    limit: u32,
+) -> Result<Vec<SubjectRow>> {
+    // $1 is the company; `texts` are bound as $2, $3, …, then the limit and the offset.
+    let mut texts = Vec::new();
+    let mut param = |value: String| {
+        texts.push(value);
+        format!("${}", texts.len() + 1)
+    };
+    // Filters left out rather than bound as "any": the planners then see a plain `kind = $2`
+    // and can use the (company, kind, name) index.
+    let mut filter = "company_id = $1".to_string();
+    if let Some(kind) = query.kind {
+        filter.push_str(&format!(" AND kind = {}", param(kind.as_str().into())));
+    }
+    if !query.include_inactive {
+        filter.push_str(" AND active = 1");
+    }
+    // The LIKEs decide what matches on every plan; the trigram index only narrows the rows.
+    let matches: String = words
+        .iter()
+        .map(|word| {
+            format!(
+                " AND search_text LIKE {} ESCAPE '\\'",
+                param(contains_pattern(word))
+            )
+        })
+        .collect();
+    // Each word as an FTS5 string ("" escapes "), so it matches as a substring; shorter words
+    // have no trigram.
+    let trigrams: Vec<String> = words
+        .iter()
+        .filter(|word| word.chars().count() >= 3)
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect();
+    let sql = match plan {
+        Plan::Window => format!(
+            "SELECT {SUBJECT_COLUMNS} FROM (SELECT {SUBJECT_COLUMNS}, sort_name, search_text \
+             FROM subjects WHERE {filter} ORDER BY sort_name, id LIMIT {NAME_ORDER_WINDOW}) \
+             AS candidates WHERE 1 = 1{matches}"
+        ),
+        // CROSS JOIN makes SQLite read the index's matches first; without statistics it would
+        // rather walk the name index and look every subject up in the matches.
+        Plan::Trigrams if !trigrams.is_empty() => format!(
+            "SELECT {SUBJECT_COLUMNS} FROM (SELECT rowid AS found FROM subjects_search \
+             WHERE subjects_search MATCH {}) AS matched CROSS JOIN subjects ON id = matched.found \
+             WHERE {filter}{matches}",
+            param(trigrams.join(" AND "))
+        ),
+        Plan::NameOrder | Plan::Trigrams => {
+            format!("SELECT {SUBJECT_COLUMNS} FROM subjects WHERE {filter}{matches}")
+        }
+    };
+    let sql = format!(
+        "{sql} ORDER BY sort_name, id LIMIT ${} OFFSET ${}",
+        texts.len() + 2,
+        texts.len() + 3
+    );
+    // Not a prepared statement kept for reuse: PostgreSQL would switch to one generic plan for
+    // all words after five runs, the trigram index for "lodz" too (7,000 matches to sort).
+    let mut select = sqlx::query_as::<_, SubjectRow>(&sql)
+        .persistent(false)
+        .bind(company_id);
+    for text in &texts {
+        select = select.bind(text);
+    }
+    Ok(select
+        .bind(i64::from(limit) + 1)
+        .bind(i64::from(query.offset))
+        .fetch_all(&db.pool)
+        .await?)
 }
 
 async fn representatives_of(
