@@ -129,6 +129,39 @@ async fn search_pages_through_many_subjects() {
 }
 
 #[tokio::test]
+async fn a_change_that_leaves_representatives_out_keeps_them_searchable() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let company = admin(&db).await.company_id;
+        let mut input = subject(SubjectKind::Contractor, "EPS", "Epsilon");
+        input.representatives = Some(vec![RepresentativeInput {
+            id: None,
+            external_id: None,
+            name: "Olga Epsilonowa".into(),
+            role: String::new(),
+            sms_phone: "501 100 200".into(),
+            email: String::new(),
+            active: true,
+        }]);
+        let mut conn = db.pool.acquire().await.unwrap();
+        let id = address_book::save(&mut conn, company, None, &valid(&input))
+            .await
+            .unwrap();
+        // `None`: the representatives stay as they are (the ERP sends none).
+        input.name = "Epsilon Serwis".into();
+        input.representatives = None;
+        address_book::save(&mut conn, company, Some(id), &valid(&input))
+            .await
+            .unwrap();
+        drop(conn);
+        assert_eq!(find(&db, company, "epsilonowa serwis", None).await, ["EPS"]);
+        assert_eq!(find(&db, company, "501100200", None).await, ["EPS"]);
+        assert!(find(&db, company, "epsilon alfa", None).await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn codes_are_unique_per_company_and_kind() {
     on_both(|db| async move {
         seeded(&db).await;

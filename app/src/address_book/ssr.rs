@@ -13,7 +13,7 @@ use super::{
     ValidSubject, MAX_PAGE, PAGE,
 };
 use crate::error::{AppError, Field, FieldError, Problem, Result};
-use crate::ssr::{contains_pattern, now_ms, Db};
+use crate::ssr::{contains_pattern, now_ms, Backend, Db};
 
 /// Shared with documents and tasks, which the ERP upserts the same way.
 pub use crate::ssr::Upsert;
@@ -58,41 +58,49 @@ fn kind_of(value: &str) -> SubjectKind {
     SubjectKind::parse(value).unwrap_or(SubjectKind::Contractor)
 }
 
+/// Subjects SQLite looks at in name order before it asks the trigram index (see `search`).
+const NAME_ORDER_WINDOW: u32 = 2000;
+
+/// How `search` finds the matching subjects; all three give the same rows.
+#[derive(Clone, Copy)]
+enum Plan {
+    /// Every subject of the company in name order, each tested: fast when the page fills early.
+    NameOrder,
+    /// Only the first `NAME_ORDER_WINDOW` subjects in name order: at most that much work.
+    Window,
+    /// The subjects SQLite's trigram index (FTS5) finds for the words of three letters or more,
+    /// then tested and sorted: work grows with the matches, not with the address book.
+    Trigrams,
+}
+
 /// A page of subjects matching the query, ordered by name, with their representatives.
 pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<SubjectPage> {
     let limit = match query.limit {
         0 => PAGE,
         n => n.min(MAX_PAGE),
     };
-    let mut sql = format!(
-        "SELECT {SUBJECT_COLUMNS} FROM subjects WHERE company_id = $1 AND ($2 = '' OR kind = $2) \
-         AND (active = 1 OR $3 = 1)"
-    );
     let words: Vec<String> = fold_for_search(&query.q)
         .split_whitespace()
         .take(8)
-        .map(contains_pattern)
+        .map(str::to_owned)
         .collect();
-    for n in 0..words.len() {
-        sql.push_str(&format!(" AND search_text LIKE ${} ESCAPE '\\'", n + 4));
-    }
-    sql.push_str(&format!(
-        " ORDER BY sort_name, id LIMIT ${} OFFSET ${}",
-        words.len() + 4,
-        words.len() + 5
-    ));
-    let mut select = sqlx::query_as::<_, SubjectRow>(&sql)
-        .bind(company_id)
-        .bind(query.kind.map(SubjectKind::as_str).unwrap_or(""))
-        .bind(i64::from(query.include_inactive));
-    for word in &words {
-        select = select.bind(word);
-    }
-    let mut rows = select
-        .bind(i64::from(limit) + 1)
-        .bind(i64::from(query.offset))
-        .fetch_all(&db.pool)
-        .await?;
+    let page = |plan| search_rows(db, company_id, query, &words, plan, limit);
+    let mut rows = match db.backend {
+        // PostgreSQL's planner picks the name index or the trigram index (pg_trgm) itself.
+        Backend::Postgres => page(Plan::NameOrder).await?,
+        Backend::Sqlite if words.is_empty() => page(Plan::NameOrder).await?,
+        // SQLite's planner cannot tell a common word from a rare one. A common word fills the
+        // page within the first subjects in name order; when the window does not fill it (a
+        // rare word), the trigram index has few matches to sort.
+        Backend::Sqlite => {
+            let rows = page(Plan::Window).await?;
+            if rows.len() > limit as usize {
+                rows
+            } else {
+                page(Plan::Trigrams).await?
+            }
+        }
+    };
     let has_more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
 
@@ -114,6 +122,85 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
         })
         .collect();
     Ok(SubjectPage { rows, has_more })
+}
+
+/// One page (and one row more, to tell whether there are more) of the query's subjects.
+async fn search_rows(
+    db: &Db,
+    company_id: i64,
+    query: &SubjectQuery,
+    words: &[String],
+    plan: Plan,
+    limit: u32,
+) -> Result<Vec<SubjectRow>> {
+    // $1 is the company; `texts` are bound as $2, $3, …, then the limit and the offset.
+    let mut texts = Vec::new();
+    let mut param = |value: String| {
+        texts.push(value);
+        format!("${}", texts.len() + 1)
+    };
+    // Filters left out rather than bound as "any": the planners then see a plain `kind = $2`
+    // and can use the (company, kind, name) index.
+    let mut filter = "company_id = $1".to_string();
+    if let Some(kind) = query.kind {
+        filter.push_str(&format!(" AND kind = {}", param(kind.as_str().into())));
+    }
+    if !query.include_inactive {
+        filter.push_str(" AND active = 1");
+    }
+    // The LIKEs decide what matches on every plan; the trigram index only narrows the rows.
+    let matches: String = words
+        .iter()
+        .map(|word| {
+            format!(
+                " AND search_text LIKE {} ESCAPE '\\'",
+                param(contains_pattern(word))
+            )
+        })
+        .collect();
+    // Each word as an FTS5 string ("" escapes "), so it matches as a substring; shorter words
+    // have no trigram.
+    let trigrams: Vec<String> = words
+        .iter()
+        .filter(|word| word.chars().count() >= 3)
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect();
+    let sql = match plan {
+        Plan::Window => format!(
+            "SELECT {SUBJECT_COLUMNS} FROM (SELECT {SUBJECT_COLUMNS}, sort_name, search_text \
+             FROM subjects WHERE {filter} ORDER BY sort_name, id LIMIT {NAME_ORDER_WINDOW}) \
+             AS candidates WHERE 1 = 1{matches}"
+        ),
+        // CROSS JOIN makes SQLite read the index's matches first; without statistics it would
+        // rather walk the name index and look every subject up in the matches.
+        Plan::Trigrams if !trigrams.is_empty() => format!(
+            "SELECT {SUBJECT_COLUMNS} FROM (SELECT rowid AS found FROM subjects_search \
+             WHERE subjects_search MATCH {}) AS matched CROSS JOIN subjects ON id = matched.found \
+             WHERE {filter}{matches}",
+            param(trigrams.join(" AND "))
+        ),
+        Plan::NameOrder | Plan::Trigrams => {
+            format!("SELECT {SUBJECT_COLUMNS} FROM subjects WHERE {filter}{matches}")
+        }
+    };
+    let sql = format!(
+        "{sql} ORDER BY sort_name, id LIMIT ${} OFFSET ${}",
+        texts.len() + 2,
+        texts.len() + 3
+    );
+    // Not a prepared statement kept for reuse: PostgreSQL would switch to one generic plan for
+    // all words after five runs, the trigram index for "lodz" too (7,000 matches to sort).
+    let mut select = sqlx::query_as::<_, SubjectRow>(&sql)
+        .persistent(false)
+        .bind(company_id);
+    for text in &texts {
+        select = select.bind(text);
+    }
+    Ok(select
+        .bind(i64::from(limit) + 1)
+        .bind(i64::from(query.offset))
+        .fetch_all(&db.pool)
+        .await?)
 }
 
 async fn representatives_of(
@@ -195,25 +282,7 @@ async fn detail(conn: &mut AnyConnection, row: SubjectRow) -> Result<SubjectDeta
     .fetch_all(&mut *conn)
     .await?;
     let representatives = if kind == SubjectKind::Contractor {
-        let rows: Vec<RepresentativeRow> = sqlx::query_as(&format!(
-            "SELECT {REPRESENTATIVE_COLUMNS} FROM representatives WHERE subject_id = $1 ORDER BY id"
-        ))
-        .bind(row.id)
-        .fetch_all(&mut *conn)
-        .await?;
-        Some(
-            rows.into_iter()
-                .map(|r| RepresentativeInput {
-                    id: Some(r.id),
-                    external_id: r.external_id,
-                    name: r.name,
-                    role: r.role,
-                    sms_phone: r.sms_phone.unwrap_or_default(),
-                    email: r.email.unwrap_or_default(),
-                    active: r.active != 0,
-                })
-                .collect(),
-        )
+        Some(stored_representatives(conn, row.id).await?)
     } else {
         None
     };
@@ -246,6 +315,31 @@ async fn detail(conn: &mut AnyConnection, row: SubjectRow) -> Result<SubjectDeta
     })
 }
 
+/// The subject's representatives as stored, in the order they were added.
+async fn stored_representatives(
+    conn: &mut AnyConnection,
+    subject_id: i64,
+) -> Result<Vec<RepresentativeInput>> {
+    let rows: Vec<RepresentativeRow> = sqlx::query_as(&format!(
+        "SELECT {REPRESENTATIVE_COLUMNS} FROM representatives WHERE subject_id = $1 ORDER BY id"
+    ))
+    .bind(subject_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RepresentativeInput {
+            id: Some(r.id),
+            external_id: r.external_id,
+            name: r.name,
+            role: r.role,
+            sms_phone: r.sms_phone.unwrap_or_default(),
+            email: r.email.unwrap_or_default(),
+            active: r.active != 0,
+        })
+        .collect())
+}
+
 /// Adds a subject (`id` None) or changes the company's subject `id`. Returns its id.
 pub async fn save(
     conn: &mut AnyConnection,
@@ -274,6 +368,15 @@ pub async fn save(
         tracing::error!(error = %e, "attributes to JSON");
         AppError::Internal
     })?;
+    // Representatives left out of the input stay as stored, and still belong in the search text.
+    let kept = match (id, &subject.representatives) {
+        (Some(id), None) if subject.kind == SubjectKind::Contractor => {
+            stored_representatives(conn, id).await?
+        }
+        _ => Vec::new(),
+    };
+    let search_text = search_text(subject, subject.representatives.as_deref().unwrap_or(&kept));
+    let new = id.is_none();
     // Both statements take the subject's fields as $1..$16, in `bind_fields` order.
     let id = match id {
         None => bind_fields(
@@ -286,6 +389,7 @@ pub async fn save(
             ),
             subject,
             attributes,
+            search_text,
         )
         .bind(company_id)
         .fetch_one(&mut *conn)
@@ -300,6 +404,7 @@ pub async fn save(
             ),
             subject,
             attributes,
+            search_text,
         )
         .bind(id)
         .bind(company_id)
@@ -307,14 +412,9 @@ pub async fn save(
         .await?
         .ok_or(AppError::NotFound)?,
     };
-    save_notification_numbers(conn, id, &subject.notification_numbers).await?;
-    match &subject.representatives {
-        Some(representatives) => save_representatives(conn, id, representatives).await?,
-        // Representatives kept as they are still belong in the search text.
-        None if subject.kind == SubjectKind::Contractor => {
-            add_representatives_to_search_text(conn, id).await?
-        }
-        None => {}
+    save_notification_numbers(conn, id, new, &subject.notification_numbers).await?;
+    if let Some(representatives) = &subject.representatives {
+        save_representatives(conn, id, new, representatives).await?;
     }
     Ok(id)
 }
@@ -416,6 +516,7 @@ fn bind_fields<'q>(
     query: SubjectScalar<'q>,
     subject: &'q SubjectInput,
     attributes: String,
+    search_text: String,
 ) -> SubjectScalar<'q> {
     query
         .bind(subject.kind.as_str())
@@ -431,7 +532,7 @@ fn bind_fields<'q>(
         .bind(i64::from(subject.active))
         .bind(subject.external_id.as_deref())
         .bind(attributes)
-        .bind(search_text(subject))
+        .bind(search_text)
         .bind(fold_for_search(&subject.name))
         .bind(now_ms())
 }
@@ -440,15 +541,20 @@ fn none_if_empty(value: &str) -> Option<&str> {
     (!value.is_empty()).then_some(value)
 }
 
+/// Makes the subject's notification numbers the given list; `new`: the subject was just added.
 async fn save_notification_numbers(
     conn: &mut AnyConnection,
     subject_id: i64,
+    new: bool,
     numbers: &[NotificationNumber],
 ) -> Result<()> {
-    sqlx::query("DELETE FROM subject_notification_numbers WHERE subject_id = $1")
-        .bind(subject_id)
-        .execute(&mut *conn)
-        .await?;
+    // A new subject has none to clear: a round trip less per row of an import.
+    if !new {
+        sqlx::query("DELETE FROM subject_notification_numbers WHERE subject_id = $1")
+            .bind(subject_id)
+            .execute(&mut *conn)
+            .await?;
+    }
     let mut seen = Vec::new();
     for (position, number) in numbers.iter().enumerate() {
         // The same number twice is one number.
@@ -471,17 +577,23 @@ async fn save_notification_numbers(
 }
 
 /// Makes the subject's representatives the given list: known ids are updated, new ones
-/// inserted, those left out deleted, or deactivated when messages were sent to them.
+/// inserted, those left out deleted, or deactivated when messages were sent to them; `new`: the
+/// subject was just added.
 async fn save_representatives(
     conn: &mut AnyConnection,
     subject_id: i64,
+    new: bool,
     representatives: &[RepresentativeInput],
 ) -> Result<()> {
-    let stored: Vec<i64> =
+    // A new subject has none stored: a round trip less per row of an import.
+    let stored: Vec<i64> = if new {
+        Vec::new()
+    } else {
         sqlx::query_scalar("SELECT id FROM representatives WHERE subject_id = $1")
             .bind(subject_id)
             .fetch_all(&mut *conn)
-            .await?;
+            .await?
+    };
     let mut kept = Vec::new();
     for representative in representatives {
         let known = representative.id.filter(|id| stored.contains(id));
@@ -536,7 +648,7 @@ async fn save_representatives(
 
 /// The folded text search looks in: the subject's code, name, phone digits, e-mail and NIP,
 /// and its representatives' names and phones.
-fn search_text(subject: &SubjectInput) -> String {
+fn search_text(subject: &SubjectInput, representatives: &[RepresentativeInput]) -> String {
     let mut parts = vec![
         subject.code.clone(),
         subject.name.clone(),
@@ -544,42 +656,11 @@ fn search_text(subject: &SubjectInput) -> String {
         subject.email.clone(),
         subject.nip.clone(),
     ];
-    for representative in subject.representatives.iter().flatten() {
+    for representative in representatives {
         parts.push(representative.name.clone());
         parts.push(representative.sms_phone.trim_start_matches('+').to_string());
     }
     fold_for_search(&parts.join(" "))
-}
-
-async fn add_representatives_to_search_text(
-    conn: &mut AnyConnection,
-    subject_id: i64,
-) -> Result<()> {
-    let representatives: Vec<(String, Option<String>)> =
-        sqlx::query_as("SELECT name, sms_phone FROM representatives WHERE subject_id = $1")
-            .bind(subject_id)
-            .fetch_all(&mut *conn)
-            .await?;
-    if representatives.is_empty() {
-        return Ok(());
-    }
-    let extra: Vec<String> = representatives
-        .into_iter()
-        .map(|(name, phone)| {
-            let digits = phone.unwrap_or_default();
-            fold_for_search(&format!("{name} {}", digits.trim_start_matches('+')))
-        })
-        .collect();
-    let current: String = sqlx::query_scalar("SELECT search_text FROM subjects WHERE id = $1")
-        .bind(subject_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE subjects SET search_text = $1 WHERE id = $2")
-        .bind(format!("{current} {}", extra.join(" ")))
-        .bind(subject_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// Deletes the company's subject `id`, or deactivates it if anything refers to it.
