@@ -78,12 +78,21 @@ impl Db {
             })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
-                        )
-                        .await?;
+                    match backend {
+                        Backend::Sqlite => {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                                 PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                            )
+                            .await?;
+                        }
+                        // Plan every statement for its values and the table as it is now. A
+                        // generic plan, cached after five runs, was made for a table that an
+                        // import then filled inside one transaction (statistics lag): each code
+                        // check scanned every row inserted before it (20,000 rows in 55 s).
+                        Backend::Postgres => {
+                            conn.execute("SET plan_cache_mode = force_custom_plan").await?;
+                        }
                     }
                     Ok(())
                 })
