@@ -53,6 +53,8 @@ test("open tasks come soonest first and a reminder names the task and its start"
   await page.getByRole("link", { name: "Wykonane" }).click();
   await expect(records).toHaveText([/Telefon w sprawie dostawy/]);
   await page.getByRole("link", { name: "Do zrobienia" }).click();
+  // The tab's list replaces the previous one when it has loaded.
+  await expect(records).toHaveText([/Przegląd instalacji/, /Podpisanie umowy ramowej/]);
   await records.first().getByRole("link").click();
   await expect(page.getByRole("heading", { name: "Przegląd instalacji" })).toBeVisible();
 
