@@ -14,10 +14,22 @@ pub fn Page(children: Children) -> impl IntoView {
     let operator = Resource::new(|| (), |_| current_operator());
     let path = use_location().pathname;
     let current = move |href: &'static str| move || (path.get() == href).then_some("page");
+    // On a phone the navigation is a row that scrolls sideways: show the current section.
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    Effect::new(move |_| {
+        path.track();
+        let Some(nav) = nav.get() else { return };
+        if let Ok(Some(link)) = nav.query_selector("a[aria-current=page]") {
+            use wasm_bindgen::JsCast;
+            if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+                nav.set_scroll_left(link.offset_left() - 12);
+            }
+        }
+    });
     view! {
         <header class="topbar">
             <a class="brand" href="/">{t.app_name}</a>
-            <nav aria-label=t.nav_main>
+            <nav node_ref=nav aria-label=t.nav_main>
                 <a href="/" aria-current=current("/")>{t.nav_compose}</a>
                 <a href="/messages" aria-current=current("/messages")>{t.nav_messages}</a>
                 <a href="/address-book" aria-current=current("/address-book")>{t.nav_address_book}</a>
