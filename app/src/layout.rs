@@ -1,7 +1,8 @@
 //! The frame around the pages: header with navigation, operator, language switch and logout.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_params_map};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::admin::CompanySwitch;
 use crate::auth::{current_operator, LogoutButton};
@@ -89,6 +90,94 @@ pub fn ErrorMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
         error
             .get()
             .map(|e| view! { <p class="error" role="alert">{e.message(t)}</p> })
+    }
+}
+
+/// Rows a list shows at once.
+pub const PAGE: u32 = 50;
+
+/// One page of a list, and whether rows after it match too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub rows: Vec<T>,
+    pub has_more: bool,
+}
+
+impl<T> Paged<T> {
+    /// The first `limit` of `rows`, read with one row more than a page to tell whether more match.
+    pub fn of(mut rows: Vec<T>, limit: u32) -> Paged<T> {
+        let has_more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        Paged { rows, has_more }
+    }
+}
+
+/// A list page's results: why there are none, or the rows in a `<ul class=list_class>` and the
+/// pager. `offset` is where this page starts; `at(offset)` the URL of the page starting there.
+#[component]
+pub fn PagedResults<T, A>(
+    page: Resource<Result<Paged<T>, AppError>>,
+    list_class: &'static str,
+    empty: &'static str,
+    offset: Signal<u32>,
+    at: A,
+    item: fn(T) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    A: Fn(u32) -> String + Copy + Send + Sync + 'static,
+{
+    let t = use_texts();
+    view! {
+        <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                    Ok(page) if page.rows.is_empty() => view! { <p>{empty}</p> }.into_any(),
+                    Ok(page) => view! {
+                        <ul class=list_class>{page.rows.into_iter().map(item).collect_view()}</ul>
+                        <Pager offset=offset.get_untracked() page=PAGE has_more=page.has_more at />
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A record's page (`/…/:id`): a link back to its list, then the record once loaded, or why
+/// it cannot be shown.
+#[component]
+pub fn RecordPage<T, Fut>(
+    back_href: &'static str,
+    back_label: &'static str,
+    load: fn(i64) -> Fut,
+    render: fn(T) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+{
+    let t = use_texts();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let record = Resource::new(id, move |id| async move {
+        match id {
+            Some(id) => load(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Page>
+            <p><a href=back_href>{back_label}</a></p>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match record.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Ok(record) => render(record),
+                    }
+                })}
+            </Suspense>
+        </Page>
     }
 }
 

@@ -91,7 +91,8 @@ impl Db {
                         // import then filled inside one transaction (statistics lag): each code
                         // check scanned every row inserted before it (20,000 rows in 55 s).
                         Backend::Postgres => {
-                            conn.execute("SET plan_cache_mode = force_custom_plan").await?;
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await?;
                         }
                     }
                     Ok(())

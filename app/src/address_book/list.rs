@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{search_subjects, SubjectKind, SubjectQuery, SubjectSummary, PAGE};
 use crate::i18n::use_texts;
-use crate::layout::{query_value, Page, Pager};
+use crate::layout::{query_value, Page, PagedResults};
 
 /// The query in the page's URL: `?kind=…&q=…&offset=…`.
 fn query_from_url() -> Memo<SubjectQuery> {
@@ -80,24 +80,10 @@ pub fn AddressBookPage() -> impl IntoView {
                 </label>
                 <button type="submit">{t.search_button}</button>
             </form>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
-                        Ok(page) if page.rows.is_empty() => view! { <p>{t.no_subjects}</p> }.into_any(),
-                        Ok(page) => {
-                            let current = query.get_untracked();
-                            let at = |offset| url(&SubjectQuery { offset, ..current.clone() });
-                            view! {
-                                <ul class="subjects">
-                                    {page.rows.into_iter().map(|s| view! { <SubjectItem subject=s /> }).collect_view()}
-                                </ul>
-                                <Pager offset=current.offset page=PAGE has_more=page.has_more at />
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <PagedResults page list_class="subjects" empty=t.no_subjects
+                offset=Signal::derive(move || query.with(|q| q.offset))
+                at=move |offset| url(&SubjectQuery { offset, ..query.get_untracked() })
+                item=|subject| view! { <SubjectItem subject /> }.into_any() />
         </Page>
     }
 }

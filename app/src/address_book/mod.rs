@@ -197,15 +197,10 @@ pub struct SubjectQuery {
 }
 
 /// Rows the picker and the list show at once; more are fetched as the operator scrolls.
-pub const PAGE: u32 = 50;
+pub use crate::layout::PAGE;
 pub const MAX_PAGE: u32 = 1000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubjectPage {
-    pub rows: Vec<SubjectSummary>,
-    /// Whether rows after these match too.
-    pub has_more: bool,
-}
+pub type SubjectPage = crate::layout::Paged<SubjectSummary>;
 
 /// A stored subject with everything that can be edited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ use super::{
     ValidSubject, MAX_PAGE, PAGE,
 };
 use crate::error::{AppError, Field, FieldError, Problem, Result};
+use crate::layout::Paged;
 use crate::ssr::{contains_pattern, now_ms, Backend, Db};
 
 /// Shared with documents and tasks, which the ERP upserts the same way.
@@ -85,7 +86,7 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
         .map(str::to_owned)
         .collect();
     let page = |plan| search_rows(db, company_id, query, &words, plan, limit);
-    let mut rows = match db.backend {
+    let rows = match db.backend {
         // PostgreSQL's planner picks the name index or the trigram index (pg_trgm) itself.
         Backend::Postgres => page(Plan::NameOrder).await?,
         Backend::Sqlite if words.is_empty() => page(Plan::NameOrder).await?,
@@ -101,8 +102,7 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
             }
         }
     };
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
+    let Paged { rows, has_more } = Paged::of(rows, limit);
 
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut representatives = representatives_of(db, &ids, query.include_inactive).await?;
@@ -121,7 +121,7 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
             active: row.active != 0,
         })
         .collect();
-    Ok(SubjectPage { rows, has_more })
+    Ok(Paged { rows, has_more })
 }
 
 /// One page (and one row more, to tell whether there are more) of the query's subjects.

@@ -8,8 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::error::{AppError, Field, FieldError, Problem};
 use crate::input;
+use crate::layout::Paged;
 
-mod pages;
+pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -146,20 +147,13 @@ pub struct DocumentQuery {
     pub offset: u32,
 }
 
-/// Rows a documents or tasks page shows at once.
-pub const PAGE: u32 = 50;
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListedDocument {
     pub document: Document,
     pub subject: Option<SubjectRef>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DocumentPage {
-    pub rows: Vec<ListedDocument>,
-    pub has_more: bool,
-}
+pub type DocumentPage = Paged<ListedDocument>;
 
 #[server(endpoint = "search_documents")]
 pub async fn search_documents(query: DocumentQuery) -> Result<DocumentPage, AppError> {

@@ -3,15 +3,16 @@
 //! Search and paging are a GET form and links, so the pages work without JavaScript too.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::{
-    get_document, search_documents, Document, DocumentKind, DocumentQuery, ListedDocument, PAGE,
+    get_document, search_documents, Document, DocumentKind, DocumentQuery, ListedDocument,
+    SubjectRef,
 };
 use crate::error::Field;
 use crate::format::{date, money};
 use crate::i18n::{use_language, use_texts};
-use crate::layout::{query_value, Page, Pager};
+use crate::layout::{query_value, Page, PagedResults, RecordPage};
 
 fn query_from_url() -> Memo<DocumentQuery> {
     let query = use_query_map();
@@ -67,24 +68,10 @@ pub fn DocumentsPage() -> impl IntoView {
                 </label>
                 <button type="submit">{t.search_button}</button>
             </form>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
-                        Ok(page) if page.rows.is_empty() => view! { <p>{t.no_documents}</p> }.into_any(),
-                        Ok(page) => {
-                            let current = query.get_untracked();
-                            let at = |offset| url(&DocumentQuery { offset, ..current.clone() });
-                            view! {
-                                <ul class="records">
-                                    {page.rows.into_iter().map(|row| view! { <DocumentItem row /> }).collect_view()}
-                                </ul>
-                                <Pager offset=current.offset page=PAGE has_more=page.has_more at />
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <PagedResults page list_class="records" empty=t.no_documents
+                offset=Signal::derive(move || query.with(|q| q.offset))
+                at=move |offset| url(&DocumentQuery { offset, ..query.get_untracked() })
+                item=|row| view! { <DocumentItem row /> }.into_any() />
         </Page>
     }
 }
@@ -120,26 +107,19 @@ fn DocumentItem(row: ListedDocument) -> impl IntoView {
 #[component]
 pub fn DocumentDetailPage() -> impl IntoView {
     let t = use_texts();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let document = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_document(id).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
     view! {
-        <Page>
-            <p><a href="/documents">{t.back_to_documents}</a></p>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match document.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
-                        Ok(row) => view! { <DocumentView row /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </Page>
+        <RecordPage back_href="/documents" back_label=t.back_to_documents load=get_document
+            render=|row| view! { <DocumentView row /> }.into_any() />
+    }
+}
+
+/// The subject a document or task is for, linked to its address book page.
+pub(crate) fn subject_link(subject: Option<SubjectRef>) -> AnyView {
+    match subject {
+        Some(s) => {
+            view! { <a href=format!("/address-book/{}", s.id)>{s.code}" — "{s.name}</a> }.into_any()
+        }
+        None => view! { "—" }.into_any(),
     }
 }
 
@@ -173,10 +153,7 @@ fn DocumentView(row: ListedDocument) -> impl IntoView {
         </div>
         <dl class="facts">
             <dt>{t.counterparty_label}</dt>
-            <dd>{match subject {
-                Some(s) => view! { <a href=format!("/address-book/{}", s.id)>{s.code}" — "{s.name}</a> }.into_any(),
-                None => view! { "—" }.into_any(),
-            }}</dd>
+            <dd>{subject_link(subject)}</dd>
             <dt>{t.field_name(Field::IssueDate)}</dt>
             <dd>{date(lang, &issue_date)}</dd>
             <dt>{t.field_name(Field::DueDate)}</dt>

@@ -6,11 +6,12 @@ use sqlx::AnyConnection;
 
 use super::{
     Document, DocumentInput, DocumentKind, DocumentPage, DocumentQuery, ListedDocument, SubjectRef,
-    ValidDocument, PAGE,
+    ValidDocument,
 };
 use crate::address_book::fold_for_search;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::input::{attribute_text, parse_attributes};
+use crate::layout::{Paged, PAGE};
 use crate::ssr::{by_external_id, now_ms, Db, Upsert, WordSearch};
 
 /// The id of the company's subject with this external id; an unknown one is the caller's
@@ -195,15 +196,11 @@ pub async fn search(db: &Db, company_id: i64, query: &DocumentQuery) -> Result<D
     }
     let limit = i64::from(PAGE) + 1;
     let offset = i64::from(query.offset);
-    let mut rows: Vec<Row> = (word_search(&sql))
+    let rows: Vec<Row> = (word_search(&sql))
         .fetch(db, company_id, &query.q, limit, offset)
         .await?;
-    let has_more = rows.len() > PAGE as usize;
-    rows.truncate(PAGE as usize);
-    Ok(DocumentPage {
-        rows: rows.into_iter().map(ListedDocument::from).collect(),
-        has_more,
-    })
+    let rows = rows.into_iter().map(ListedDocument::from).collect();
+    Ok(Paged::of(rows, PAGE))
 }
 
 /// The company's documents matching `query` (as [`search`]), for the HTTP API.

@@ -8,6 +8,7 @@ use crate::documents::SubjectRef;
 use crate::error::{AppError, Field, FieldError, Problem};
 use crate::format::LocalTime;
 use crate::input;
+use crate::layout::Paged;
 
 mod pages;
 #[cfg(feature = "ssr")]
@@ -136,11 +137,7 @@ pub struct ListedTask {
     pub ends: Option<LocalTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskPage {
-    pub rows: Vec<ListedTask>,
-    pub has_more: bool,
-}
+pub type TaskPage = Paged<ListedTask>;
 
 #[server(endpoint = "search_tasks")]
 pub async fn search_tasks(query: TaskQuery) -> Result<TaskPage, AppError> {

@@ -3,13 +3,13 @@
 //! a GET form and links, so the pages work without JavaScript too.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::{get_task, search_tasks, ListedTask, TaskQuery, TaskStatus};
-use crate::documents::PAGE;
+use crate::documents::pages::subject_link;
 use crate::error::Field;
 use crate::i18n::{use_language, use_texts};
-use crate::layout::{query_value, Page, Pager};
+use crate::layout::{query_value, Page, PagedResults, RecordPage};
 
 fn query_from_url() -> Memo<TaskQuery> {
     let query = use_query_map();
@@ -58,24 +58,10 @@ pub fn TasksPage() -> impl IntoView {
                     prop:value=move || query.with(|q| q.q.clone()) />
                 <button type="submit">{t.search_button}</button>
             </form>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
-                        Ok(page) if page.rows.is_empty() => view! { <p>{t.no_tasks}</p> }.into_any(),
-                        Ok(page) => {
-                            let current = query.get_untracked();
-                            let at = |offset| url(&TaskQuery { offset, ..current.clone() });
-                            view! {
-                                <ul class="records">
-                                    {page.rows.into_iter().map(|row| view! { <TaskItem row /> }).collect_view()}
-                                </ul>
-                                <Pager offset=current.offset page=PAGE has_more=page.has_more at />
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <PagedResults page list_class="records" empty=t.no_tasks
+                offset=Signal::derive(move || query.with(|q| q.offset))
+                at=move |offset| url(&TaskQuery { offset, ..query.get_untracked() })
+                item=|row| view! { <TaskItem row /> }.into_any() />
         </Page>
     }
 }
@@ -111,26 +97,9 @@ fn TaskItem(row: ListedTask) -> impl IntoView {
 #[component]
 pub fn TaskDetailPage() -> impl IntoView {
     let t = use_texts();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let task = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_task(id).await,
-            None => Err(crate::error::AppError::NotFound),
-        }
-    });
     view! {
-        <Page>
-            <p><a href="/tasks">{t.back_to_tasks}</a></p>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match task.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
-                        Ok(row) => view! { <TaskView row /> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </Page>
+        <RecordPage back_href="/tasks" back_label=t.back_to_tasks load=get_task
+            render=|row| view! { <TaskView row /> }.into_any() />
     }
 }
 
@@ -154,10 +123,7 @@ fn TaskView(row: ListedTask) -> impl IntoView {
         </div>
         <dl class="facts">
             <dt>{t.task_subject_label}</dt>
-            <dd>{match subject {
-                Some(s) => view! { <a href=format!("/address-book/{}", s.id)>{s.code}" — "{s.name}</a> }.into_any(),
-                None => view! { "—" }.into_any(),
-            }}</dd>
+            <dd>{subject_link(subject)}</dd>
             <dt>{t.field_name(Field::StartsAt)}</dt>
             <dd><time datetime=starts.iso()>{starts.format(lang)}</time></dd>
             <dt>{t.field_name(Field::EndsAt)}</dt>

@@ -7,9 +7,10 @@ use sqlx::AnyConnection;
 use super::{ListedTask, Task, TaskPage, TaskQuery, TaskStatus, ValidTask};
 use crate::address_book::fold_for_search;
 use crate::documents::ssr::subject_id_by_external_id;
-use crate::documents::{SubjectRef, PAGE};
+use crate::documents::SubjectRef;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::format::LocalTime;
+use crate::layout::{Paged, PAGE};
 use crate::ssr::{by_external_id, local_time, now_ms, Db, Upsert, WordSearch};
 
 /// The operator with this login who may work in the company (which also puts them in its
@@ -193,15 +194,11 @@ pub async fn search(db: &Db, company_id: i64, query: &TaskQuery) -> Result<TaskP
     let sql = format!("{SELECT} WHERE t.company_id = $1{condition}");
     let limit = i64::from(PAGE) + 1;
     let offset = i64::from(query.offset);
-    let mut rows: Vec<Row> = (word_search(&sql, order))
+    let rows: Vec<Row> = (word_search(&sql, order))
         .fetch(db, company_id, &query.q, limit, offset)
         .await?;
-    let has_more = rows.len() > PAGE as usize;
-    rows.truncate(PAGE as usize);
-    Ok(TaskPage {
-        rows: rows.into_iter().map(ListedTask::from).collect(),
-        has_more,
-    })
+    let rows = rows.into_iter().map(ListedTask::from).collect();
+    Ok(Paged::of(rows, PAGE))
 }
 
 /// The company's tasks matching `query` (as [`search`]), latest start first, for the HTTP API.
