@@ -186,6 +186,15 @@ pub fn contains_pattern(query: &str) -> String {
     pattern
 }
 
+/// The words of a search query, folded (see `fold_for_search`); at most eight, so a pasted
+/// paragraph cannot make a query of hundreds of conditions.
+pub fn search_words(query: &str) -> Vec<String> {
+    (crate::address_book::fold_for_search(query).split_whitespace())
+        .take(8)
+        .map(str::to_owned)
+        .collect()
+}
+
 /// A search of a company's records by every word of a query, ignoring case and diacritics.
 pub struct WordSearch<'a> {
     /// Ends in a `WHERE` condition in which `$1` is the company.
@@ -208,10 +217,8 @@ impl WordSearch<'_> {
     where
         R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
     {
-        let words: Vec<String> = crate::address_book::fold_for_search(query)
-            .split_whitespace()
-            .take(8)
-            .map(contains_pattern)
+        let words: Vec<String> = (search_words(query).iter())
+            .map(|word| contains_pattern(word))
             .collect();
         let mut sql = self.select.to_string();
         for n in 2..words.len() + 2 {

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::layout::Paged;
-use crate::ssr::{contains_pattern, now_ms, Backend, Db};
+use crate::ssr::{contains_pattern, now_ms, search_words, Backend, Db};
 
 /// Shared with documents and tasks, which the ERP upserts the same way.
 pub use crate::ssr::Upsert;
@@ -80,11 +80,7 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
         0 => PAGE,
         n => n.min(MAX_PAGE),
     };
-    let words: Vec<String> = fold_for_search(&query.q)
-        .split_whitespace()
-        .take(8)
-        .map(str::to_owned)
-        .collect();
+    let words = search_words(&query.q);
     let page = |plan| search_rows(db, company_id, query, &words, plan, limit);
     let rows = match db.backend {
         // PostgreSQL's planner picks the name index or the trigram index (pg_trgm) itself.
