@@ -61,10 +61,19 @@ async fn drop_postgres(db: Db, name: &str) {
     let mut admin = PgConnection::connect(&format!("{}/postgres", postgres_server()))
         .await
         .unwrap();
-    admin
-        .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
+    // FORCE ends what a test left connected (a server task's pooled connection), but refuses
+    // while an autovacuum worker (a superuser's process) is in the database: try again then.
+    let drop = format!("DROP DATABASE {name} WITH (FORCE)");
+    for attempt in 0.. {
+        match admin.execute(drop.as_str()).await {
+            Ok(_) => break,
+            Err(e) if attempt < 50 => {
+                eprintln!("dropping {name} again: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("drop {name}: {e}"),
+        }
+    }
 }
 
 /// Runs `test` against a fresh SQLite database and then a fresh PostgreSQL one.
