@@ -8,13 +8,14 @@ export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 CARGO_LEPTOS_VERSION := 0.3.11
 BINARYEN_VERSION := 132.0.0
+LIGHTHOUSE_VERSION := 13.5.0
 # The wasm-bindgen CLI must equal the library in Cargo.lock (pinned with = in Cargo.toml).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
 
 # Test peers (all on 127.0.0.1).
 PG_URL := postgres://esemes:esemes@127.0.0.1:5432
 
-.PHONY: run test tools test-tools postgres build-release build-debug test-rust test-e2e
+.PHONY: run test tools test-tools postgres build-release build-debug test-rust test-e2e bench-web
 
 ## Release build, then the app on http://127.0.0.1:3000 with SQLite, the simulator and demo data.
 run: tools build-release
@@ -23,11 +24,13 @@ run: tools build-release
 ## Every test: Rust unit/integration tests on SQLite and PostgreSQL, then Playwright in Chromium.
 test: tools test-tools postgres build-debug test-rust test-e2e
 
+# Each page's code is split into a chunk of its own (lazy routes); the release build writes brotli
+# and gzip copies at full quality, which the server sends as they are.
 build-release:
-	cargo leptos build --release
+	cargo leptos build --release --split --precompress
 
 build-debug:
-	cargo leptos build
+	cargo leptos build --split
 
 test-rust:
 	ESEMES_TEST_POSTGRES_URL=$(PG_URL) cargo test --workspace --features app/ssr
@@ -50,6 +53,13 @@ tools:
 	@if ! wasm-opt --version 2>/dev/null | grep -q "version $(firstword $(subst ., ,$(BINARYEN_VERSION)))"; then \
 		npm install --prefix $(TOOLS) --no-save --no-audit --no-fund binaryen@$(BINARYEN_VERSION); \
 	fi
+
+## First-load figures of the release build on a phone (Lighthouse), as BENCHMARKS.md gives them.
+bench-web: tools test-tools build-release
+	@if ! test -d $(TOOLS)/lighthouse/node_modules/lighthouse; then \
+		npm install --prefix $(TOOLS)/lighthouse --no-save --no-audit --no-fund lighthouse@$(LIGHTHOUSE_VERSION); \
+	fi
+	cd end2end && node bench-web.mjs
 
 test-tools:
 	@if ! command -v chromium >/dev/null || ! command -v pg_ctlcluster >/dev/null; then \

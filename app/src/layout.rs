@@ -1,6 +1,7 @@
 //! The frame around the pages: header with navigation, operator, language switch and logout.
 
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_params_map};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
@@ -9,8 +10,9 @@ use crate::auth::{current_operator, LogoutButton};
 use crate::error::AppError;
 use crate::i18n::{use_language, use_texts, Lang};
 
+/// Every page but the login's sits in this frame; the page itself is the route's `Outlet`.
 #[component]
-pub fn Page(children: Children) -> impl IntoView {
+pub fn Frame() -> impl IntoView {
     let t = use_texts();
     let operator = Resource::new(|| (), |_| current_operator());
     let path = use_location().pathname;
@@ -60,7 +62,7 @@ pub fn Page(children: Children) -> impl IntoView {
                 <LogoutButton />
             </div>
         </header>
-        <main class="page">{children()}</main>
+        <main class="page"><Outlet /></main>
     }
 }
 
@@ -167,17 +169,15 @@ where
         }
     });
     view! {
-        <Page>
-            <p><a href=back_href>{back_label}</a></p>
-            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match record.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
-                        Ok(record) => render(record),
-                    }
-                })}
-            </Suspense>
-        </Page>
+        <p><a href=back_href>{back_label}</a></p>
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match record.await {
+                    Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                    Ok(record) => render(record),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -22,10 +22,10 @@ pub mod tasks;
 pub mod templates;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Link, Meta, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
-    path, SsrMode,
+    components::{ParentRoute, Route, Router, Routes},
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 use crate::i18n::use_texts;
@@ -39,7 +39,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
                 <leptos_meta::MetaTags />
             </head>
             <body>
@@ -63,37 +64,110 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Html attr:lang=lang.code() />
-        <Stylesheet id="leptos" href="/pkg/esemes.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Meta name="theme-color" content="#1f4e79" />
         <Title text=t.app_name />
         <Router>
             <Routes fallback=|| view! { <layout::NotFound /> }>
                 // Pages are rendered with their data (`Async`), so they are complete
-                // without JavaScript and the first paint needs no second request.
-                <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
-                <Route path=path!("/") view=composer::ComposerPage ssr=SsrMode::Async />
-                <Route path=path!("/messages") view=messages::MessagesPage ssr=SsrMode::Async />
-                <Route path=path!("/address-book") view=address_book::AddressBookPage ssr=SsrMode::Async />
-                <Route path=path!("/address-book/import") view=address_book::ImportPage ssr=SsrMode::Async />
-                <Route path=path!("/address-book/new") view=address_book::SubjectFormPage ssr=SsrMode::Async />
-                <Route path=path!("/address-book/:id") view=address_book::SubjectFormPage ssr=SsrMode::Async />
-                <Route path=path!("/documents") view=documents::DocumentsPage ssr=SsrMode::Async />
-                <Route path=path!("/documents/:id") view=documents::DocumentDetailPage ssr=SsrMode::Async />
-                <Route path=path!("/tasks") view=tasks::TasksPage ssr=SsrMode::Async />
-                <Route path=path!("/tasks/:id") view=tasks::TaskDetailPage ssr=SsrMode::Async />
-                <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async />
-                <Route path=path!("/templates") view=templates::TemplatesPage ssr=SsrMode::Async />
-                <Route path=path!("/templates/new") view=templates::TemplateFormPage ssr=SsrMode::Async />
-                <Route path=path!("/templates/:id") view=templates::TemplateFormPage ssr=SsrMode::Async />
+                // without JavaScript and the first paint needs no second request. Each page's
+                // code is a chunk of its own, loaded when the page is first shown.
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=layout::Frame ssr=SsrMode::Async>
+                    <Route path=path!("/") view={Lazy::<ComposerRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/address-book") view={Lazy::<AddressBookRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/address-book/import") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/address-book/new") view={Lazy::<SubjectRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/address-book/:id") view={Lazy::<SubjectRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/documents") view={Lazy::<DocumentsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/documents/:id") view={Lazy::<DocumentRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/tasks/:id") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/templates/new") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/templates/:id") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
+                </ParentRoute>
             </Routes>
         </Router>
     }
 }
 
+/// One lazily loaded route per page: the page's component (and all it alone uses) is split
+/// out of the main WebAssembly module and fetched when the route is first matched.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    LoginRoute => auth::LoginPage,
+    ComposerRoute => composer::ComposerPage,
+    MessagesRoute => messages::MessagesPage,
+    AddressBookRoute => address_book::AddressBookPage,
+    ImportRoute => address_book::ImportPage,
+    SubjectRoute => address_book::SubjectFormPage,
+    DocumentsRoute => documents::DocumentsPage,
+    DocumentRoute => documents::DocumentDetailPage,
+    TasksRoute => tasks::TasksPage,
+    TaskRoute => tasks::TaskDetailPage,
+    AdminRoute => admin::AdminPage,
+    TemplatesRoute => templates::TemplatesPage,
+    TemplateRoute => templates::TemplateFormPage,
+}
+
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_reload_notice();
+    }));
+    leptos::mount::hydrate_lazy(App);
+}
+
+/// After a panic the page no longer reacts; most often a page's chunk could not be loaded
+/// because a newer version was deployed while the tab was open. Say so, with a reload link,
+/// built with plain DOM calls since the app itself cannot render any more.
+#[cfg(feature = "hydrate")]
+fn show_reload_notice() {
+    let document = document();
+    if document.get_element_by_id("reload-notice").is_some() {
+        return;
+    }
+    let (message, action) = match i18n::current_language() {
+        i18n::Lang::Pl => (
+            "Strona przestała działać, zapewne po aktualizacji programu.",
+            "Odśwież stronę",
+        ),
+        i18n::Lang::En => (
+            "This page stopped working, probably after an update of the program.",
+            "Reload the page",
+        ),
+    };
+    let Ok(notice) = document.create_element("div") else { return };
+    notice.set_id("reload-notice");
+    let _ = notice.set_attribute("role", "alert");
+    notice.set_text_content(Some(&format!("{message} ")));
+    if let Ok(link) = document.create_element("a") {
+        let _ = link.set_attribute("href", &window().location().href().unwrap_or_default());
+        link.set_text_content(Some(action));
+        let _ = notice.append_child(&link);
+    }
+    if let Some(body) = document.body() {
+        let _ = body.prepend_with_node_1(&notice);
+    }
 }

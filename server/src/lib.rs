@@ -37,6 +37,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             require_session,
         ))
+        .layer(middleware::from_fn(cache_control))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -44,10 +45,9 @@ pub fn app(state: AppState) -> Router {
 
 /// Paths anyone may open: the login page and its server function, static assets, health.
 fn is_public(path: &str) -> bool {
-    matches!(
-        path,
-        "/login" | "/api/login" | "/health" | "/favicon.svg" | "/manifest.json"
-    ) || path.starts_with("/pkg/")
+    matches!(path, "/login" | "/api/login" | "/health")
+        || is_public_asset(path)
+        || path.starts_with("/pkg/")
         || path.starts_with("/lang/")
 }
 
@@ -88,6 +88,46 @@ async fn require_session(
         None => return Redirect::to("/login").into_response(),
     }
     next.run(request).await
+}
+
+/// The built bundle's files carry their content's hash in their names (`esemes.<hash>.wasm`), so
+/// a browser keeps them for good and a second visit downloads nothing; a file without a hash
+/// (a debug build, the icon) is checked with the server each time it is used.
+async fn cache_control(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::OK && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if path.starts_with("/pkg/") && has_content_hash(&path) {
+            Some("public, max-age=31536000, immutable")
+        } else if path.starts_with("/pkg/") || is_public_asset(&path) {
+            Some("no-cache")
+        } else {
+            None
+        };
+        if let Some(value) = value {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, header::HeaderValue::from_static(value));
+        }
+    }
+    response
+}
+
+/// Whether a file name has a content hash as one of its dot-separated parts: 22 characters of
+/// unpadded base64url (an MD5), as the build names them.
+fn has_content_hash(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split('.').any(|part| {
+        part.len() == 22
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && part != "______________________"
+    })
+}
+
+fn is_public_asset(path: &str) -> bool {
+    matches!(path, "/favicon.svg" | "/manifest.json")
 }
 
 async fn health(State(state): State<AppState>) -> Response {
@@ -141,6 +181,24 @@ mod tests {
         );
         assert_eq!(same_site_path("http://evil.example").as_deref(), None);
         assert_eq!(same_site_path("http://x//evil.example/").as_deref(), None);
+    }
+
+    #[test]
+    fn hashed_bundle_files_are_told_apart() {
+        for path in [
+            "/pkg/esemes.Xq3rT_9-aBcDeFgHiJkLmN.wasm",
+            "/pkg/__wasm_split.Xq3rT_9-aBcDeFgHiJkLmN.js",
+        ] {
+            assert!(has_content_hash(path), "{path}");
+        }
+        for path in [
+            "/pkg/esemes.wasm",
+            "/pkg/__wasm_split.______________________.js",
+            "/pkg/snippets/leptos-abc/inline0.js",
+            "/pkg/esemes.Xq3rT_9-aBcDeFgHiJkLm.wasm",
+        ] {
+            assert!(!has_content_hash(path), "{path}");
+        }
     }
 
     #[test]

@@ -74,6 +74,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
 
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.bind;
+    // The build names the bundle's files by their content and lists the names in a file beside
+    // this binary; pages must then link to those names (a build without it keeps plain names).
+    leptos_options.hash_files |= std::env::current_exe()?
+        .with_file_name(leptos_options.hash_file.as_ref())
+        .exists();
     let state = AppState {
         leptos_options,
         db,

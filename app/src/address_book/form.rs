@@ -9,7 +9,7 @@ use super::{
 };
 use crate::error::{AppError, Field};
 use crate::i18n::use_texts;
-use crate::layout::{ErrorMessage, Page};
+use crate::layout::ErrorMessage;
 
 /// `/address-book/new?kind=…` and `/address-book/{id}`.
 #[component]
@@ -33,7 +33,6 @@ pub fn SubjectPage() -> impl IntoView {
         },
     );
     view! {
-        <Page>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
@@ -42,7 +41,6 @@ pub fn SubjectPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </Page>
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{search_subjects, SubjectKind, SubjectQuery, SubjectSummary, PAGE};
 use crate::i18n::use_texts;
-use crate::layout::{query_value, Page, PagedResults};
+use crate::layout::{query_value, PagedResults};
 
 /// The query in the page's URL: `?kind=…&q=…&offset=…`.
 fn query_from_url() -> Memo<SubjectQuery> {
@@ -50,7 +50,6 @@ pub fn AddressBookPage() -> impl IntoView {
     let page = Resource::new(move || query.get(), search_subjects);
     let kind = move || query.with(|q| q.kind.unwrap_or(SubjectKind::Contractor));
     view! {
-        <Page>
             <div class="title-row">
                 <h1>{t.address_book_title}</h1>
                 <div class="title-actions">
@@ -84,7 +83,6 @@ pub fn AddressBookPage() -> impl IntoView {
                 offset=Signal::derive(move || query.with(|q| q.offset))
                 at=move |offset| url(&SubjectQuery { offset, ..query.get_untracked() })
                 item=|subject| view! { <SubjectItem subject /> }.into_any() />
-        </Page>
     }
 }
 

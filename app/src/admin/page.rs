@@ -7,7 +7,7 @@ use super::{
     RevokeSessions, Role, SaveCompany, SaveOperator, SwitchCompany,
 };
 use crate::i18n::{use_texts, Texts};
-use crate::layout::{ErrorMessage, Page};
+use crate::layout::ErrorMessage;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -21,7 +21,6 @@ pub fn AdminPage() -> impl IntoView {
         |_| list_operators(),
     );
     view! {
-        <Page>
             <h1>{t.admin_title}</h1>
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
@@ -40,7 +39,6 @@ pub fn AdminPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </Page>
     }
 }
 

@@ -11,7 +11,7 @@ use crate::address_book::{Chosen, Picker};
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
 use crate::i18n::{use_texts, Texts};
-use crate::layout::{ErrorMessage, Page};
+use crate::layout::ErrorMessage;
 use crate::templates::{procedure_templates, Template};
 
 mod preview;
@@ -231,7 +231,6 @@ pub fn ComposerPage() -> impl IntoView {
         },
     );
     view! {
-        <Page>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match opening.await {
@@ -240,7 +239,6 @@ pub fn ComposerPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </Page>
     }
 }
 

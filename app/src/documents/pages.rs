@@ -12,7 +12,7 @@ use super::{
 use crate::error::Field;
 use crate::format::{date, money};
 use crate::i18n::{use_language, use_texts};
-use crate::layout::{query_value, Page, PagedResults, RecordPage};
+use crate::layout::{query_value, PagedResults, RecordPage};
 
 fn query_from_url() -> Memo<DocumentQuery> {
     let query = use_query_map();
@@ -46,7 +46,6 @@ pub fn DocumentsPage() -> impl IntoView {
     let query = query_from_url();
     let page = Resource::new(move || query.get(), search_documents);
     view! {
-        <Page>
             <h1>{t.documents_title}</h1>
             <form class="search" method="get" action="/documents" role="search">
                 <label for="q" class="visually-hidden">{t.document_search_label}</label>
@@ -72,7 +71,6 @@ pub fn DocumentsPage() -> impl IntoView {
                 offset=Signal::derive(move || query.with(|q| q.offset))
                 at=move |offset| url(&DocumentQuery { offset, ..query.get_untracked() })
                 item=|row| view! { <DocumentItem row /> }.into_any() />
-        </Page>
     }
 }
 

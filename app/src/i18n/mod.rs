@@ -339,7 +339,7 @@ pub fn provide_language() -> Lang {
 }
 
 #[cfg(feature = "ssr")]
-fn current_language() -> Lang {
+pub fn current_language() -> Lang {
     use_context::<http::request::Parts>()
         .and_then(|parts| {
             let header = parts.headers.get(http::header::COOKIE)?;
@@ -349,7 +349,7 @@ fn current_language() -> Lang {
 }
 
 #[cfg(not(feature = "ssr"))]
-fn current_language() -> Lang {
+pub fn current_language() -> Lang {
     use wasm_bindgen::JsCast;
     document()
         .dyn_into::<web_sys::HtmlDocument>()

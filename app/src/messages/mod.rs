@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::error::Result;
 use crate::format::LocalTime;
 use crate::i18n::{use_language, use_texts};
-use crate::layout::Page;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -145,7 +144,6 @@ pub fn MessagesPage() -> impl IntoView {
     };
 
     view! {
-        <Page>
             <h1>{t.messages_title}</h1>
             <nav class="filters" aria-label=t.filter_label>
                 <span>{t.filter_label}":"</span>
@@ -179,7 +177,6 @@ pub fn MessagesPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </Page>
     }
 }
 

@@ -9,7 +9,7 @@ use super::{get_task, search_tasks, ListedTask, TaskQuery, TaskStatus};
 use crate::documents::pages::subject_link;
 use crate::error::Field;
 use crate::i18n::{use_language, use_texts};
-use crate::layout::{query_value, Page, PagedResults, RecordPage};
+use crate::layout::{query_value, PagedResults, RecordPage};
 
 fn query_from_url() -> Memo<TaskQuery> {
     let query = use_query_map();
@@ -41,7 +41,6 @@ pub fn TasksPage() -> impl IntoView {
     let page = Resource::new(move || query.get(), search_tasks);
     let status = move || query.with(|q| q.status);
     view! {
-        <Page>
             <h1>{t.tasks_title}</h1>
             <nav class="tabs" aria-label=t.task_status_label>
                 {TaskStatus::ALL.into_iter().map(|s| view! {
@@ -62,7 +61,6 @@ pub fn TasksPage() -> impl IntoView {
                 offset=Signal::derive(move || query.with(|q| q.offset))
                 at=move |offset| url(&TaskQuery { offset, ..query.get_untracked() })
                 item=|row| view! { <TaskItem row /> }.into_any() />
-        </Page>
     }
 }
 

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::error::{AppError, Field};
 use crate::i18n::use_texts;
-use crate::layout::{ErrorMessage, Page};
+use crate::layout::ErrorMessage;
 
 /// `/templates/new?procedure=…` and `/templates/{id}`.
 #[component]
@@ -51,7 +51,6 @@ pub fn TemplatePage() -> impl IntoView {
         },
     );
     view! {
-        <Page>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
@@ -60,7 +59,6 @@ pub fn TemplatePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-        </Page>
     }
 }
 

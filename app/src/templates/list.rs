@@ -12,7 +12,7 @@ use super::{
 };
 use crate::error::AppError;
 use crate::i18n::use_texts;
-use crate::layout::{ErrorMessage, Page};
+use crate::layout::ErrorMessage;
 
 /// The query in the page's URL: `?procedure=…&q=…`.
 fn query_from_url() -> Memo<TemplateQuery> {
@@ -47,7 +47,6 @@ pub fn TemplatesPage() -> impl IntoView {
         None => "/templates/new".to_string(),
     };
     view! {
-        <Page>
             <div class="title-row">
                 <h1>{t.templates_title}</h1>
                 // Only administrators configure templates; operators use them.
@@ -93,7 +92,6 @@ pub fn TemplatesPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-        </Page>
     }
 }
 

@@ -12,7 +12,7 @@ use super::{
 use crate::address_book::SubjectKind;
 use crate::error::{problem_message, AppError, Field, Problem};
 use crate::i18n::use_texts;
-use crate::layout::{ErrorMessage, Page};
+use crate::layout::ErrorMessage;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
@@ -121,7 +121,6 @@ pub fn ImportPage() -> impl IntoView {
     });
 
     view! {
-        <Page>
             <h1>{t.import_title}</h1>
             <p class="needs-js notice" role="note">{t.import_needs_js}</p>
             <p class="hint">{t.import_intro}</p>
@@ -185,7 +184,6 @@ pub fn ImportPage() -> impl IntoView {
                     <p><a class="button primary" href=format!("/address-book?kind={}", kind.get_untracked().as_str())>{t.import_back}</a></p>
                 }.into_any(),
             })}
-        </Page>
     }
 }
 
