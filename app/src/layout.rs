@@ -75,7 +75,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         .map(|lang| {
             view! {
                 <a class="language" rel="external" href=format!("/lang/{}", lang.code()) hreflang=lang.code() lang=lang.code()>
-                    {lang.texts().language_name}
+                    {lang.name()}
                 </a>
             }
         })

@@ -10,7 +10,7 @@ use sms::{analyze, Analysis, Options};
 use crate::address_book::{Chosen, Picker};
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::{use_language, use_texts, Texts};
 use crate::layout::{ErrorMessage, Page};
 use crate::templates::{procedure_templates, Template};
 
@@ -247,6 +247,7 @@ pub fn ComposerPage() -> impl IntoView {
 #[component]
 fn ComposerForm(opening: Opening) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let (start_template, start_body) = opening.start();
     let Opening {
         draft,
@@ -373,7 +374,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     view! {
         <h1>{if draft_id.is_some() { t.draft_title } else { t.composer_title }}</h1>
         {(procedure != Procedure::SmsForm).then(|| view! {
-            <p class="hint procedure">{t.procedure_label}": "{t.pick(&procedure.name())}</p>
+            <p class="hint procedure">{t.procedure_label}": "{lang.pick(&procedure.name())}</p>
         })}
         {topic.map(|info| view! { <TopicLine topic=info.topic /> })}
         // Without JavaScript the form posts straight to the server function.

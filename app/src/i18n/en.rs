@@ -1,20 +1,12 @@
 use sms::{Encoding, PhoneError};
 
-use super::{Lang, Texts};
+use super::{plural_en, Lang, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
 use crate::error::Field;
 use crate::messages::Status;
 use crate::tasks::TaskStatus;
-
-fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
 
 pub static TEXTS: Texts = Texts {
     lang: Lang::En,
@@ -55,11 +47,10 @@ pub static TEXTS: Texts = Texts {
         } else {
             format!("{min}–{max} SMS")
         };
-        let characters = plural(chars, "character", "characters");
+        let characters = plural_en(chars, "character", "characters");
         format!("Template has {chars} {characters} (approximate: macros depend on the recipient) · {sms}")
     },
     app_name: "Esemes",
-    language_name: "English",
     nav_compose: "New SMS",
     nav_messages: "Messages",
     nav_main: "Main menu",
@@ -88,7 +79,7 @@ pub static TEXTS: Texts = Texts {
     chars_left: |n| {
         format!(
             "{n} {} left in this SMS",
-            plural(n, "character", "characters")
+            plural_en(n, "character", "characters")
         )
     },
     sms_count: |n| format!("{n} SMS"),

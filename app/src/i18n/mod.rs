@@ -50,6 +50,30 @@ impl Lang {
             .unwrap_or_default()
     }
 
+    /// The name of this language in itself, shown on the switch to it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Pl => "Polski",
+            Lang::En => "English",
+        }
+    }
+
+    /// Of one text in every language, the one in this language: `lang.of(&PL, &EN)`.
+    pub fn of<T: ?Sized>(self, pl: &'static T, en: &'static T) -> &'static T {
+        match self {
+            Lang::Pl => pl,
+            Lang::En => en,
+        }
+    }
+
+    /// The `sms` crate's text in this language.
+    pub fn pick<T: Clone>(self, text: &Localized<T>) -> T {
+        match self {
+            Lang::Pl => text.pl.clone(),
+            Lang::En => text.en.clone(),
+        }
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Pl => &pl::TEXTS,
@@ -95,8 +119,6 @@ pub struct Texts {
     pub editor_hint: &'static str,
     pub template_estimate: fn(u32, u32, u32) -> String,
     pub app_name: &'static str,
-    /// The name of this language in itself, shown on the switch to it.
-    pub language_name: &'static str,
     pub nav_compose: &'static str,
     pub nav_messages: &'static str,
     pub nav_main: &'static str,
@@ -323,10 +345,27 @@ impl Texts {
 
     /// The text in this language.
     pub fn pick<T: Clone>(&self, text: &Localized<T>) -> T {
-        match self.lang {
-            Lang::Pl => text.pl.clone(),
-            Lang::En => text.en.clone(),
-        }
+        self.lang.pick(text)
+    }
+}
+
+/// Polish plural form: 1 → `one`, 2–4 (but not 12–14) → `few`, otherwise `many`.
+pub fn plural_pl(n: u32, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
+        few
+    } else {
+        many
+    }
+}
+
+/// English plural form: 1 → `one`, otherwise `many`.
+pub fn plural_en(n: u32, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
     }
 }
 
@@ -378,6 +417,16 @@ mod tests {
         assert_eq!(Lang::from_cookie_header("lang=de"), Lang::Pl);
         assert_eq!(Lang::from_cookie_header(""), Lang::Pl);
         assert_eq!(Lang::from_cookie_header("xlang=en"), Lang::Pl);
+    }
+
+    #[test]
+    fn polish_plural_forms() {
+        let form = |n| plural_pl(n, "znak", "znaki", "znaków");
+        assert_eq!(form(1), "znak");
+        assert_eq!(form(3), "znaki");
+        assert_eq!(form(13), "znaków");
+        assert_eq!(form(22), "znaki");
+        assert_eq!(form(160), "znaków");
     }
 
     #[test]

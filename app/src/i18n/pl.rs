@@ -1,23 +1,12 @@
 use sms::{Encoding, PhoneError};
 
-use super::{Lang, Texts};
+use super::{plural_pl, Lang, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
 use crate::error::Field;
 use crate::messages::Status;
 use crate::tasks::TaskStatus;
-
-/// Polish plural form: 1 → `one`, 2–4 (but not 12–14) → `few`, otherwise `many`.
-fn plural(n: u32, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
-    if n == 1 {
-        one
-    } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
-        few
-    } else {
-        many
-    }
-}
 
 pub static TEXTS: Texts = Texts {
     lang: Lang::Pl,
@@ -54,10 +43,9 @@ pub static TEXTS: Texts = Texts {
     editor_hint: "Makra: prawy przycisk myszy w treści, przycisk „Wstaw makro” lub znak {.",
     template_estimate: |chars, min, max| {
         let sms = if min == max { format!("{min} SMS") } else { format!("{min}–{max} SMS") };
-        format!("Szablon ma {chars} {} (orientacyjnie: makra zależą od odbiorcy) · {sms}", plural(chars, "znak", "znaki", "znaków"))
+        format!("Szablon ma {chars} {} (orientacyjnie: makra zależą od odbiorcy) · {sms}", plural_pl(chars, "znak", "znaki", "znaków"))
     },
     app_name: "Esemes",
-    language_name: "Polski",
     nav_compose: "Nowy SMS",
     nav_messages: "Wiadomości",
     nav_main: "Menu główne",
@@ -84,10 +72,10 @@ pub static TEXTS: Texts = Texts {
     cancel: "Anuluj",
     sending: "Wysyłanie…",
     chars_left: |n| {
-        let verb = plural(n, "Pozostał", "Pozostały", "Pozostało");
+        let verb = plural_pl(n, "Pozostał", "Pozostały", "Pozostało");
         format!(
             "{verb} {n} {} w tym SMS",
-            plural(n, "znak", "znaki", "znaków")
+            plural_pl(n, "znak", "znaki", "znaków")
         )
     },
     sms_count: |n| format!("{n} SMS"),
@@ -199,7 +187,7 @@ pub static TEXTS: Texts = Texts {
     company_label: "Firma",
     switch_company: "Zmień",
     saved: "Zapisano.",
-    error_too_short: |min| format!("co najmniej {min} {}.", plural(min, "znak", "znaki", "znaków")),
+    error_too_short: |min| format!("co najmniej {min} {}.", plural_pl(min, "znak", "znaki", "znaków")),
     sessions_open: |n| format!("otwarte sesje: {n}"),
     field_names: |field| match field {
         Field::Login => "Login",
@@ -246,7 +234,7 @@ pub static TEXTS: Texts = Texts {
     error_too_many_attempts: |minutes| {
         format!(
             "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za {minutes} {}.",
-            plural(minutes, "minutę", "minuty", "minut")
+            plural_pl(minutes, "minutę", "minuty", "minut")
         )
     },
     error_internal: "Wystąpił błąd serwera. Spróbuj ponownie za chwilę; dane nie zostały utracone.",
@@ -259,7 +247,7 @@ pub static TEXTS: Texts = Texts {
     error_empty_draft: "podaj numer telefonu lub treść, aby zapisać wersję roboczą.",
     error_already_sent: "wiadomość została już wysłana i nie można jej zmienić.",
     phone_error: PhoneError::message_pl,
-    error_too_long: |max| format!("najwyżej {max} {}.", plural(max, "znak", "znaki", "znaków")),
+    error_too_long: |max| format!("najwyżej {max} {}.", plural_pl(max, "znak", "znaki", "znaków")),
     error_too_many: |max| format!("najwyżej {max} pozycji."),
     error_invalid_email: "to nie jest poprawny adres e-mail (np. jan@firma.pl).",
     error_invalid_nip: "nieprawidłowy NIP: 10 cyfr z poprawną cyfrą kontrolną.",

@@ -11,7 +11,7 @@ use super::{
     check_template, get_template, Attachment, RemoveTemplate, SaveTemplate, TemplateInput,
 };
 use crate::error::{AppError, Field};
-use crate::i18n::use_texts;
+use crate::i18n::{use_language, use_texts};
 use crate::layout::{ErrorMessage, Page};
 
 /// `/templates/new?procedure=…` and `/templates/{id}`.
@@ -67,6 +67,7 @@ pub fn TemplatePage() -> impl IntoView {
 #[component]
 fn TemplateForm(id: Option<i64>, template: TemplateInput, can_edit: bool) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let back = match template.procedures.first() {
         Some(a) => format!("/templates?procedure={}", a.procedure.id()),
         None => "/templates".to_string(),
@@ -161,7 +162,7 @@ fn TemplateForm(id: Option<i64>, template: TemplateInput, can_edit: bool) -> imp
                             <label class="checkbox">
                                 <input type="checkbox" prop:checked=move || state(p).is_some()
                                     on:change=move |ev| set(p, event_target_checked(&ev), false) />
-                                {t.pick(&p.name())}
+                                {lang.pick(&p.name())}
                             </label>
                             <label class="checkbox default">
                                 <input type="checkbox" disabled=move || state(p).is_none()
