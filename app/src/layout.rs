@@ -85,11 +85,11 @@ pub fn LanguageSwitch() -> impl IntoView {
 /// An error message for the operator, announced by screen readers when it appears.
 #[component]
 pub fn ErrorMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let t = use_texts();
+    let lang = use_language();
     move || {
         error
             .get()
-            .map(|e| view! { <p class="error" role="alert">{e.message(t)}</p> })
+            .map(|e| view! { <p class="error" role="alert">{e.message(lang)}</p> })
     }
 }
 
@@ -128,11 +128,12 @@ where
     A: Fn(u32) -> String + Copy + Send + Sync + 'static,
 {
     let t = use_texts();
+    let lang = use_language();
     view! {
         <Transition fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     Ok(page) if page.rows.is_empty() => view! { <p>{empty}</p> }.into_any(),
                     Ok(page) => view! {
                         <ul class=list_class>{page.rows.into_iter().map(item).collect_view()}</ul>
@@ -158,6 +159,7 @@ where
     Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
 {
     let t = use_texts();
+    let lang = use_language();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let record = Resource::new(id, move |id| async move {
@@ -172,7 +174,7 @@ where
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match record.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                         Ok(record) => render(record),
                     }
                 })}

@@ -6,12 +6,13 @@ use super::{
     list_companies, list_operators, Company, CompanyInput, OperatorInput, OperatorRow,
     RevokeSessions, Role, SaveCompany, SaveOperator, SwitchCompany,
 };
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::{use_language, use_texts, Texts};
 use crate::layout::{ErrorMessage, Page};
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let save_company = ServerAction::<SaveCompany>::new();
     let save_operator = ServerAction::<SaveOperator>::new();
     let revoke = ServerAction::<RevokeSessions>::new();
@@ -36,7 +37,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <Operators operators companies save=save_operator revoke />
                             </section>
                         }.into_any(),
-                        (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Transition>

@@ -192,6 +192,7 @@ impl Opening {
 #[component]
 pub fn ComposerPage() -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let query = use_query_map();
     let params = move || {
         query.with(|q| {
@@ -236,7 +237,7 @@ pub fn ComposerPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match opening.await {
                         Ok(opening) => view! { <ComposerForm opening /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>

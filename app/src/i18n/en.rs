@@ -1,15 +1,13 @@
-use sms::{Encoding, PhoneError};
+use sms::Encoding;
 
-use super::{plural_en, Lang, Texts};
+use super::{plural_en, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
-use crate::error::Field;
 use crate::messages::Status;
 use crate::tasks::TaskStatus;
 
 pub static TEXTS: Texts = Texts {
-    lang: Lang::En,
     nav_templates: "Templates",
     procedure_label: "Procedure",
     template_label: "Template",
@@ -170,9 +168,6 @@ pub static TEXTS: Texts = Texts {
         SubjectKind::Office => "Offices",
         SubjectKind::Bank => "Banks",
     },
-    error_invalid_login: "3–40 characters: lower-case letters, digits, dot, _ or -.",
-    error_login_taken: "another operator already has this login.",
-    error_lock_yourself_out: "you cannot take away your own administrator role or deactivate yourself.",
     nav_admin: "Administration",
     admin_title: "Administration",
     companies_title: "Companies",
@@ -192,84 +187,7 @@ pub static TEXTS: Texts = Texts {
     company_label: "Company",
     switch_company: "Switch",
     saved: "Saved.",
-    error_too_short: |min| format!("at least {min} characters."),
     sessions_open: |n| format!("open sessions: {n}"),
-    field_names: |field| match field {
-        Field::Login => "Login",
-        Field::Password => "Password",
-        Field::Phone => "Phone",
-        Field::SmsPhone => "SMS phone",
-        Field::Body => "Text",
-        Field::Kind => "Kind",
-        Field::Code => "Code",
-        Field::Name => "Name",
-        Field::Email => "E-mail",
-        Field::Address => "Address",
-        Field::Notes => "Notes",
-        Field::Nip => "NIP (tax id)",
-        Field::ExternalId => "ERP id",
-        Field::Attributes => "Extra fields",
-        Field::NotificationNumber => "Notification number",
-        Field::CountryCode => "Country code of the notification number",
-        Field::Representatives => "Representatives",
-        Field::RepresentativeName => "Representative's name",
-        Field::RepresentativeRole => "Representative's role",
-        Field::RepresentativePhone => "Representative's SMS phone",
-        Field::RepresentativeEmail => "Representative's e-mail",
-        Field::File => "File",
-        Field::Procedures => "Procedures",
-        Field::Query => "Search",
-        Field::Role => "Role",
-        Field::Companies => "Companies",
-        Field::StampName => "Name on the stamp",
-        Field::Number => "Number",
-        Field::IssueDate => "Issue date",
-        Field::DueDate => "Due date",
-        Field::Currency => "Currency",
-        Field::SubjectExternalId => "Subject (ERP id)",
-        Field::Title => "Title",
-        Field::StartsAt => "Start",
-        Field::EndsAt => "End",
-        Field::OperatorLogin => "Operator",
-    },
-    error_not_found: "Not found.",
-    error_unauthorized: "Your session has expired or you are not logged in. Please log in again.",
-    error_forbidden: "You are not allowed to do this.",
-    error_wrong_credentials: "Wrong login or password.",
-    error_too_many_attempts: |minutes| {
-        format!("Too many failed logins. Try again in {minutes} minute{}.", if minutes == 1 { "" } else { "s" })
-    },
-    error_internal: "A server error occurred. Try again in a moment; nothing was lost.",
-    error_communication: "The server cannot be reached. Try again; the form keeps what you typed.",
-    error_required: "this field is required.",
-    error_too_many_parts: |parts, max| {
-        format!("the message would take {parts} SMS, and at most {max} can be sent.")
-    },
-    error_empty_draft: "enter a phone number or a text to save a draft.",
-    error_already_sent: "the message has already been sent and can no longer be changed.",
-    phone_error: PhoneError::message_en,
-    error_too_long: |max| format!("at most {max} characters."),
-    error_too_many: |max| format!("at most {max} items."),
-    error_invalid_email: "not a valid e-mail address (e.g. john@company.com).",
-    error_invalid_nip: "invalid NIP: 10 digits with a correct check digit.",
-    error_code_taken: "another subject of this kind already has this code.",
-    error_only_for_contractors: "only contractors have representatives.",
-    error_country_code_mismatch:
-        "the number starting with + belongs to another country than the chosen code.",
-    error_invalid_attribute_name: "field names are lower-case letters, digits and _ (up to 64).",
-    error_invalid_date: "not a date written YYYY-MM-DD.",
-    error_invalid_instant: "not a date and time in RFC 3339, e.g. 2026-11-23T09:00:00+01:00.",
-    error_invalid_currency: "not a three-letter currency code such as PLN.",
-    error_unknown_subject: "no subject of this company has this ERP id.",
-    error_unknown_operator: "no operator of this company has this login.",
-    error_ends_before_start: "the end is before the start.",
-    error_control_characters: "must not contain control characters.",
-    error_unknown_kind: "unknown kind of subject; write contractor, employee, office or bank.",
-    error_duplicate_in_file: |row| format!("row {row} of the file has the same code."),
-    error_file_too_large: |max| format!("the file is too large, at most {max} MB."),
-    error_too_many_rows: |max| format!("too many rows, at most {max} in one file."),
-    error_empty_file: "the file has no rows with data.",
-    error_unreadable_file: "the file could not be read; choose it again.",
 
     import_link: "Import from a file",
     import_title: "Import into the address book",
@@ -325,10 +243,6 @@ pub static TEXTS: Texts = Texts {
     ),
     import_rejected: "Nothing was imported: the file has rows with errors.",
     import_back: "Go to the address book",
-    error_name_taken: "another template has this name.",
-    error_template_errors: "fix the macros:",
-    error_unfilled_macros: "not sent, because macros cannot be filled:",
-    error_last_procedure: "a template must stay attached to at least one procedure.",
     nav_documents: "Documents",
     nav_tasks: "Tasks",
     documents_title: "Documents",

@@ -8,12 +8,11 @@ mod pl;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sms::procedure::Localized;
-use sms::{Encoding, PhoneError};
+use sms::Encoding;
 
 use crate::address_book::import::{Counts, Format, ImportOutcome, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
-use crate::error::Field;
 use crate::messages::Status;
 use crate::tasks::TaskStatus;
 
@@ -84,8 +83,6 @@ impl Lang {
 
 /// Every UI string of one language. Strings with values are functions.
 pub struct Texts {
-    /// The language these texts are in, to pick from the `sms` crate's `Localized` texts.
-    pub lang: Lang,
     pub nav_templates: &'static str,
     pub procedure_label: &'static str,
     pub template_label: &'static str,
@@ -170,10 +167,6 @@ pub struct Texts {
     pub edit_draft: &'static str,
     pub status_name: fn(Status) -> &'static str,
 
-    pub field_names: fn(Field) -> &'static str,
-    pub error_invalid_login: &'static str,
-    pub error_login_taken: &'static str,
-    pub error_lock_yourself_out: &'static str,
     pub nav_admin: &'static str,
     pub admin_title: &'static str,
     pub companies_title: &'static str,
@@ -193,7 +186,6 @@ pub struct Texts {
     pub company_label: &'static str,
     pub switch_company: &'static str,
     pub saved: &'static str,
-    pub error_too_short: fn(u32) -> String,
     pub sessions_open: fn(i64) -> String,
 
     pub nav_address_book: &'static str,
@@ -239,39 +231,6 @@ pub struct Texts {
     pub clear_recipient: &'static str,
     pub subject_kind: fn(SubjectKind) -> &'static str,
     pub subject_kind_plural: fn(SubjectKind) -> &'static str,
-    pub error_not_found: &'static str,
-    pub error_unauthorized: &'static str,
-    pub error_forbidden: &'static str,
-    pub error_wrong_credentials: &'static str,
-    pub error_too_many_attempts: fn(u32) -> String,
-    pub error_internal: &'static str,
-    pub error_communication: &'static str,
-    pub error_required: &'static str,
-    pub error_too_many_parts: fn(u32, u32) -> String,
-    pub error_empty_draft: &'static str,
-    pub error_already_sent: &'static str,
-    pub phone_error: fn(&PhoneError) -> String,
-    pub error_too_long: fn(u32) -> String,
-    pub error_too_many: fn(u32) -> String,
-    pub error_invalid_email: &'static str,
-    pub error_invalid_nip: &'static str,
-    pub error_code_taken: &'static str,
-    pub error_only_for_contractors: &'static str,
-    pub error_country_code_mismatch: &'static str,
-    pub error_invalid_attribute_name: &'static str,
-    pub error_invalid_date: &'static str,
-    pub error_invalid_instant: &'static str,
-    pub error_invalid_currency: &'static str,
-    pub error_unknown_subject: &'static str,
-    pub error_unknown_operator: &'static str,
-    pub error_ends_before_start: &'static str,
-    pub error_control_characters: &'static str,
-    pub error_unknown_kind: &'static str,
-    pub error_duplicate_in_file: fn(u32) -> String,
-    pub error_file_too_large: fn(u32) -> String,
-    pub error_too_many_rows: fn(u32) -> String,
-    pub error_empty_file: &'static str,
-    pub error_unreadable_file: &'static str,
 
     pub import_link: &'static str,
     pub import_title: &'static str,
@@ -300,10 +259,6 @@ pub struct Texts {
     pub import_done: fn(&ImportOutcome) -> String,
     pub import_rejected: &'static str,
     pub import_back: &'static str,
-    pub error_name_taken: &'static str,
-    pub error_template_errors: &'static str,
-    pub error_unfilled_macros: &'static str,
-    pub error_last_procedure: &'static str,
     pub nav_documents: &'static str,
     pub nav_tasks: &'static str,
     pub documents_title: &'static str,
@@ -336,17 +291,6 @@ pub struct Texts {
     pub topic_label: &'static str,
     pub preview_title: &'static str,
     pub preview_problems: &'static str,
-}
-
-impl Texts {
-    pub fn field_name(&self, field: Field) -> &'static str {
-        (self.field_names)(field)
-    }
-
-    /// The text in this language.
-    pub fn pick<T: Clone>(&self, text: &Localized<T>) -> T {
-        self.lang.pick(text)
-    }
 }
 
 /// Polish plural form: 1 → `one`, 2–4 (but not 12–14) → `few`, otherwise `many`.

@@ -1,15 +1,13 @@
-use sms::{Encoding, PhoneError};
+use sms::Encoding;
 
-use super::{plural_pl, Lang, Texts};
+use super::{plural_pl, Texts};
 use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
-use crate::error::Field;
 use crate::messages::Status;
 use crate::tasks::TaskStatus;
 
 pub static TEXTS: Texts = Texts {
-    lang: Lang::Pl,
     nav_templates: "Szablony",
     procedure_label: "Procedura",
     template_label: "Szablon",
@@ -165,9 +163,6 @@ pub static TEXTS: Texts = Texts {
         SubjectKind::Office => "Urzędy",
         SubjectKind::Bank => "Banki",
     },
-    error_invalid_login: "3–40 znaków: małe litery, cyfry, kropka, _ lub -.",
-    error_login_taken: "ten login ma już inny operator.",
-    error_lock_yourself_out: "nie możesz odebrać sobie roli administratora ani się dezaktywować.",
     nav_admin: "Administracja",
     admin_title: "Administracja",
     companies_title: "Firmy",
@@ -187,87 +182,7 @@ pub static TEXTS: Texts = Texts {
     company_label: "Firma",
     switch_company: "Zmień",
     saved: "Zapisano.",
-    error_too_short: |min| format!("co najmniej {min} {}.", plural_pl(min, "znak", "znaki", "znaków")),
     sessions_open: |n| format!("otwarte sesje: {n}"),
-    field_names: |field| match field {
-        Field::Login => "Login",
-        Field::Password => "Hasło",
-        Field::Phone => "Telefon",
-        Field::SmsPhone => "Telefon SMS",
-        Field::Body => "Treść",
-        Field::Kind => "Rodzaj",
-        Field::Code => "Kod",
-        Field::Name => "Nazwa",
-        Field::Email => "E-mail",
-        Field::Address => "Adres",
-        Field::Notes => "Uwagi",
-        Field::Nip => "NIP",
-        Field::ExternalId => "Identyfikator w ERP",
-        Field::Attributes => "Dodatkowe pola",
-        Field::NotificationNumber => "Numer do powiadomień",
-        Field::CountryCode => "Kierunkowy kraju numeru do powiadomień",
-        Field::Representatives => "Przedstawiciele",
-        Field::RepresentativeName => "Imię i nazwisko przedstawiciela",
-        Field::RepresentativeRole => "Funkcja przedstawiciela",
-        Field::RepresentativePhone => "Telefon SMS przedstawiciela",
-        Field::RepresentativeEmail => "E-mail przedstawiciela",
-        Field::File => "Plik",
-        Field::Procedures => "Procedury",
-        Field::Query => "Szukaj",
-        Field::Role => "Rola",
-        Field::Companies => "Firmy",
-        Field::StampName => "Nazwa na pieczątce",
-        Field::Number => "Numer",
-        Field::IssueDate => "Data wystawienia",
-        Field::DueDate => "Termin płatności",
-        Field::Currency => "Waluta",
-        Field::SubjectExternalId => "Podmiot (id w ERP)",
-        Field::Title => "Tytuł",
-        Field::StartsAt => "Termin od",
-        Field::EndsAt => "Termin do",
-        Field::OperatorLogin => "Operator",
-    },
-    error_not_found: "Nie znaleziono.",
-    error_unauthorized: "Sesja wygasła lub nie zalogowano się. Zaloguj się ponownie.",
-    error_forbidden: "Brak uprawnień do tej operacji.",
-    error_wrong_credentials: "Nieprawidłowy login lub hasło.",
-    error_too_many_attempts: |minutes| {
-        format!(
-            "Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za {minutes} {}.",
-            plural_pl(minutes, "minutę", "minuty", "minut")
-        )
-    },
-    error_internal: "Wystąpił błąd serwera. Spróbuj ponownie za chwilę; dane nie zostały utracone.",
-    error_communication:
-        "Brak połączenia z serwerem. Spróbuj ponownie; dane w formularzu zostały zachowane.",
-    error_required: "pole jest wymagane.",
-    error_too_many_parts: |parts, max| {
-        format!("wiadomość zajęłaby {parts} SMS, a można wysłać najwyżej {max}.")
-    },
-    error_empty_draft: "podaj numer telefonu lub treść, aby zapisać wersję roboczą.",
-    error_already_sent: "wiadomość została już wysłana i nie można jej zmienić.",
-    phone_error: PhoneError::message_pl,
-    error_too_long: |max| format!("najwyżej {max} {}.", plural_pl(max, "znak", "znaki", "znaków")),
-    error_too_many: |max| format!("najwyżej {max} pozycji."),
-    error_invalid_email: "to nie jest poprawny adres e-mail (np. jan@firma.pl).",
-    error_invalid_nip: "nieprawidłowy NIP: 10 cyfr z poprawną cyfrą kontrolną.",
-    error_code_taken: "ten kod ma już inny podmiot tego rodzaju.",
-    error_only_for_contractors: "przedstawicieli mają tylko kontrahenci.",
-    error_country_code_mismatch: "numer z + należy do innego kraju niż wybrany kierunkowy.",
-    error_invalid_attribute_name: "nazwy pól to małe litery, cyfry i _ (do 64 znaków).",
-    error_invalid_date: "to nie jest data w postaci RRRR-MM-DD.",
-    error_invalid_instant: "to nie jest data i godzina w RFC 3339, np. 2026-11-23T09:00:00+01:00.",
-    error_invalid_currency: "to nie jest trzyliterowy kod waluty, np. PLN.",
-    error_unknown_subject: "żaden podmiot tej firmy nie ma takiego id w ERP.",
-    error_unknown_operator: "żaden operator tej firmy nie ma takiego loginu.",
-    error_ends_before_start: "koniec jest przed początkiem.",
-    error_control_characters: "nie może zawierać znaków sterujących.",
-    error_unknown_kind: "nieznany rodzaj podmiotu; wpisz kontrahent, pracownik, urząd lub bank.",
-    error_duplicate_in_file: |row| format!("ten sam kod ma już wiersz {row} pliku."),
-    error_file_too_large: |max| format!("plik jest za duży, najwyżej {max} MB."),
-    error_too_many_rows: |max| format!("za dużo wierszy, najwyżej {max} w jednym pliku."),
-    error_empty_file: "w pliku nie ma żadnych wierszy z danymi.",
-    error_unreadable_file: "nie udało się odczytać pliku; wybierz go ponownie.",
 
     import_link: "Importuj z pliku",
     import_title: "Import do książki adresowej",
@@ -323,10 +238,6 @@ pub static TEXTS: Texts = Texts {
     ),
     import_rejected: "Nic nie zaimportowano: w pliku są wiersze z błędami.",
     import_back: "Przejdź do książki adresowej",
-    error_name_taken: "inny szablon ma już tę nazwę.",
-    error_template_errors: "popraw makra:",
-    error_unfilled_macros: "nie wysłano, bo nie da się wypełnić makr:",
-    error_last_procedure: "szablon musi być podłączony do co najmniej jednej procedury.",
     nav_documents: "Dokumenty",
     nav_tasks: "Zadania",
     documents_title: "Dokumenty",

@@ -159,7 +159,7 @@ pub fn MessagesPage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                         Ok(rows) if rows.is_empty() => view! { <p class="empty">{t.no_messages}</p> }.into_any(),
                         Ok(rows) => view! {
                             <table class="messages">

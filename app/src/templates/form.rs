@@ -18,6 +18,7 @@ use crate::layout::{ErrorMessage, Page};
 #[component]
 pub fn TemplatePage() -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
@@ -56,7 +57,7 @@ pub fn TemplatePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok((id, template, can_edit)) => view! { <TemplateForm id template can_edit /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>

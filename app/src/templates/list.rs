@@ -78,7 +78,7 @@ pub fn TemplatesPage() -> impl IntoView {
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                         Ok(list) => {
                             let can_edit = list.can_edit;
                             view! {

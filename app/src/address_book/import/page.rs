@@ -11,12 +11,13 @@ use super::{
 };
 use crate::address_book::SubjectKind;
 use crate::error::{problem_message, AppError, Field, Problem};
-use crate::i18n::use_texts;
+use crate::i18n::{use_language, use_texts};
 use crate::layout::{ErrorMessage, Page};
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     // Effects run in the browser only: until then the file input cannot do anything.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -153,7 +154,7 @@ pub fn ImportPage() -> impl IntoView {
             {move || (reading.get() || preview.pending().get()).then(|| view! { <p role="status">{t.import_reading}</p> })}
             {move || match preview.value().get() {
                 None => None,
-                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()),
                 Some(Ok(_)) if imported() => None,
                 Some(Ok(p)) => Some(view! {
                     <PreviewView preview=p
@@ -174,7 +175,7 @@ pub fn ImportPage() -> impl IntoView {
                 }.into_any()),
             }}
             {move || commit.value().get().map(|result| match result {
-                Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                 Ok(o) if o.rejected => view! {
                     <p class="error" role="alert">{t.import_rejected}</p>
                     <ErrorReport errors=o.errors />
@@ -285,6 +286,7 @@ fn mapping_select_id(column: usize) -> String {
 #[component]
 fn ErrorReport(errors: Vec<RowReport>) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     view! {
         <table class="cards import-errors">
             <thead><tr>
@@ -296,8 +298,8 @@ fn ErrorReport(errors: Vec<RowReport>) -> impl IntoView {
                         <tr>
                             <td data-label=t.col_line>{report.line}</td>
                             <td data-label=t.code_label class="code">{report.code.clone()}</td>
-                            <td data-label=t.col_field>{t.field_name(e.field)}</td>
-                            <td data-label=t.col_problem>{problem_message(&e.problem, t)}</td>
+                            <td data-label=t.col_field>{e.field.name(lang)}</td>
+                            <td data-label=t.col_problem>{problem_message(&e.problem, lang)}</td>
                         </tr>
                     })
                 }).collect_view()}
