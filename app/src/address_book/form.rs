@@ -14,7 +14,7 @@ use crate::layout::{ErrorMessage, Page};
 /// `/address-book/new?kind=…` and `/address-book/{id}`.
 #[component]
 pub fn SubjectPage() -> impl IntoView {
-    let t = use_texts();
+    let t = crate::layout::texts::use_texts();
     let lang = use_language();
     let params = use_params_map();
     let query = use_query_map();

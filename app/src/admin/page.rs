@@ -12,6 +12,7 @@ use crate::layout::{ErrorMessage, Page};
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let t = use_texts();
+    let layout_t = crate::layout::texts::use_texts();
     let lang = use_language();
     let save_company = ServerAction::<SaveCompany>::new();
     let save_operator = ServerAction::<SaveOperator>::new();
@@ -24,7 +25,7 @@ pub fn AdminPage() -> impl IntoView {
     view! {
         <Page>
             <h1>{t.admin_title}</h1>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            <Transition fallback=move || view! { <p>{layout_t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match (companies.await, operators.await) {
                         (Ok(companies), Ok(operators)) => view! {

@@ -191,7 +191,7 @@ impl Opening {
 
 #[component]
 pub fn ComposerPage() -> impl IntoView {
-    let t = use_texts();
+    let t = crate::layout::texts::use_texts();
     let lang = use_language();
     let query = use_query_map();
     let params = move || {

@@ -8,7 +8,6 @@ use crate::messages::Status;
 use crate::tasks::TaskStatus;
 
 pub static TEXTS: Texts = Texts {
-    nav_templates: "Templates",
     procedure_label: "Procedure",
     template_label: "Template",
     no_template: "— no template —",
@@ -48,15 +47,6 @@ pub static TEXTS: Texts = Texts {
         let characters = plural_en(chars, "character", "characters");
         format!("Template has {chars} {characters} (approximate: macros depend on the recipient) · {sms}")
     },
-    app_name: "Esemes",
-    nav_compose: "New SMS",
-    nav_messages: "Messages",
-    nav_main: "Main menu",
-    logout: "Log out",
-    logged_in_as: "Logged in as",
-    not_found: "There is no such page.",
-    back_home: "Back to the start page",
-    loading: "Loading…",
 
     login_title: "Log in",
     login_intro: "Log in to send SMS messages.",
@@ -113,8 +103,6 @@ pub static TEXTS: Texts = Texts {
         Status::Delivered => "delivered",
         Status::Undelivered => "undelivered",
     },
-
-    nav_address_book: "Address book",
     address_book_title: "Address book",
     add_subject: "Add subject",
     edit_subject: "Edit subject",
@@ -124,8 +112,6 @@ pub static TEXTS: Texts = Texts {
     show_inactive: "Show inactive",
     search_button: "Search",
     no_subjects: "No subjects.",
-    previous_page: "← Previous",
-    next_page: "Next →",
     more_results: "Show more",
     owner_badge: "owner/partner",
     inactive_badge: "inactive",
@@ -168,7 +154,6 @@ pub static TEXTS: Texts = Texts {
         SubjectKind::Office => "Offices",
         SubjectKind::Bank => "Banks",
     },
-    nav_admin: "Administration",
     admin_title: "Administration",
     companies_title: "Companies",
     operators_title: "Operators",
@@ -243,8 +228,6 @@ pub static TEXTS: Texts = Texts {
     ),
     import_rejected: "Nothing was imported: the file has rows with errors.",
     import_back: "Go to the address book",
-    nav_documents: "Documents",
-    nav_tasks: "Tasks",
     documents_title: "Documents",
     document_search_label: "Search documents",
     document_search_placeholder: "Number, contractor…",

@@ -83,7 +83,6 @@ impl Lang {
 
 /// Every UI string of one language. Strings with values are functions.
 pub struct Texts {
-    pub nav_templates: &'static str,
     pub procedure_label: &'static str,
     pub template_label: &'static str,
     pub no_template: &'static str,
@@ -115,15 +114,6 @@ pub struct Texts {
     pub no_macros: &'static str,
     pub editor_hint: &'static str,
     pub template_estimate: fn(u32, u32, u32) -> String,
-    pub app_name: &'static str,
-    pub nav_compose: &'static str,
-    pub nav_messages: &'static str,
-    pub nav_main: &'static str,
-    pub logout: &'static str,
-    pub logged_in_as: &'static str,
-    pub not_found: &'static str,
-    pub back_home: &'static str,
-    pub loading: &'static str,
 
     pub login_title: &'static str,
     pub login_intro: &'static str,
@@ -167,7 +157,6 @@ pub struct Texts {
     pub edit_draft: &'static str,
     pub status_name: fn(Status) -> &'static str,
 
-    pub nav_admin: &'static str,
     pub admin_title: &'static str,
     pub companies_title: &'static str,
     pub operators_title: &'static str,
@@ -188,7 +177,6 @@ pub struct Texts {
     pub saved: &'static str,
     pub sessions_open: fn(i64) -> String,
 
-    pub nav_address_book: &'static str,
     pub address_book_title: &'static str,
     pub add_subject: &'static str,
     pub edit_subject: &'static str,
@@ -198,8 +186,6 @@ pub struct Texts {
     pub show_inactive: &'static str,
     pub search_button: &'static str,
     pub no_subjects: &'static str,
-    pub previous_page: &'static str,
-    pub next_page: &'static str,
     pub more_results: &'static str,
     pub owner_badge: &'static str,
     pub inactive_badge: &'static str,
@@ -259,8 +245,6 @@ pub struct Texts {
     pub import_done: fn(&ImportOutcome) -> String,
     pub import_rejected: &'static str,
     pub import_back: &'static str,
-    pub nav_documents: &'static str,
-    pub nav_tasks: &'static str,
     pub documents_title: &'static str,
     pub document_search_label: &'static str,
     pub document_search_placeholder: &'static str,

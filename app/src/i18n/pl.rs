@@ -8,7 +8,6 @@ use crate::messages::Status;
 use crate::tasks::TaskStatus;
 
 pub static TEXTS: Texts = Texts {
-    nav_templates: "Szablony",
     procedure_label: "Procedura",
     template_label: "Szablon",
     no_template: "— bez szablonu —",
@@ -43,15 +42,6 @@ pub static TEXTS: Texts = Texts {
         let sms = if min == max { format!("{min} SMS") } else { format!("{min}–{max} SMS") };
         format!("Szablon ma {chars} {} (orientacyjnie: makra zależą od odbiorcy) · {sms}", plural_pl(chars, "znak", "znaki", "znaków"))
     },
-    app_name: "Esemes",
-    nav_compose: "Nowy SMS",
-    nav_messages: "Wiadomości",
-    nav_main: "Menu główne",
-    logout: "Wyloguj",
-    logged_in_as: "Zalogowano jako",
-    not_found: "Nie ma takiej strony.",
-    back_home: "Wróć do strony głównej",
-    loading: "Wczytywanie…",
 
     login_title: "Logowanie",
     login_intro: "Zaloguj się, aby wysyłać wiadomości SMS.",
@@ -109,8 +99,6 @@ pub static TEXTS: Texts = Texts {
         Status::Delivered => "doręczona",
         Status::Undelivered => "niedoręczona",
     },
-
-    nav_address_book: "Książka adresowa",
     address_book_title: "Książka adresowa",
     add_subject: "Dodaj podmiot",
     edit_subject: "Edycja podmiotu",
@@ -120,8 +108,6 @@ pub static TEXTS: Texts = Texts {
     show_inactive: "Pokaż nieaktywne",
     search_button: "Szukaj",
     no_subjects: "Brak podmiotów.",
-    previous_page: "← Poprzednie",
-    next_page: "Następne →",
     more_results: "Pokaż więcej",
     owner_badge: "właściciel/wspólnik",
     inactive_badge: "nieaktywny",
@@ -163,7 +149,6 @@ pub static TEXTS: Texts = Texts {
         SubjectKind::Office => "Urzędy",
         SubjectKind::Bank => "Banki",
     },
-    nav_admin: "Administracja",
     admin_title: "Administracja",
     companies_title: "Firmy",
     operators_title: "Operatorzy",
@@ -238,8 +223,6 @@ pub static TEXTS: Texts = Texts {
     ),
     import_rejected: "Nic nie zaimportowano: w pliku są wiersze z błędami.",
     import_back: "Przejdź do książki adresowej",
-    nav_documents: "Dokumenty",
-    nav_tasks: "Zadania",
     documents_title: "Dokumenty",
     document_search_label: "Szukaj dokumentu",
     document_search_placeholder: "Numer, kontrahent…",

@@ -111,6 +111,7 @@ const POLL_MS: u64 = 3000;
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let t = use_texts();
+    let layout_t = crate::layout::texts::use_texts();
     let lang = use_language();
     let query = use_query_map();
     let filter = Memo::new(move |_| {
@@ -156,7 +157,7 @@ pub fn MessagesPage() -> impl IntoView {
                     </a>
                 }).collect_view()}
             </nav>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            <Transition fallback=move || view! { <p>{layout_t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
                         Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),

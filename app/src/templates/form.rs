@@ -17,7 +17,7 @@ use crate::layout::{ErrorMessage, Page};
 /// `/templates/new?procedure=…` and `/templates/{id}`.
 #[component]
 pub fn TemplatePage() -> impl IntoView {
-    let t = use_texts();
+    let t = crate::layout::texts::use_texts();
     let lang = use_language();
     let params = use_params_map();
     let query = use_query_map();

@@ -28,6 +28,7 @@ fn query_from_url() -> Memo<TemplateQuery> {
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
     let t = use_texts();
+    let layout_t = crate::layout::texts::use_texts();
     let lang = use_language();
     let query = query_from_url();
     let change = ServerAction::<ChangeAttachment>::new();
@@ -75,7 +76,7 @@ pub fn TemplatesPage() -> impl IntoView {
             </form>
             <ErrorMessage error />
             {move || hidden().then(|| view! { <p class="notice" role="status">{t.template_hidden}</p> })}
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            <Transition fallback=move || view! { <p>{layout_t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),

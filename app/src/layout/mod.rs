@@ -7,11 +7,16 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use crate::admin::CompanySwitch;
 use crate::auth::{current_operator, LogoutButton};
 use crate::error::AppError;
-use crate::i18n::{use_language, use_texts, Lang};
+use crate::i18n::{use_language, Lang};
+
+pub mod frame_texts;
+pub mod texts;
+
+use texts::use_texts;
 
 #[component]
 pub fn Page(children: Children) -> impl IntoView {
-    let t = use_texts();
+    let t = frame_texts::use_texts();
     let operator = Resource::new(|| (), |_| current_operator());
     let path = use_location().pathname;
     let current = move |href: &'static str| move || (path.get() == href).then_some("page");
