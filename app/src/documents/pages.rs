@@ -5,13 +5,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::texts::use_texts;
 use super::{
     get_document, search_documents, Document, DocumentKind, DocumentQuery, ListedDocument,
     SubjectRef,
 };
 use crate::error::Field;
 use crate::format::{date, money};
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::use_language;
 use crate::layout::{query_value, Page, PagedResults, RecordPage};
 
 fn query_from_url() -> Memo<DocumentQuery> {
