@@ -5,7 +5,6 @@ use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
 use crate::messages::Status;
-use crate::tasks::TaskStatus;
 
 pub static TEXTS: Texts = Texts {
     procedure_label: "Procedure",
@@ -235,24 +234,6 @@ pub static TEXTS: Texts = Texts {
         DocumentKind::TransportOrder => "Transport order",
         DocumentKind::Other => "Other document",
     },
-    send_sms: "Send SMS",
-    tasks_title: "Tasks",
-    task_status_label: "Task status",
-    task_status: |s| match s {
-        TaskStatus::Open => "To do",
-        TaskStatus::Done => "Done",
-        TaskStatus::All => "All",
-    },
-    task_search_label: "Search tasks",
-    task_search_placeholder: "Subject, contact…",
-    no_tasks: "No tasks.",
-    done_badge: "done",
-    back_to_tasks: "← Tasks",
-    task_subject_label: "Contact",
-    task_operator_label: "Assignee",
-    task_done_label: "Done",
-    yes: "yes",
-    no: "no",
     topic_label: "About",
     preview_title: "Preview for the recipient",
     preview_problems: "Fix before sending:",

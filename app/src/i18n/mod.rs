@@ -14,7 +14,6 @@ use crate::address_book::import::{Counts, Format, ImportOutcome, RowStatus, Targ
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
 use crate::messages::Status;
-use crate::tasks::TaskStatus;
 
 pub const LANG_COOKIE: &str = "lang";
 
@@ -246,20 +245,6 @@ pub struct Texts {
     pub import_rejected: &'static str,
     pub import_back: &'static str,
     pub document_kind: fn(DocumentKind) -> &'static str,
-    pub send_sms: &'static str,
-    pub tasks_title: &'static str,
-    pub task_status_label: &'static str,
-    pub task_status: fn(TaskStatus) -> &'static str,
-    pub task_search_label: &'static str,
-    pub task_search_placeholder: &'static str,
-    pub no_tasks: &'static str,
-    pub done_badge: &'static str,
-    pub back_to_tasks: &'static str,
-    pub task_subject_label: &'static str,
-    pub task_operator_label: &'static str,
-    pub task_done_label: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
     pub topic_label: &'static str,
     pub preview_title: &'static str,
     pub preview_problems: &'static str,

@@ -5,7 +5,6 @@ use crate::address_book::import::{Format, RowStatus, Target};
 use crate::address_book::SubjectKind;
 use crate::documents::DocumentKind;
 use crate::messages::Status;
-use crate::tasks::TaskStatus;
 
 pub static TEXTS: Texts = Texts {
     procedure_label: "Procedura",
@@ -230,24 +229,6 @@ pub static TEXTS: Texts = Texts {
         DocumentKind::TransportOrder => "Zlecenie transportowe",
         DocumentKind::Other => "Inny dokument",
     },
-    send_sms: "Wyślij SMS",
-    tasks_title: "Zadania",
-    task_status_label: "Stan zadań",
-    task_status: |s| match s {
-        TaskStatus::Open => "Do zrobienia",
-        TaskStatus::Done => "Wykonane",
-        TaskStatus::All => "Wszystkie",
-    },
-    task_search_label: "Szukaj zadania",
-    task_search_placeholder: "Temat, podmiot…",
-    no_tasks: "Brak zadań.",
-    done_badge: "wykonane",
-    back_to_tasks: "← Zadania",
-    task_subject_label: "Podmiot",
-    task_operator_label: "Wykonawca",
-    task_done_label: "Wykonane",
-    yes: "tak",
-    no: "nie",
     topic_label: "Dotyczy",
     preview_title: "Podgląd dla odbiorcy",
     preview_problems: "Przed wysłaniem popraw:",

@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::texts::use_texts;
 use super::{get_task, search_tasks, ListedTask, TaskQuery, TaskStatus};
 use crate::documents::pages::subject_link;
 use crate::error::Field;
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::use_language;
 use crate::layout::{query_value, Page, PagedResults, RecordPage};
 
 fn query_from_url() -> Memo<TaskQuery> {
