@@ -14,38 +14,7 @@ pub static TEXTS: Texts = Texts {
     confirm_replace_body: "The message text was changed. Replace it with the template?",
     templates_menu: "SMS templates",
     templates_config: "Configure SMS templates",
-    templates_title: "SMS templates",
-    add_template: "Add template",
-    edit_template: "Edit template",
-    all_procedures: "All procedures",
-    template_search_placeholder: "Template name…",
-    no_templates: "No templates.",
-    default_badge: "default",
-    make_default: "Make default",
-    clear_default: "Not default",
-    detach: "Detach",
-    attach_to: "Attach to procedure",
-    attach: "Attach",
     edit: "Edit",
-    read_only_templates: "Templates are changed by an administrator; you can view them.",
-    confirm_remove_template: "Remove this template?",
-    template_hidden: "The template was used in messages, so it was hidden instead of deleted.",
-    procedures_legend: "Procedures (where the template is offered)",
-    default_label: "default",
-    insert_macro: "Insert macro",
-    macros_title: "Macros",
-    example_prefix: "e.g.",
-    no_macros: "Tick a procedure to insert its macros.",
-    editor_hint: "Macros: right-click in the text, the “Insert macro” button or type {.",
-    template_estimate: |chars, min, max| {
-        let sms = if min == max {
-            format!("{min} SMS")
-        } else {
-            format!("{min}–{max} SMS")
-        };
-        let characters = plural_en(chars, "character", "characters");
-        format!("Template has {chars} {characters} (approximate: macros depend on the recipient) · {sms}")
-    },
 
     login_title: "Log in",
     login_intro: "Log in to send SMS messages.",

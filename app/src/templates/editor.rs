@@ -18,7 +18,8 @@ use sms::template::{self, TokenKind};
 use sms::Options;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::{use_language, use_texts};
+use super::texts::use_texts;
+use crate::i18n::use_language;
 
 /// How long a finger must rest on the text to open the menu.
 const LONG_PRESS_MS: u64 = 550;

@@ -7,11 +7,12 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use sms::procedure::Procedure;
 
 use super::editor::TemplateEditor;
+use super::texts::use_texts;
 use super::{
     check_template, get_template, Attachment, RemoveTemplate, SaveTemplate, TemplateInput,
 };
 use crate::error::{AppError, Field};
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::use_language;
 use crate::layout::{ErrorMessage, Page};
 
 /// `/templates/new?procedure=…` and `/templates/{id}`.

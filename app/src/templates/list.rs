@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use sms::procedure::Procedure;
 
+use super::texts::use_texts;
 use super::{
     list_templates, AttachmentChange, ChangeAttachment, RemoveTemplate, Template, TemplateQuery,
     TemplateRemoval,
 };
 use crate::error::AppError;
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::use_language;
 use crate::layout::{ErrorMessage, Page};
 
 /// The query in the page's URL: `?procedure=…&q=…`.
