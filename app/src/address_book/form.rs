@@ -3,12 +3,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use super::texts::use_texts;
 use super::{
     check_subject, get_subject, NotificationNumber, Removal, RepresentativeInput, SubjectInput,
     SubjectKind,
 };
 use crate::error::{AppError, Field};
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::use_language;
 use crate::layout::{ErrorMessage, Page};
 
 /// `/address-book/new?kind=…` and `/address-book/{id}`.
