@@ -8,9 +8,10 @@ use sms::procedure::Procedure;
 use sms::template::{parse, render, Context, Piece};
 use sms::{analyze, transliterate, Options};
 
+use super::texts::use_texts;
 use super::About;
 use crate::error::Result;
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::use_language;
 
 /// Who the message goes to and what it is about: what the macro values depend on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,17 +1,7 @@
-use sms::Encoding;
-
-use super::{plural_en, Texts};
-use crate::documents::DocumentKind;
+use super::Texts;
 use crate::messages::Status;
 
 pub static TEXTS: Texts = Texts {
-    procedure_label: "Procedure",
-    template_label: "Template",
-    no_template: "— no template —",
-    default_suffix: " (default)",
-    confirm_replace_body: "The message text was changed. Replace it with the template?",
-    templates_menu: "SMS templates",
-    templates_config: "Configure SMS templates",
     edit: "Edit",
 
     login_title: "Log in",
@@ -19,37 +9,9 @@ pub static TEXTS: Texts = Texts {
     login_label: "Login",
     password_label: "Password",
     login_button: "Log in",
-
-    composer_title: "New SMS",
-    draft_title: "SMS draft",
-    phone_label: "Phone",
-    phone_hint: "e.g. 600 100 200; a foreign number with its country code, e.g. +49 151 2345 6789",
-    body_label: "Text",
-    send: "Send",
     save: "Save",
-    save_shortcut: "Ctrl+Enter",
     cancel: "Cancel",
-    sending: "Sending…",
-    chars_left: |n| {
-        format!(
-            "{n} {} left in this SMS",
-            plural_en(n, "character", "characters")
-        )
-    },
     sms_count: |n| format!("{n} SMS"),
-    encoding_name: |e| match e {
-        Encoding::Gsm7 => "GSM (160 characters per SMS)",
-        Encoding::Ucs2 => "Unicode (70 characters per SMS)",
-    },
-    unicode_because: "Unicode is forced by:",
-    show_in_text: "Show in the text",
-    offer_label: "Without Polish characters:",
-    offer_accept: "Replace with plain letters",
-    offer_done: "Special characters were replaced with plain ones.",
-    offer_undo: "Undo",
-    too_long: |parts, max| format!("Too long: {parts} SMS, at most {max}."),
-    sent_ok: "The message was passed on for sending.",
-    draft_saved: "Draft saved.",
 
     messages_title: "SMS messages",
     filter_label: "Show",
@@ -73,9 +35,6 @@ pub static TEXTS: Texts = Texts {
     email_label: "E-mail",
     nip_label: "NIP (tax id)",
     active_label: "Active",
-    recipient_label: "Recipient",
-    choose_recipient: "Choose from the address book",
-    clear_recipient: "Clear recipient",
     admin_title: "Administration",
     companies_title: "Companies",
     operators_title: "Operators",
@@ -95,14 +54,4 @@ pub static TEXTS: Texts = Texts {
     switch_company: "Switch",
     saved: "Saved.",
     sessions_open: |n| format!("open sessions: {n}"),
-    document_kind: |k| match k {
-        DocumentKind::SalesInvoice => "Sales invoice",
-        DocumentKind::Order => "Order",
-        DocumentKind::Contract => "Contract",
-        DocumentKind::TransportOrder => "Transport order",
-        DocumentKind::Other => "Other document",
-    },
-    topic_label: "About",
-    preview_title: "Preview for the recipient",
-    preview_problems: "Fix before sending:",
 };

@@ -8,9 +8,7 @@ mod pl;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sms::procedure::Localized;
-use sms::Encoding;
 
-use crate::documents::DocumentKind;
 use crate::messages::Status;
 
 pub const LANG_COOKIE: &str = "lang";
@@ -80,13 +78,6 @@ impl Lang {
 
 /// Every UI string of one language. Strings with values are functions.
 pub struct Texts {
-    pub procedure_label: &'static str,
-    pub template_label: &'static str,
-    pub no_template: &'static str,
-    pub default_suffix: &'static str,
-    pub confirm_replace_body: &'static str,
-    pub templates_menu: &'static str,
-    pub templates_config: &'static str,
     pub edit: &'static str,
 
     pub login_title: &'static str,
@@ -95,28 +86,9 @@ pub struct Texts {
     pub password_label: &'static str,
     pub login_button: &'static str,
 
-    pub composer_title: &'static str,
-    pub draft_title: &'static str,
-    pub phone_label: &'static str,
-    pub phone_hint: &'static str,
-    pub body_label: &'static str,
-    pub send: &'static str,
     pub save: &'static str,
-    pub save_shortcut: &'static str,
     pub cancel: &'static str,
-    pub sending: &'static str,
-    pub chars_left: fn(u32) -> String,
     pub sms_count: fn(u32) -> String,
-    pub encoding_name: fn(Encoding) -> &'static str,
-    pub unicode_because: &'static str,
-    pub show_in_text: &'static str,
-    pub offer_label: &'static str,
-    pub offer_accept: &'static str,
-    pub offer_done: &'static str,
-    pub offer_undo: &'static str,
-    pub too_long: fn(u32, u32) -> String,
-    pub sent_ok: &'static str,
-    pub draft_saved: &'static str,
 
     pub messages_title: &'static str,
     pub filter_label: &'static str,
@@ -155,14 +127,6 @@ pub struct Texts {
     pub email_label: &'static str,
     pub nip_label: &'static str,
     pub active_label: &'static str,
-    pub recipient_label: &'static str,
-    pub choose_recipient: &'static str,
-    pub clear_recipient: &'static str,
-
-    pub document_kind: fn(DocumentKind) -> &'static str,
-    pub topic_label: &'static str,
-    pub preview_title: &'static str,
-    pub preview_problems: &'static str,
 }
 
 /// Polish plural form: 1 → `one`, 2–4 (but not 12–14) → `few`, otherwise `many`.
@@ -243,19 +207,5 @@ mod tests {
         assert_eq!(form(13), "znaków");
         assert_eq!(form(22), "znaki");
         assert_eq!(form(160), "znaków");
-    }
-
-    #[test]
-    fn polish_plurals() {
-        let t = Lang::Pl.texts();
-        assert_eq!((t.chars_left)(1), "Pozostał 1 znak w tym SMS");
-        assert_eq!((t.chars_left)(3), "Pozostały 3 znaki w tym SMS");
-        assert_eq!((t.chars_left)(13), "Pozostało 13 znaków w tym SMS");
-        assert_eq!((t.chars_left)(22), "Pozostały 22 znaki w tym SMS");
-        assert_eq!((t.chars_left)(160), "Pozostało 160 znaków w tym SMS");
-        assert_eq!(
-            (Lang::En.texts().chars_left)(1),
-            "1 character left in this SMS"
-        );
     }
 }

@@ -1,17 +1,7 @@
-use sms::Encoding;
-
-use super::{plural_pl, Texts};
-use crate::documents::DocumentKind;
+use super::Texts;
 use crate::messages::Status;
 
 pub static TEXTS: Texts = Texts {
-    procedure_label: "Procedura",
-    template_label: "Szablon",
-    no_template: "— bez szablonu —",
-    default_suffix: " (domyślny)",
-    confirm_replace_body: "Zmieniono treść wiadomości. Zastąpić ją treścią szablonu?",
-    templates_menu: "Szablony SMS",
-    templates_config: "Konfiguracja szablonów SMS",
     edit: "Edytuj",
 
     login_title: "Logowanie",
@@ -19,38 +9,9 @@ pub static TEXTS: Texts = Texts {
     login_label: "Login",
     password_label: "Hasło",
     login_button: "Zaloguj się",
-
-    composer_title: "Nowa wiadomość SMS",
-    draft_title: "Wersja robocza SMS",
-    phone_label: "Telefon",
-    phone_hint: "np. 600 100 200; numer zagraniczny z kierunkowym, np. +49 151 2345 6789",
-    body_label: "Treść",
-    send: "Wyślij",
     save: "Zapisz",
-    save_shortcut: "Ctrl+Enter",
     cancel: "Anuluj",
-    sending: "Wysyłanie…",
-    chars_left: |n| {
-        let verb = plural_pl(n, "Pozostał", "Pozostały", "Pozostało");
-        format!(
-            "{verb} {n} {} w tym SMS",
-            plural_pl(n, "znak", "znaki", "znaków")
-        )
-    },
     sms_count: |n| format!("{n} SMS"),
-    encoding_name: |e| match e {
-        Encoding::Gsm7 => "GSM (160 znaków w jednym SMS)",
-        Encoding::Ucs2 => "Unicode (70 znaków w jednym SMS)",
-    },
-    unicode_because: "Unicode wymuszają znaki:",
-    show_in_text: "Pokaż w tekście",
-    offer_label: "Bez polskich znaków:",
-    offer_accept: "Zamień na litery bez ogonków",
-    offer_done: "Zamieniono znaki specjalne na zwykłe.",
-    offer_undo: "Cofnij",
-    too_long: |parts, max| format!("Za długa wiadomość: {parts} SMS, najwięcej {max}."),
-    sent_ok: "Wiadomość przekazana do wysyłki.",
-    draft_saved: "Zapisano wersję roboczą.",
 
     messages_title: "Wiadomości SMS",
     filter_label: "Pokaż",
@@ -74,9 +35,6 @@ pub static TEXTS: Texts = Texts {
     email_label: "E-mail",
     nip_label: "NIP",
     active_label: "Aktywny",
-    recipient_label: "Odbiorca",
-    choose_recipient: "Wybierz z książki adresowej",
-    clear_recipient: "Usuń odbiorcę",
     admin_title: "Administracja",
     companies_title: "Firmy",
     operators_title: "Operatorzy",
@@ -96,14 +54,4 @@ pub static TEXTS: Texts = Texts {
     switch_company: "Zmień",
     saved: "Zapisano.",
     sessions_open: |n| format!("otwarte sesje: {n}"),
-    document_kind: |k| match k {
-        DocumentKind::SalesInvoice => "Faktura sprzedaży",
-        DocumentKind::Order => "Zamówienie",
-        DocumentKind::Contract => "Umowa",
-        DocumentKind::TransportOrder => "Zlecenie transportowe",
-        DocumentKind::Other => "Inny dokument",
-    },
-    topic_label: "Dotyczy",
-    preview_title: "Podgląd dla odbiorcy",
-    preview_problems: "Przed wysłaniem popraw:",
 };
