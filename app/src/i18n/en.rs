@@ -1,5 +1,4 @@
 use super::Texts;
-use crate::messages::Status;
 
 pub static TEXTS: Texts = Texts {
     edit: "Edit",
@@ -11,26 +10,6 @@ pub static TEXTS: Texts = Texts {
     login_button: "Log in",
     save: "Save",
     cancel: "Cancel",
-    sms_count: |n| format!("{n} SMS"),
-
-    messages_title: "SMS messages",
-    filter_label: "Show",
-    filter_all: "All",
-    filter_sent: "Sent",
-    filter_drafts: "Drafts",
-    col_date: "Date",
-    col_phone: "Phone",
-    col_body: "Text",
-    col_status: "Status",
-    no_messages: "No messages.",
-    edit_draft: "Edit draft",
-    status_name: |s| match s {
-        Status::Draft => "draft",
-        Status::Pending => "waiting to be sent",
-        Status::Sent => "sent",
-        Status::Delivered => "delivered",
-        Status::Undelivered => "undelivered",
-    },
     name_label: "Name",
     email_label: "E-mail",
     nip_label: "NIP (tax id)",

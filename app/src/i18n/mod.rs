@@ -9,8 +9,6 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sms::procedure::Localized;
 
-use crate::messages::Status;
-
 pub const LANG_COOKIE: &str = "lang";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -88,20 +86,6 @@ pub struct Texts {
 
     pub save: &'static str,
     pub cancel: &'static str,
-    pub sms_count: fn(u32) -> String,
-
-    pub messages_title: &'static str,
-    pub filter_label: &'static str,
-    pub filter_all: &'static str,
-    pub filter_sent: &'static str,
-    pub filter_drafts: &'static str,
-    pub col_date: &'static str,
-    pub col_phone: &'static str,
-    pub col_body: &'static str,
-    pub col_status: &'static str,
-    pub no_messages: &'static str,
-    pub edit_draft: &'static str,
-    pub status_name: fn(Status) -> &'static str,
 
     pub admin_title: &'static str,
     pub companies_title: &'static str,

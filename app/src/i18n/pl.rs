@@ -1,5 +1,4 @@
 use super::Texts;
-use crate::messages::Status;
 
 pub static TEXTS: Texts = Texts {
     edit: "Edytuj",
@@ -11,26 +10,6 @@ pub static TEXTS: Texts = Texts {
     login_button: "Zaloguj się",
     save: "Zapisz",
     cancel: "Anuluj",
-    sms_count: |n| format!("{n} SMS"),
-
-    messages_title: "Wiadomości SMS",
-    filter_label: "Pokaż",
-    filter_all: "Wszystkie",
-    filter_sent: "Wysłane",
-    filter_drafts: "Robocze",
-    col_date: "Data",
-    col_phone: "Telefon",
-    col_body: "Treść",
-    col_status: "Status",
-    no_messages: "Brak wiadomości.",
-    edit_draft: "Edytuj wersję roboczą",
-    status_name: |s| match s {
-        Status::Draft => "robocza",
-        Status::Pending => "oczekuje na wysłanie",
-        Status::Sent => "wysłana",
-        Status::Delivered => "doręczona",
-        Status::Undelivered => "niedoręczona",
-    },
     name_label: "Nazwa",
     email_label: "E-mail",
     nip_label: "NIP",

@@ -7,11 +7,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::format::LocalTime;
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::{use_language, Lang};
 use crate::layout::Page;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
+
+use texts::use_texts;
 
 /// Where a message is. A status only moves forward: draft → pending → sent → delivered or
 /// undelivered (a rejection at the gateway goes from pending straight to undelivered).
@@ -185,8 +188,8 @@ pub fn MessagesPage() -> impl IntoView {
 }
 
 #[component]
-fn MessageRowView(row: MessageRow, lang: crate::i18n::Lang) -> impl IntoView {
-    let t = lang.texts();
+fn MessageRowView(row: MessageRow, lang: Lang) -> impl IntoView {
+    let t = lang.of(&texts::PL, &texts::EN);
     let status_class = format!("status status-{}", row.status.as_str());
     let is_draft = row.status == Status::Draft;
     let phone = if row.phone.is_empty() {
