@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 
+use super::texts::{use_texts, Texts};
 use super::{
     list_companies, list_operators, Company, CompanyInput, OperatorInput, OperatorRow,
     RevokeSessions, Role, SaveCompany, SaveOperator, SwitchCompany,
 };
-use crate::i18n::{use_language, use_texts, Texts};
+use crate::i18n::use_language;
 use crate::layout::{ErrorMessage, Page};
 
 #[component]

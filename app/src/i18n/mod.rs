@@ -76,41 +76,11 @@ impl Lang {
 
 /// Every UI string of one language. Strings with values are functions.
 pub struct Texts {
-    pub edit: &'static str,
-
     pub login_title: &'static str,
     pub login_intro: &'static str,
     pub login_label: &'static str,
     pub password_label: &'static str,
     pub login_button: &'static str,
-
-    pub save: &'static str,
-    pub cancel: &'static str,
-
-    pub admin_title: &'static str,
-    pub companies_title: &'static str,
-    pub operators_title: &'static str,
-    pub company_name_label: &'static str,
-    pub stamp_name_label: &'static str,
-    pub stamp_address_label: &'static str,
-    pub add_company: &'static str,
-    pub add_operator: &'static str,
-    pub login_field_label: &'static str,
-    pub new_password_label: &'static str,
-    pub role_administrator: &'static str,
-    pub role_operator: &'static str,
-    pub role_field_label: &'static str,
-    pub operator_companies_label: &'static str,
-    pub revoke_sessions: &'static str,
-    pub company_label: &'static str,
-    pub switch_company: &'static str,
-    pub saved: &'static str,
-    pub sessions_open: fn(i64) -> String,
-
-    pub name_label: &'static str,
-    pub email_label: &'static str,
-    pub nip_label: &'static str,
-    pub active_label: &'static str,
 }
 
 /// Polish plural form: 1 → `one`, 2–4 (but not 12–14) → `few`, otherwise `many`.
