@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Result};
-use crate::i18n::use_texts;
 use crate::layout::{frame_texts, ErrorMessage, LanguageSwitch};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
+
+use texts::use_texts;
 
 pub const SESSION_COOKIE: &str = "esemes_session";
 

@@ -1,9 +1,6 @@
-//! UI languages. Every string the operator reads lives in one `Texts` per language (`pl.rs`,
-//! `en.rs`); a missing string is a compile error, not a blank on screen. The language is chosen
-//! by the `lang` cookie (set by `/lang/{code}`), Polish by default.
-
-mod en;
-mod pl;
+//! UI languages. Each feature keeps its strings in its own `texts.rs`: a `Texts` struct with one
+//! static per language (`PL`, `EN`), so a missing string is a compile error, not a blank on
+//! screen. The language is chosen by the `lang` cookie (set by `/lang/{code}`), Polish by default.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -65,22 +62,6 @@ impl Lang {
             Lang::En => text.en.clone(),
         }
     }
-
-    pub fn texts(self) -> &'static Texts {
-        match self {
-            Lang::Pl => &pl::TEXTS,
-            Lang::En => &en::TEXTS,
-        }
-    }
-}
-
-/// Every UI string of one language. Strings with values are functions.
-pub struct Texts {
-    pub login_title: &'static str,
-    pub login_intro: &'static str,
-    pub login_label: &'static str,
-    pub password_label: &'static str,
-    pub login_button: &'static str,
 }
 
 /// Polish plural form: 1 → `one`, 2–4 (but not 12–14) → `few`, otherwise `many`.
@@ -134,10 +115,6 @@ fn current_language() -> Lang {
 
 pub fn use_language() -> Lang {
     use_context::<Lang>().unwrap_or_default()
-}
-
-pub fn use_texts() -> &'static Texts {
-    use_language().texts()
 }
 
 #[cfg(test)]
