@@ -28,7 +28,7 @@ use leptos_router::{
     lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
-use crate::i18n::use_texts;
+use crate::layout::frame_texts;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = i18n::provide_language();
-    let t = use_texts();
+    let t = frame_texts::use_texts();
     // Effects run only in the browser, once the page is interactive; tests and styles can tell.
     Effect::new(|_| {
         if let Some(root) = document().document_element() {

@@ -111,7 +111,7 @@ async fn token_command(db: &Db, command: TokenCommand) -> anyhow::Result<()> {
     let failed = |not_found: String| {
         move |e: AppError| match e {
             AppError::NotFound => anyhow::anyhow!(not_found),
-            e => anyhow::anyhow!("{}", e.message(app::i18n::Lang::En.texts())),
+            e => anyhow::anyhow!("{}", e.message(app::i18n::Lang::En)),
         }
     };
     match command {

@@ -408,7 +408,7 @@ async fn macros_are_filled_for_the_recipient_or_the_message_is_refused() {
         };
         let failed: Vec<&str> = problems.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(failed, ["{email}", "{numer_dokumentu}"]);
-        let message = refused.unwrap_err().message(app::i18n::Lang::Pl.texts());
+        let message = refused.unwrap_err().message(app::i18n::Lang::Pl);
         assert_eq!(
             message,
             "Treść: nie wysłano, bo nie da się wypełnić makr: Makro {email} jest puste (dodaj wartość \

@@ -3,18 +3,20 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use super::texts::use_texts;
 use super::{
     check_subject, get_subject, NotificationNumber, Removal, RepresentativeInput, SubjectInput,
     SubjectKind,
 };
 use crate::error::{AppError, Field};
-use crate::i18n::use_texts;
+use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
 
 /// `/address-book/new?kind=…` and `/address-book/{id}`.
 #[component]
 pub fn SubjectPage() -> impl IntoView {
-    let t = use_texts();
+    let t = crate::layout::texts::use_texts();
+    let lang = use_language();
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
@@ -37,7 +39,7 @@ pub fn SubjectPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok((id, subject)) => view! { <SubjectForm id subject /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>

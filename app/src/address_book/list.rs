@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::texts::use_texts;
 use super::{search_subjects, SubjectKind, SubjectQuery, SubjectSummary, PAGE};
-use crate::i18n::use_texts;
 use crate::layout::{query_value, PagedResults};
 
 /// The query in the page's URL: `?kind=…&q=…&offset=…`.

@@ -17,6 +17,7 @@ mod list;
 mod picker;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
 
 pub use form::SubjectPage as SubjectFormPage;
 pub use import::ImportPage;

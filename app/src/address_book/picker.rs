@@ -5,8 +5,8 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+use super::texts::use_texts;
 use super::{search_subjects, SubjectKind, SubjectPage, SubjectQuery, PAGE};
-use crate::i18n::use_texts;
 
 /// A recipient chosen in the picker.
 #[derive(Debug, Clone, PartialEq, Eq)]

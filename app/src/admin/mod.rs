@@ -10,6 +10,7 @@ use crate::error::{Field, FieldError, Problem, Result};
 mod page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
 
 pub use page::{AdminPage, CompanySwitch};
 

@@ -2,16 +2,19 @@
 
 use leptos::prelude::*;
 
+use super::texts::{use_texts, Texts};
 use super::{
     list_companies, list_operators, Company, CompanyInput, OperatorInput, OperatorRow,
     RevokeSessions, Role, SaveCompany, SaveOperator, SwitchCompany,
 };
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let t = use_texts();
+    let layout_t = crate::layout::texts::use_texts();
+    let lang = use_language();
     let save_company = ServerAction::<SaveCompany>::new();
     let save_operator = ServerAction::<SaveOperator>::new();
     let revoke = ServerAction::<RevokeSessions>::new();
@@ -22,7 +25,7 @@ pub fn AdminPage() -> impl IntoView {
     );
     view! {
             <h1>{t.admin_title}</h1>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            <Transition fallback=move || view! { <p>{layout_t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match (companies.await, operators.await) {
                         (Ok(companies), Ok(operators)) => view! {
@@ -35,7 +38,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <Operators operators companies save=save_operator revoke />
                             </section>
                         }.into_any(),
-                        (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Transition>

@@ -10,7 +10,7 @@ use sms::{analyze, Analysis, Options};
 use crate::address_book::{Chosen, Picker};
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
-use crate::i18n::{use_texts, Texts};
+use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
 use crate::templates::{procedure_templates, Template};
 
@@ -18,10 +18,12 @@ mod preview;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 mod submit;
+pub mod texts;
 
 use preview::Preview;
 pub use preview::{macro_values, MacroValues, ValuesFor};
 pub use submit::{submit_message, SubmitMessage};
+use texts::{use_texts, Texts};
 
 /// The most SMS parts one message may take (1,530 GSM characters or 670 Unicode ones).
 pub const MAX_PARTS: u32 = 10;
@@ -191,7 +193,8 @@ impl Opening {
 
 #[component]
 pub fn ComposerPage() -> impl IntoView {
-    let t = use_texts();
+    let t = crate::layout::texts::use_texts();
+    let lang = use_language();
     let query = use_query_map();
     let params = move || {
         query.with(|q| {
@@ -235,7 +238,7 @@ pub fn ComposerPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match opening.await {
                         Ok(opening) => view! { <ComposerForm opening /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -245,6 +248,8 @@ pub fn ComposerPage() -> impl IntoView {
 #[component]
 fn ComposerForm(opening: Opening) -> impl IntoView {
     let t = use_texts();
+    let templates_t = crate::templates::texts::use_texts();
+    let lang = use_language();
     let (start_template, start_body) = opening.start();
     let Opening {
         draft,
@@ -371,7 +376,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     view! {
         <h1>{if draft_id.is_some() { t.draft_title } else { t.composer_title }}</h1>
         {(procedure != Procedure::SmsForm).then(|| view! {
-            <p class="hint procedure">{t.procedure_label}": "{t.pick(&procedure.name())}</p>
+            <p class="hint procedure">{templates_t.procedure_label}": "{lang.pick(&procedure.name())}</p>
         })}
         {topic.map(|info| view! { <TopicLine topic=info.topic /> })}
         // Without JavaScript the form posts straight to the server function.
@@ -449,10 +454,11 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
 #[component]
 fn TopicLine(topic: Topic) -> impl IntoView {
     let t = use_texts();
+    let documents_t = crate::documents::texts::use_texts();
     let (href, label) = match topic {
         Topic::Document { id, kind, number } => (
             format!("/documents/{id}"),
-            format!("{} {number}", (t.document_kind)(kind)),
+            format!("{} {number}", (documents_t.document_kind)(kind)),
         ),
         Topic::Task { id, title } => (format!("/tasks/{id}"), title),
     };

@@ -8,9 +8,10 @@ use sms::procedure::Procedure;
 use sms::template::{parse, render, Context, Piece};
 use sms::{analyze, transliterate, Options};
 
+use super::texts::use_texts;
 use super::About;
 use crate::error::Result;
-use crate::i18n::use_texts;
+use crate::i18n::use_language;
 
 /// Who the message goes to and what it is about: what the macro values depend on.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -61,6 +62,7 @@ pub fn Preview(
     plain: RwSignal<bool>,
 ) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     // Fetched by hand, not as a Resource, so the composer's <Suspense> never suspends (and
     // loses the focus) when the recipient changes.
     let context = RwSignal::new(None::<Context>);
@@ -130,7 +132,7 @@ pub fn Preview(
                             <p>{t.preview_problems}</p>
                             <ul>
                                 {rendered.problems.iter().map(|problem| view! {
-                                    <li>{t.pick(&problem.message())}</li>
+                                    <li>{lang.pick(&problem.message())}</li>
                                 }).collect_view()}
                             </ul>
                         </div>

@@ -13,6 +13,7 @@ use crate::layout::Paged;
 pub(crate) mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
 
 pub use pages::{DocumentDetailPage, DocumentsPage};
 

@@ -5,13 +5,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::texts::use_texts;
 use super::{
     get_document, search_documents, Document, DocumentKind, DocumentQuery, ListedDocument,
     SubjectRef,
 };
 use crate::error::Field;
 use crate::format::{date, money};
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::use_language;
 use crate::layout::{query_value, PagedResults, RecordPage};
 
 fn query_from_url() -> Memo<DocumentQuery> {
@@ -43,6 +44,7 @@ fn url(query: &DocumentQuery) -> String {
 #[component]
 pub fn DocumentsPage() -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let query = query_from_url();
     let page = Resource::new(move || query.get(), search_documents);
     view! {
@@ -51,7 +53,7 @@ pub fn DocumentsPage() -> impl IntoView {
                 <label for="q" class="visually-hidden">{t.document_search_label}</label>
                 <input id="q" name="q" type="search" placeholder=t.document_search_placeholder
                     prop:value=move || query.with(|q| q.q.clone()) />
-                <label for="kind" class="visually-hidden">{t.field_name(Field::Kind)}</label>
+                <label for="kind" class="visually-hidden">{Field::Kind.name(lang)}</label>
                 <select id="kind" name="kind">
                     <option value="">{t.all_document_kinds}</option>
                     {DocumentKind::ALL.into_iter().map(|kind| view! {
@@ -152,15 +154,15 @@ fn DocumentView(row: ListedDocument) -> impl IntoView {
         <dl class="facts">
             <dt>{t.counterparty_label}</dt>
             <dd>{subject_link(subject)}</dd>
-            <dt>{t.field_name(Field::IssueDate)}</dt>
+            <dt>{Field::IssueDate.name(lang)}</dt>
             <dd>{date(lang, &issue_date)}</dd>
-            <dt>{t.field_name(Field::DueDate)}</dt>
+            <dt>{Field::DueDate.name(lang)}</dt>
             <dd>{due_date.map(|d| date(lang, &d)).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t.gross_amount_label}</dt>
             <dd>{money(lang, gross_amount, &currency)}</dd>
             <dt>{t.left_to_pay_label}</dt>
             <dd>{money(lang, left_to_pay, &currency)}</dd>
-            <dt>{t.field_name(Field::ExternalId)}</dt>
+            <dt>{Field::ExternalId.name(lang)}</dt>
             <dd>{external_id.unwrap_or_else(|| "—".into())}</dd>
         </dl>
         {(!attributes.is_empty()).then(|| view! {

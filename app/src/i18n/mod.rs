@@ -1,21 +1,10 @@
-//! UI languages. Every string the operator reads lives in one `Texts` per language (`pl.rs`,
-//! `en.rs`); a missing string is a compile error, not a blank on screen. The language is chosen
-//! by the `lang` cookie (set by `/lang/{code}`), Polish by default.
-
-mod en;
-mod pl;
+//! UI languages. Each feature keeps its strings in its own `texts.rs`: a `Texts` struct with one
+//! static per language (`PL`, `EN`), so a missing string is a compile error, not a blank on
+//! screen. The language is chosen by the `lang` cookie (set by `/lang/{code}`), Polish by default.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use sms::procedure::Localized;
-use sms::{Encoding, PhoneError};
-
-use crate::address_book::import::{Counts, Format, ImportOutcome, RowStatus, Target};
-use crate::address_book::SubjectKind;
-use crate::documents::DocumentKind;
-use crate::error::Field;
-use crate::messages::Status;
-use crate::tasks::TaskStatus;
 
 pub const LANG_COOKIE: &str = "lang";
 
@@ -50,283 +39,48 @@ impl Lang {
             .unwrap_or_default()
     }
 
-    pub fn texts(self) -> &'static Texts {
+    /// The name of this language in itself, shown on the switch to it.
+    pub fn name(self) -> &'static str {
         match self {
-            Lang::Pl => &pl::TEXTS,
-            Lang::En => &en::TEXTS,
+            Lang::Pl => "Polski",
+            Lang::En => "English",
         }
     }
-}
 
-/// Every UI string of one language. Strings with values are functions.
-pub struct Texts {
-    /// The language these texts are in, to pick from the `sms` crate's `Localized` texts.
-    pub lang: Lang,
-    pub nav_templates: &'static str,
-    pub procedure_label: &'static str,
-    pub template_label: &'static str,
-    pub no_template: &'static str,
-    pub default_suffix: &'static str,
-    pub confirm_replace_body: &'static str,
-    pub templates_menu: &'static str,
-    pub templates_config: &'static str,
-    pub templates_title: &'static str,
-    pub add_template: &'static str,
-    pub edit_template: &'static str,
-    pub all_procedures: &'static str,
-    pub template_search_placeholder: &'static str,
-    pub no_templates: &'static str,
-    pub default_badge: &'static str,
-    pub make_default: &'static str,
-    pub clear_default: &'static str,
-    pub detach: &'static str,
-    pub attach_to: &'static str,
-    pub attach: &'static str,
-    pub edit: &'static str,
-    pub read_only_templates: &'static str,
-    pub confirm_remove_template: &'static str,
-    pub template_hidden: &'static str,
-    pub procedures_legend: &'static str,
-    pub default_label: &'static str,
-    pub insert_macro: &'static str,
-    pub macros_title: &'static str,
-    pub example_prefix: &'static str,
-    pub no_macros: &'static str,
-    pub editor_hint: &'static str,
-    pub template_estimate: fn(u32, u32, u32) -> String,
-    pub app_name: &'static str,
-    /// The name of this language in itself, shown on the switch to it.
-    pub language_name: &'static str,
-    pub nav_compose: &'static str,
-    pub nav_messages: &'static str,
-    pub nav_main: &'static str,
-    pub logout: &'static str,
-    pub logged_in_as: &'static str,
-    pub not_found: &'static str,
-    pub back_home: &'static str,
-    pub loading: &'static str,
-
-    pub login_title: &'static str,
-    pub login_intro: &'static str,
-    pub login_label: &'static str,
-    pub password_label: &'static str,
-    pub login_button: &'static str,
-
-    pub composer_title: &'static str,
-    pub draft_title: &'static str,
-    pub phone_label: &'static str,
-    pub phone_hint: &'static str,
-    pub body_label: &'static str,
-    pub send: &'static str,
-    pub save: &'static str,
-    pub save_shortcut: &'static str,
-    pub cancel: &'static str,
-    pub sending: &'static str,
-    pub chars_left: fn(u32) -> String,
-    pub sms_count: fn(u32) -> String,
-    pub encoding_name: fn(Encoding) -> &'static str,
-    pub unicode_because: &'static str,
-    pub show_in_text: &'static str,
-    pub offer_label: &'static str,
-    pub offer_accept: &'static str,
-    pub offer_done: &'static str,
-    pub offer_undo: &'static str,
-    pub too_long: fn(u32, u32) -> String,
-    pub sent_ok: &'static str,
-    pub draft_saved: &'static str,
-
-    pub messages_title: &'static str,
-    pub filter_label: &'static str,
-    pub filter_all: &'static str,
-    pub filter_sent: &'static str,
-    pub filter_drafts: &'static str,
-    pub col_date: &'static str,
-    pub col_phone: &'static str,
-    pub col_body: &'static str,
-    pub col_status: &'static str,
-    pub no_messages: &'static str,
-    pub edit_draft: &'static str,
-    pub status_name: fn(Status) -> &'static str,
-
-    pub field_names: fn(Field) -> &'static str,
-    pub error_invalid_login: &'static str,
-    pub error_login_taken: &'static str,
-    pub error_lock_yourself_out: &'static str,
-    pub nav_admin: &'static str,
-    pub admin_title: &'static str,
-    pub companies_title: &'static str,
-    pub operators_title: &'static str,
-    pub company_name_label: &'static str,
-    pub stamp_name_label: &'static str,
-    pub stamp_address_label: &'static str,
-    pub add_company: &'static str,
-    pub add_operator: &'static str,
-    pub login_field_label: &'static str,
-    pub new_password_label: &'static str,
-    pub role_administrator: &'static str,
-    pub role_operator: &'static str,
-    pub role_field_label: &'static str,
-    pub operator_companies_label: &'static str,
-    pub revoke_sessions: &'static str,
-    pub company_label: &'static str,
-    pub switch_company: &'static str,
-    pub saved: &'static str,
-    pub error_too_short: fn(u32) -> String,
-    pub sessions_open: fn(i64) -> String,
-
-    pub nav_address_book: &'static str,
-    pub address_book_title: &'static str,
-    pub add_subject: &'static str,
-    pub edit_subject: &'static str,
-    pub subject_kinds: &'static str,
-    pub search_label: &'static str,
-    pub search_placeholder: &'static str,
-    pub show_inactive: &'static str,
-    pub search_button: &'static str,
-    pub no_subjects: &'static str,
-    pub previous_page: &'static str,
-    pub next_page: &'static str,
-    pub more_results: &'static str,
-    pub owner_badge: &'static str,
-    pub inactive_badge: &'static str,
-    pub representatives_title: &'static str,
-    pub subject_deactivated: &'static str,
-    pub confirm_remove: &'static str,
-    pub code_label: &'static str,
-    pub name_label: &'static str,
-    pub sms_phone_label: &'static str,
-    pub email_label: &'static str,
-    pub address_label: &'static str,
-    pub nip_label: &'static str,
-    pub notes_label: &'static str,
-    pub owner_label: &'static str,
-    pub active_label: &'static str,
-    pub notification_numbers_title: &'static str,
-    pub notifications_enabled_label: &'static str,
-    pub country_code_label: &'static str,
-    pub notification_number_label: &'static str,
-    pub add_number: &'static str,
-    pub remove: &'static str,
-    pub representative_name_label: &'static str,
-    pub role_label: &'static str,
-    pub add_representative: &'static str,
-    pub close: &'static str,
-    pub no_phone: &'static str,
-    pub recipient_label: &'static str,
-    pub choose_recipient: &'static str,
-    pub clear_recipient: &'static str,
-    pub subject_kind: fn(SubjectKind) -> &'static str,
-    pub subject_kind_plural: fn(SubjectKind) -> &'static str,
-    pub error_not_found: &'static str,
-    pub error_unauthorized: &'static str,
-    pub error_forbidden: &'static str,
-    pub error_wrong_credentials: &'static str,
-    pub error_too_many_attempts: fn(u32) -> String,
-    pub error_internal: &'static str,
-    pub error_communication: &'static str,
-    pub error_required: &'static str,
-    pub error_too_many_parts: fn(u32, u32) -> String,
-    pub error_empty_draft: &'static str,
-    pub error_already_sent: &'static str,
-    pub phone_error: fn(&PhoneError) -> String,
-    pub error_too_long: fn(u32) -> String,
-    pub error_too_many: fn(u32) -> String,
-    pub error_invalid_email: &'static str,
-    pub error_invalid_nip: &'static str,
-    pub error_code_taken: &'static str,
-    pub error_only_for_contractors: &'static str,
-    pub error_country_code_mismatch: &'static str,
-    pub error_invalid_attribute_name: &'static str,
-    pub error_invalid_date: &'static str,
-    pub error_invalid_instant: &'static str,
-    pub error_invalid_currency: &'static str,
-    pub error_unknown_subject: &'static str,
-    pub error_unknown_operator: &'static str,
-    pub error_ends_before_start: &'static str,
-    pub error_control_characters: &'static str,
-    pub error_unknown_kind: &'static str,
-    pub error_duplicate_in_file: fn(u32) -> String,
-    pub error_file_too_large: fn(u32) -> String,
-    pub error_too_many_rows: fn(u32) -> String,
-    pub error_empty_file: &'static str,
-    pub error_unreadable_file: &'static str,
-
-    pub import_link: &'static str,
-    pub import_title: &'static str,
-    pub import_intro: &'static str,
-    pub import_needs_js: &'static str,
-    pub import_file_label: &'static str,
-    pub import_kind_label: &'static str,
-    pub import_update_existing: &'static str,
-    pub import_reading: &'static str,
-    /// How the file was read: format, encoding, CSV delimiter.
-    pub import_read_as: fn(Format, &str, Option<char>) -> String,
-    pub import_counts: fn(Counts) -> String,
-    pub import_mapping_title: &'static str,
-    pub import_generated_codes: &'static str,
-    pub import_target: fn(Target) -> &'static str,
-    pub import_preview_title: &'static str,
-    pub col_line: &'static str,
-    pub col_field: &'static str,
-    pub col_problem: &'static str,
-    pub import_row_status: fn(RowStatus) -> &'static str,
-    pub import_errors_title: &'static str,
-    pub import_more_errors: fn(u32) -> String,
-    pub import_valid_button: fn(u32) -> String,
-    pub import_all_button: &'static str,
-    pub import_all_blocked: &'static str,
-    pub import_done: fn(&ImportOutcome) -> String,
-    pub import_rejected: &'static str,
-    pub import_back: &'static str,
-    pub error_name_taken: &'static str,
-    pub error_template_errors: &'static str,
-    pub error_unfilled_macros: &'static str,
-    pub error_last_procedure: &'static str,
-    pub nav_documents: &'static str,
-    pub nav_tasks: &'static str,
-    pub documents_title: &'static str,
-    pub document_search_label: &'static str,
-    pub document_search_placeholder: &'static str,
-    pub all_document_kinds: &'static str,
-    pub document_kind: fn(DocumentKind) -> &'static str,
-    pub unpaid_only: &'static str,
-    pub no_documents: &'static str,
-    pub left_to_pay_short: &'static str,
-    pub back_to_documents: &'static str,
-    pub send_sms: &'static str,
-    pub counterparty_label: &'static str,
-    pub gross_amount_label: &'static str,
-    pub left_to_pay_label: &'static str,
-    pub erp_fields_title: &'static str,
-    pub tasks_title: &'static str,
-    pub task_status_label: &'static str,
-    pub task_status: fn(TaskStatus) -> &'static str,
-    pub task_search_label: &'static str,
-    pub task_search_placeholder: &'static str,
-    pub no_tasks: &'static str,
-    pub done_badge: &'static str,
-    pub back_to_tasks: &'static str,
-    pub task_subject_label: &'static str,
-    pub task_operator_label: &'static str,
-    pub task_done_label: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub topic_label: &'static str,
-    pub preview_title: &'static str,
-    pub preview_problems: &'static str,
-}
-
-impl Texts {
-    pub fn field_name(&self, field: Field) -> &'static str {
-        (self.field_names)(field)
+    /// Of one text in every language, the one in this language: `lang.of(&PL, &EN)`.
+    pub fn of<T: ?Sized>(self, pl: &'static T, en: &'static T) -> &'static T {
+        match self {
+            Lang::Pl => pl,
+            Lang::En => en,
+        }
     }
 
-    /// The text in this language.
-    pub fn pick<T: Clone>(&self, text: &Localized<T>) -> T {
-        match self.lang {
+    /// The `sms` crate's text in this language.
+    pub fn pick<T: Clone>(self, text: &Localized<T>) -> T {
+        match self {
             Lang::Pl => text.pl.clone(),
             Lang::En => text.en.clone(),
         }
+    }
+}
+
+/// Polish plural form: 1 → `one`, 2–4 (but not 12–14) → `few`, otherwise `many`.
+pub fn plural_pl(n: u32, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else if (2..=4).contains(&(n % 10)) && !(12..=14).contains(&(n % 100)) {
+        few
+    } else {
+        many
+    }
+}
+
+/// English plural form: 1 → `one`, otherwise `many`.
+pub fn plural_en(n: u32, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
     }
 }
 
@@ -363,10 +117,6 @@ pub fn use_language() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }
 
-pub fn use_texts() -> &'static Texts {
-    use_language().texts()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,16 +131,12 @@ mod tests {
     }
 
     #[test]
-    fn polish_plurals() {
-        let t = Lang::Pl.texts();
-        assert_eq!((t.chars_left)(1), "Pozostał 1 znak w tym SMS");
-        assert_eq!((t.chars_left)(3), "Pozostały 3 znaki w tym SMS");
-        assert_eq!((t.chars_left)(13), "Pozostało 13 znaków w tym SMS");
-        assert_eq!((t.chars_left)(22), "Pozostały 22 znaki w tym SMS");
-        assert_eq!((t.chars_left)(160), "Pozostało 160 znaków w tym SMS");
-        assert_eq!(
-            (Lang::En.texts().chars_left)(1),
-            "1 character left in this SMS"
-        );
+    fn polish_plural_forms() {
+        let form = |n| plural_pl(n, "znak", "znaki", "znaków");
+        assert_eq!(form(1), "znak");
+        assert_eq!(form(3), "znaki");
+        assert_eq!(form(13), "znaków");
+        assert_eq!(form(22), "znaki");
+        assert_eq!(form(160), "znaków");
     }
 }

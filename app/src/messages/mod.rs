@@ -7,10 +7,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::format::LocalTime;
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::{use_language, Lang};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
+
+use texts::use_texts;
 
 /// Where a message is. A status only moves forward: draft → pending → sent → delivered or
 /// undelivered (a rejection at the gateway goes from pending straight to undelivered).
@@ -110,6 +113,7 @@ const POLL_MS: u64 = 3000;
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let t = use_texts();
+    let layout_t = crate::layout::texts::use_texts();
     let lang = use_language();
     let query = use_query_map();
     let filter = Memo::new(move |_| {
@@ -154,10 +158,10 @@ pub fn MessagesPage() -> impl IntoView {
                     </a>
                 }).collect_view()}
             </nav>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            <Transition fallback=move || view! { <p>{layout_t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match messages.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                         Ok(rows) if rows.is_empty() => view! { <p class="empty">{t.no_messages}</p> }.into_any(),
                         Ok(rows) => view! {
                             <table class="messages">
@@ -181,8 +185,8 @@ pub fn MessagesPage() -> impl IntoView {
 }
 
 #[component]
-fn MessageRowView(row: MessageRow, lang: crate::i18n::Lang) -> impl IntoView {
-    let t = lang.texts();
+fn MessageRowView(row: MessageRow, lang: Lang) -> impl IntoView {
+    let t = lang.of(&texts::PL, &texts::EN);
     let status_class = format!("status status-{}", row.status.as_str());
     let is_draft = row.status == Status::Draft;
     let phone = if row.phone.is_empty() {

@@ -13,6 +13,7 @@ use crate::layout::Paged;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
 
 pub use pages::{TaskDetailPage, TasksPage};
 

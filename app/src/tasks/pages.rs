@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::texts::use_texts;
 use super::{get_task, search_tasks, ListedTask, TaskQuery, TaskStatus};
 use crate::documents::pages::subject_link;
 use crate::error::Field;
-use crate::i18n::{use_language, use_texts};
+use crate::i18n::use_language;
 use crate::layout::{query_value, PagedResults, RecordPage};
 
 fn query_from_url() -> Memo<TaskQuery> {
@@ -122,15 +123,15 @@ fn TaskView(row: ListedTask) -> impl IntoView {
         <dl class="facts">
             <dt>{t.task_subject_label}</dt>
             <dd>{subject_link(subject)}</dd>
-            <dt>{t.field_name(Field::StartsAt)}</dt>
+            <dt>{Field::StartsAt.name(lang)}</dt>
             <dd><time datetime=starts.iso()>{starts.format(lang)}</time></dd>
-            <dt>{t.field_name(Field::EndsAt)}</dt>
+            <dt>{Field::EndsAt.name(lang)}</dt>
             <dd>{ends.map(|e| e.format(lang)).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t.task_operator_label}</dt>
             <dd>{operator_name.unwrap_or_else(|| "—".into())}</dd>
             <dt>{t.task_done_label}</dt>
             <dd>{if task.done { t.yes } else { t.no }}</dd>
-            <dt>{t.field_name(Field::ExternalId)}</dt>
+            <dt>{Field::ExternalId.name(lang)}</dt>
             <dd>{task.external_id.unwrap_or_else(|| "—".into())}</dd>
         </dl>
     }

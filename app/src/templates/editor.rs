@@ -18,7 +18,8 @@ use sms::template::{self, TokenKind};
 use sms::Options;
 use wasm_bindgen::JsCast;
 
-use crate::i18n::use_texts;
+use super::texts::use_texts;
+use crate::i18n::use_language;
 
 /// How long a finger must rest on the text to open the menu.
 const LONG_PRESS_MS: u64 = 550;
@@ -82,6 +83,7 @@ pub fn TemplateEditor(
     #[prop(into)] invalid: Signal<bool>,
 ) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let layer = NodeRef::<leptos::html::Div>::new();
     let parsed = Memo::new(move |_| template::parse(&body.read()));
@@ -294,7 +296,7 @@ pub fn TemplateEditor(
                                 }
                             }>
                             <code>{format!("{{{}}}", info.name)}</code>
-                            <span class="description">{t.pick(&info.description)}</span>
+                            <span class="description">{lang.pick(&info.description)}</span>
                         </li>
                     }
                 }).collect_view()}
@@ -315,7 +317,7 @@ pub fn TemplateEditor(
                     view! {
                         <li>
                             <button type="button" class="link" on:click=move |_| select_problem(start, end)>
-                                {t.pick(&problem.message())}
+                                {lang.pick(&problem.message())}
                             </button>
                         </li>
                     }
@@ -336,6 +338,7 @@ fn MacroMenu(
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let items = Memo::new(move |_| {
         groups.with(|g| g.iter().flat_map(|g| g.macros.clone()).collect::<Vec<_>>())
     });
@@ -405,7 +408,7 @@ fn MacroMenu(
                         let labelled_by = heading.clone();
                         view! {
                             <div role="group" aria-labelledby=labelled_by>
-                                <p class="menu-heading" id=heading>{t.pick(&group.source.name())}</p>
+                                <p class="menu-heading" id=heading>{lang.pick(&group.source.name())}</p>
                                 {group.macros.into_iter().map(|m| {
                                     let i = index;
                                     index += 1;
@@ -415,7 +418,7 @@ fn MacroMenu(
                                             tabindex=move || if active.get() == i { "0" } else { "-1" }
                                             on:click=move |_| on_choose.run(m)>
                                             <code>{format!("{{{}}}", info.name)}</code>
-                                            <span class="description">{t.pick(&info.description)}</span>
+                                            <span class="description">{lang.pick(&info.description)}</span>
                                             <span class="example">{t.example_prefix}" "{info.example}</span>
                                         </button>
                                     }

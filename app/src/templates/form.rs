@@ -7,17 +7,19 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use sms::procedure::Procedure;
 
 use super::editor::TemplateEditor;
+use super::texts::use_texts;
 use super::{
     check_template, get_template, Attachment, RemoveTemplate, SaveTemplate, TemplateInput,
 };
 use crate::error::{AppError, Field};
-use crate::i18n::use_texts;
+use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
 
 /// `/templates/new?procedure=…` and `/templates/{id}`.
 #[component]
 pub fn TemplatePage() -> impl IntoView {
-    let t = use_texts();
+    let t = crate::layout::texts::use_texts();
+    let lang = use_language();
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
@@ -55,7 +57,7 @@ pub fn TemplatePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok((id, template, can_edit)) => view! { <TemplateForm id template can_edit /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -65,6 +67,7 @@ pub fn TemplatePage() -> impl IntoView {
 #[component]
 fn TemplateForm(id: Option<i64>, template: TemplateInput, can_edit: bool) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let back = match template.procedures.first() {
         Some(a) => format!("/templates?procedure={}", a.procedure.id()),
         None => "/templates".to_string(),
@@ -159,7 +162,7 @@ fn TemplateForm(id: Option<i64>, template: TemplateInput, can_edit: bool) -> imp
                             <label class="checkbox">
                                 <input type="checkbox" prop:checked=move || state(p).is_some()
                                     on:change=move |ev| set(p, event_target_checked(&ev), false) />
-                                {t.pick(&p.name())}
+                                {lang.pick(&p.name())}
                             </label>
                             <label class="checkbox default">
                                 <input type="checkbox" disabled=move || state(p).is_none()

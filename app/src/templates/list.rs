@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use sms::procedure::Procedure;
 
+use super::texts::use_texts;
 use super::{
     list_templates, AttachmentChange, ChangeAttachment, RemoveTemplate, Template, TemplateQuery,
     TemplateRemoval,
 };
 use crate::error::AppError;
-use crate::i18n::use_texts;
+use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
 
 /// The query in the page's URL: `?procedure=…&q=…`.
@@ -28,6 +29,8 @@ fn query_from_url() -> Memo<TemplateQuery> {
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
     let t = use_texts();
+    let layout_t = crate::layout::texts::use_texts();
+    let lang = use_language();
     let query = query_from_url();
     let change = ServerAction::<ChangeAttachment>::new();
     let remove = ServerAction::<RemoveTemplate>::new();
@@ -63,7 +66,7 @@ pub fn TemplatesPage() -> impl IntoView {
                 <select id="procedure" name="procedure">
                     <option value="" selected=move || selected().is_none()>{t.all_procedures}</option>
                     {Procedure::ALL.into_iter().map(|p| view! {
-                        <option value=p.id() selected=move || selected() == Some(p)>{t.pick(&p.name())}</option>
+                        <option value=p.id() selected=move || selected() == Some(p)>{lang.pick(&p.name())}</option>
                     }).collect_view()}
                 </select>
                 <label for="q" class="visually-hidden">{t.search_label}</label>
@@ -73,10 +76,10 @@ pub fn TemplatesPage() -> impl IntoView {
             </form>
             <ErrorMessage error />
             {move || hidden().then(|| view! { <p class="notice" role="status">{t.template_hidden}</p> })}
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            <Transition fallback=move || view! { <p>{layout_t.loading}</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                         Ok(list) => {
                             let can_edit = list.can_edit;
                             view! {
@@ -103,6 +106,7 @@ fn TemplateItem(
     remove: ServerAction<RemoveTemplate>,
 ) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let id = template.id;
     let attached: Vec<Procedure> = template.template.procedure_ids();
     let others: Vec<Procedure> = Procedure::ALL
@@ -144,7 +148,7 @@ fn TemplateItem(
                     let p = a.procedure;
                     view! {
                         <li>
-                            <span>{t.pick(&p.name())}</span>
+                            <span>{lang.pick(&p.name())}</span>
                             {a.is_default.then(|| view! { <span class="badge default">{t.default_badge}</span> })}
                             {can_edit.then(|| view! {
                                 {if a.is_default {
@@ -166,7 +170,7 @@ fn TemplateItem(
                             <input type="hidden" name="change" value="Attach" />
                             <label class="visually-hidden" for=format!("attach-{id}")>{t.attach_to}</label>
                             <select id=format!("attach-{id}") name="procedure">
-                                {others.iter().map(|p| view! { <option value=p.id()>{t.pick(&p.name())}</option> }).collect_view()}
+                                {others.iter().map(|p| view! { <option value=p.id()>{lang.pick(&p.name())}</option> }).collect_view()}
                             </select>
                             <button type="submit" class="secondary">{t.attach}</button>
                         </ActionForm>

@@ -15,6 +15,7 @@ mod form;
 mod list;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod texts;
 
 pub use form::TemplatePage as TemplateFormPage;
 pub use list::TemplatesPage;

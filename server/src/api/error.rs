@@ -41,8 +41,7 @@ impl ApiProblem {
 
 impl From<FieldError> for ApiProblem {
     fn from(e: FieldError) -> Self {
-        let texts = Lang::En.texts();
-        ApiProblem::new(e.path(), e.problem.code(), e.message(texts))
+        ApiProblem::new(e.path(), e.problem.code(), e.message(Lang::En))
     }
 }
 

@@ -24,6 +24,7 @@ mod page;
 pub mod ssr;
 #[cfg(feature = "ssr")]
 mod table;
+pub mod texts;
 #[cfg(feature = "ssr")]
 mod vcard;
 

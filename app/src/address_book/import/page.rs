@@ -5,18 +5,21 @@
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
+use super::texts::use_texts;
 use super::{
     CommitImport, Format, ImportFile, ImportOptions, ImportPreview, PreviewImport, RowReport,
     Target, MAX_FILE_BYTES, MAX_FILE_MB, MAX_REPORTED,
 };
 use crate::address_book::SubjectKind;
 use crate::error::{problem_message, AppError, Field, Problem};
-use crate::i18n::use_texts;
+use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
     let t = use_texts();
+    let address_book_t = crate::address_book::texts::use_texts();
+    let lang = use_language();
     // Effects run in the browser only: until then the file input cannot do anything.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -135,7 +138,7 @@ pub fn ImportPage() -> impl IntoView {
                         refresh();
                     }>
                     {SubjectKind::ALL.into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=move || kind.get() == k>{(t.subject_kind_plural)(k)}</option>
+                        <option value=k.as_str() selected=move || kind.get() == k>{(address_book_t.subject_kind_plural)(k)}</option>
                     }).collect_view()}
                 </select>
                 <label class="checkbox">
@@ -152,7 +155,7 @@ pub fn ImportPage() -> impl IntoView {
             {move || (reading.get() || preview.pending().get()).then(|| view! { <p role="status">{t.import_reading}</p> })}
             {move || match preview.value().get() {
                 None => None,
-                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any()),
                 Some(Ok(_)) if imported() => None,
                 Some(Ok(p)) => Some(view! {
                     <PreviewView preview=p
@@ -173,7 +176,7 @@ pub fn ImportPage() -> impl IntoView {
                 }.into_any()),
             }}
             {move || commit.value().get().map(|result| match result {
-                Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                 Ok(o) if o.rejected => view! {
                     <p class="error" role="alert">{t.import_rejected}</p>
                     <ErrorReport errors=o.errors />
@@ -195,6 +198,7 @@ fn PreviewView(
     on_import: impl Fn(bool) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = use_texts();
+    let address_book_t = crate::address_book::texts::use_texts();
     let counts = preview.counts;
     let generated_codes = preview.format == Format::Csv && !preview.mapping.contains(&Target::Code);
     let more_errors = counts.invalid as usize > preview.errors.len();
@@ -236,17 +240,17 @@ fn PreviewView(
             <h2>{t.import_preview_title}</h2>
             <table class="cards import-rows">
                 <thead><tr>
-                    <th>{t.col_line}</th><th>{t.code_label}</th><th>{t.name_label}</th>
-                    <th>{t.sms_phone_label}</th><th>{t.email_label}</th><th>{t.col_status}</th>
+                    <th>{t.col_line}</th><th>{address_book_t.code_label}</th><th>{address_book_t.name_label}</th>
+                    <th>{address_book_t.sms_phone_label}</th><th>{address_book_t.email_label}</th><th>{t.col_status}</th>
                 </tr></thead>
                 <tbody>
                     {preview.rows.into_iter().map(|row| view! {
                         <tr class=format!("row-{:?}", row.status).to_lowercase()>
                             <td data-label=t.col_line>{row.line}</td>
-                            <td data-label=t.code_label class="code">{row.subject.code}</td>
-                            <td data-label=t.name_label>{row.subject.name}</td>
-                            <td data-label=t.sms_phone_label class="phone">{sms::format_display(&row.subject.sms_phone)}</td>
-                            <td data-label=t.email_label>{row.subject.email}</td>
+                            <td data-label=address_book_t.code_label class="code">{row.subject.code}</td>
+                            <td data-label=address_book_t.name_label>{row.subject.name}</td>
+                            <td data-label=address_book_t.sms_phone_label class="phone">{sms::format_display(&row.subject.sms_phone)}</td>
+                            <td data-label=address_book_t.email_label>{row.subject.email}</td>
                             <td data-label=t.col_status class="status">{(t.import_row_status)(row.status)}</td>
                         </tr>
                     }).collect_view()}
@@ -283,19 +287,21 @@ fn mapping_select_id(column: usize) -> String {
 #[component]
 fn ErrorReport(errors: Vec<RowReport>) -> impl IntoView {
     let t = use_texts();
+    let address_book_t = crate::address_book::texts::use_texts();
+    let lang = use_language();
     view! {
         <table class="cards import-errors">
             <thead><tr>
-                <th>{t.col_line}</th><th>{t.code_label}</th><th>{t.col_field}</th><th>{t.col_problem}</th>
+                <th>{t.col_line}</th><th>{address_book_t.code_label}</th><th>{t.col_field}</th><th>{t.col_problem}</th>
             </tr></thead>
             <tbody>
                 {errors.into_iter().flat_map(|report| {
                     report.errors.into_iter().map(move |e| view! {
                         <tr>
                             <td data-label=t.col_line>{report.line}</td>
-                            <td data-label=t.code_label class="code">{report.code.clone()}</td>
-                            <td data-label=t.col_field>{t.field_name(e.field)}</td>
-                            <td data-label=t.col_problem>{problem_message(&e.problem, t)}</td>
+                            <td data-label=address_book_t.code_label class="code">{report.code.clone()}</td>
+                            <td data-label=t.col_field>{e.field.name(lang)}</td>
+                            <td data-label=t.col_problem>{problem_message(&e.problem, lang)}</td>
                         </tr>
                     })
                 }).collect_view()}

@@ -8,12 +8,17 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use crate::admin::CompanySwitch;
 use crate::auth::{current_operator, LogoutButton};
 use crate::error::AppError;
-use crate::i18n::{use_language, use_texts, Lang};
+use crate::i18n::{use_language, Lang};
+
+pub mod frame_texts;
+pub mod texts;
+
+use texts::use_texts;
 
 /// Every page but the login's sits in this frame; the page itself is the route's `Outlet`.
 #[component]
 pub fn Frame() -> impl IntoView {
-    let t = use_texts();
+    let t = frame_texts::use_texts();
     let operator = Resource::new(|| (), |_| current_operator());
     let path = use_location().pathname;
     let current = move |href: &'static str| move || (path.get() == href).then_some("page");
@@ -77,7 +82,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         .map(|lang| {
             view! {
                 <a class="language" rel="external" href=format!("/lang/{}", lang.code()) hreflang=lang.code() lang=lang.code()>
-                    {lang.texts().language_name}
+                    {lang.name()}
                 </a>
             }
         })
@@ -87,11 +92,11 @@ pub fn LanguageSwitch() -> impl IntoView {
 /// An error message for the operator, announced by screen readers when it appears.
 #[component]
 pub fn ErrorMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let t = use_texts();
+    let lang = use_language();
     move || {
         error
             .get()
-            .map(|e| view! { <p class="error" role="alert">{e.message(t)}</p> })
+            .map(|e| view! { <p class="error" role="alert">{e.message(lang)}</p> })
     }
 }
 
@@ -130,11 +135,12 @@ where
     A: Fn(u32) -> String + Copy + Send + Sync + 'static,
 {
     let t = use_texts();
+    let lang = use_language();
     view! {
         <Transition fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     Ok(page) if page.rows.is_empty() => view! { <p>{empty}</p> }.into_any(),
                     Ok(page) => view! {
                         <ul class=list_class>{page.rows.into_iter().map(item).collect_view()}</ul>
@@ -160,6 +166,7 @@ where
     Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
 {
     let t = use_texts();
+    let lang = use_language();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let record = Resource::new(id, move |id| async move {
@@ -173,7 +180,7 @@ where
         <Suspense fallback=move || view! { <p>{t.loading}</p> }>
             {move || Suspend::new(async move {
                 match record.await {
-                    Err(e) => view! { <p class="error" role="alert">{e.message(t)}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     Ok(record) => render(record),
                 }
             })}

@@ -8,7 +8,9 @@ use leptos::server_fn::{
 use serde::{Deserialize, Serialize};
 use sms::PhoneError;
 
-use crate::i18n::Texts;
+use crate::i18n::Lang;
+
+pub mod texts;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -83,6 +85,11 @@ pub enum Field {
 }
 
 impl Field {
+    /// The field's name for the operator, in `lang`.
+    pub fn name(self, lang: Lang) -> &'static str {
+        (texts::texts(lang).field_names)(self)
+    }
+
     /// The field's name in JSON (the HTTP API and form field names).
     pub fn key(self) -> &'static str {
         match self {
@@ -159,15 +166,15 @@ impl FieldError {
     }
 
     /// "Field: problem" in the UI language, with the position in its list when there is one.
-    pub fn message(&self, t: &Texts) -> String {
+    pub fn message(&self, lang: Lang) -> String {
         let position = self
             .index
             .map(|i| format!(" {}", i + 1))
             .unwrap_or_default();
         format!(
             "{}{position}: {}",
-            t.field_name(self.field),
-            problem_message(&self.problem, t)
+            self.field.name(lang),
+            problem_message(&self.problem, lang)
         )
     }
 }
@@ -291,7 +298,8 @@ impl Problem {
 }
 
 /// The problem alone, without its field's name, in the UI language.
-pub fn problem_message(problem: &Problem, t: &Texts) -> String {
+pub fn problem_message(problem: &Problem, lang: Lang) -> String {
+    let t = texts::texts(lang);
     match problem {
         Problem::Required => t.error_required.to_string(),
         Problem::Phone(e) => (t.phone_error)(e),
@@ -328,14 +336,14 @@ pub fn problem_message(problem: &Problem, t: &Texts) -> String {
             format!(
                 "{} {}",
                 t.error_template_errors,
-                macro_problems(problems, t)
+                macro_problems(problems, lang)
             )
         }
         Problem::UnfilledMacros(problems) => {
             format!(
                 "{} {}",
                 t.error_unfilled_macros,
-                macro_problems(problems, t)
+                macro_problems(problems, lang)
             )
         }
         Problem::LastProcedure => t.error_last_procedure.to_string(),
@@ -343,10 +351,10 @@ pub fn problem_message(problem: &Problem, t: &Texts) -> String {
 }
 
 /// The template engine's sentences for `problems`, in the UI language.
-fn macro_problems(problems: &[sms::template::Problem], t: &Texts) -> String {
+fn macro_problems(problems: &[sms::template::Problem], lang: Lang) -> String {
     problems
         .iter()
-        .map(|p| t.pick(&p.message()))
+        .map(|p| lang.pick(&p.message()))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -374,7 +382,8 @@ impl AppError {
     }
 
     /// The message shown to the operator, in the UI language.
-    pub fn message(&self, t: &Texts) -> String {
+    pub fn message(&self, lang: Lang) -> String {
+        let t = texts::texts(lang);
         match self {
             Self::NotFound => t.error_not_found.to_string(),
             Self::Unauthorized => t.error_unauthorized.to_string(),
@@ -384,11 +393,11 @@ impl AppError {
             Self::Internal => t.error_internal.to_string(),
             Self::Communication(_) => t.error_communication.to_string(),
             Self::Invalid { field, problem } => {
-                format!("{}: {}", t.field_name(*field), problem_message(problem, t))
+                format!("{}: {}", field.name(lang), problem_message(problem, lang))
             }
             Self::InvalidFields(errors) => errors
                 .iter()
-                .map(|e| e.message(t))
+                .map(|e| e.message(lang))
                 .collect::<Vec<_>>()
                 .join(" "),
         }

@@ -1,0 +1,50 @@
+//! The page frame's texts (header and navigation), in every language.
+
+use crate::i18n::use_language;
+
+/// The strings of one language.
+pub struct Texts {
+    pub app_name: &'static str,
+    pub nav_main: &'static str,
+    pub nav_compose: &'static str,
+    pub nav_messages: &'static str,
+    pub nav_address_book: &'static str,
+    pub nav_documents: &'static str,
+    pub nav_tasks: &'static str,
+    pub nav_admin: &'static str,
+    pub nav_templates: &'static str,
+    pub logged_in_as: &'static str,
+    pub logout: &'static str,
+}
+
+pub static PL: Texts = Texts {
+    app_name: "Esemes",
+    nav_main: "Menu główne",
+    nav_compose: "Nowy SMS",
+    nav_messages: "Wiadomości",
+    nav_address_book: "Książka adresowa",
+    nav_documents: "Dokumenty",
+    nav_tasks: "Zadania",
+    nav_admin: "Administracja",
+    nav_templates: "Szablony",
+    logged_in_as: "Zalogowano jako",
+    logout: "Wyloguj",
+};
+
+pub static EN: Texts = Texts {
+    app_name: "Esemes",
+    nav_main: "Main menu",
+    nav_compose: "New SMS",
+    nav_messages: "Messages",
+    nav_address_book: "Address book",
+    nav_documents: "Documents",
+    nav_tasks: "Tasks",
+    nav_admin: "Administration",
+    nav_templates: "Templates",
+    logged_in_as: "Logged in as",
+    logout: "Log out",
+};
+
+pub fn use_texts() -> &'static Texts {
+    use_language().of(&PL, &EN)
+}
