@@ -168,6 +168,41 @@ pub mod rfc3339 {
     }
 }
 
+/// Folds text for search: lower case, Polish and other Latin diacritics removed ("Łódź" →
+/// "lodz"), so a query typed without them finds what was written with them. Used for the stored
+/// search column and for queries alike.
+pub fn fold_for_search(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ą' => folded.push('a'),
+            'ć' => folded.push('c'),
+            'ę' => folded.push('e'),
+            'ł' => folded.push('l'),
+            'ń' => folded.push('n'),
+            'ó' => folded.push('o'),
+            'ś' => folded.push('s'),
+            'ź' | 'ż' => folded.push('z'),
+            'à'..='å' | 'ā' | 'ă' => folded.push('a'),
+            'ç' | 'č' => folded.push('c'),
+            'è'..='ë' | 'ě' => folded.push('e'),
+            'ì'..='ï' => folded.push('i'),
+            'ñ' | 'ň' => folded.push('n'),
+            'ò'..='ö' | 'ø' | 'ő' => folded.push('o'),
+            'ù'..='ü' | 'ů' | 'ű' => folded.push('u'),
+            'ý' | 'ÿ' => folded.push('y'),
+            'š' => folded.push('s'),
+            'ž' => folded.push('z'),
+            'ř' => folded.push('r'),
+            'ď' => folded.push('d'),
+            'ť' => folded.push('t'),
+            'ß' => folded.push_str("ss"),
+            c => folded.push(c),
+        }
+    }
+    folded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,5 +258,13 @@ mod tests {
             codes(&errors),
             ["required", "too_long", "control_characters"]
         );
+    }
+
+    #[test]
+    fn search_folding_ignores_case_and_diacritics() {
+        assert_eq!(fold_for_search("Łódź"), "lodz");
+        assert_eq!(fold_for_search("ZAŻÓŁĆ GĘŚLĄ JAŹŃ"), "zazolc gesla jazn");
+        assert_eq!(fold_for_search("Müller Straße"), "muller strasse");
+        assert_eq!(fold_for_search("Crédit Agricole"), "credit agricole");
     }
 }

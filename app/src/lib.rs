@@ -10,6 +10,7 @@ pub mod composer;
 pub mod documents;
 pub mod error;
 pub mod format;
+pub mod frame;
 pub mod i18n;
 pub mod input;
 pub mod layout;
@@ -27,8 +28,6 @@ use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
-
-use crate::layout::frame_texts;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,7 +53,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = i18n::provide_language();
-    let t = frame_texts::use_texts();
     // Effects run only in the browser, once the page is interactive; tests and styles can tell.
     Effect::new(|_| {
         if let Some(root) = document().document_element() {
@@ -66,14 +64,14 @@ pub fn App() -> impl IntoView {
         <Html attr:lang=lang.code() />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Meta name="theme-color" content="#1f4e79" />
-        <Title text=t.app_name />
+        <Title text=layout::APP_NAME />
         <Router>
             <Routes fallback=|| view! { <layout::NotFound /> }>
                 // Pages are rendered with their data (`Async`), so they are complete
                 // without JavaScript and the first paint needs no second request. Each page's
                 // code is a chunk of its own, loaded when the page is first shown.
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
-                <ParentRoute path=path!("") view=layout::Frame ssr=SsrMode::Async>
+                <ParentRoute path=path!("") view=frame::Frame ssr=SsrMode::Async>
                     <Route path=path!("/") view={Lazy::<ComposerRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/address-book") view={Lazy::<AddressBookRoute>::new()} ssr=SsrMode::Async />
@@ -148,23 +146,16 @@ fn show_reload_notice() {
     if document.get_element_by_id("reload-notice").is_some() {
         return;
     }
-    let (message, action) = match i18n::current_language() {
-        i18n::Lang::Pl => (
-            "Strona przestała działać, zapewne po aktualizacji programu.",
-            "Odśwież stronę",
-        ),
-        i18n::Lang::En => (
-            "This page stopped working, probably after an update of the program.",
-            "Reload the page",
-        ),
+    let t = i18n::current_language().of(&frame::texts::PL, &frame::texts::EN);
+    let Ok(notice) = document.create_element("div") else {
+        return;
     };
-    let Ok(notice) = document.create_element("div") else { return };
     notice.set_id("reload-notice");
     let _ = notice.set_attribute("role", "alert");
-    notice.set_text_content(Some(&format!("{message} ")));
+    notice.set_text_content(Some(&format!("{} ", t.reload_notice)));
     if let Ok(link) = document.create_element("a") {
         let _ = link.set_attribute("href", &window().location().href().unwrap_or_default());
-        link.set_text_content(Some(action));
+        link.set_text_content(Some(t.reload));
         let _ = notice.append_child(&link);
     }
     if let Some(body) = document.body() {

@@ -189,7 +189,7 @@ pub fn contains_pattern(query: &str) -> String {
 /// The words of a search query, folded (see `fold_for_search`); at most eight, so a pasted
 /// paragraph cannot make a query of hundreds of conditions.
 pub fn search_words(query: &str) -> Vec<String> {
-    (crate::address_book::fold_for_search(query).split_whitespace())
+    (crate::input::fold_for_search(query).split_whitespace())
         .take(8)
         .map(str::to_owned)
         .collect()

@@ -7,10 +7,12 @@ use sqlx::any::AnyArguments;
 use sqlx::query::QueryScalar;
 use sqlx::{Any, AnyConnection};
 
+use crate::input::fold_for_search;
+
 use super::{
-    fold_for_search, NotificationNumber, Removal, RepresentativeInput, RepresentativeSummary,
-    SubjectDetail, SubjectInput, SubjectKind, SubjectPage, SubjectQuery, SubjectSummary,
-    ValidSubject, MAX_PAGE, PAGE,
+    NotificationNumber, Removal, RepresentativeInput, RepresentativeSummary, SubjectDetail,
+    SubjectInput, SubjectKind, SubjectPage, SubjectQuery, SubjectSummary, ValidSubject, MAX_PAGE,
+    PAGE,
 };
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::layout::Paged;

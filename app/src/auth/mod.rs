@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, Result};
-use crate::layout::{frame_texts, ErrorMessage, LanguageSwitch};
+use crate::layout::{ErrorMessage, LanguageSwitch, APP_NAME};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -91,7 +91,6 @@ pub async fn current_operator() -> Result<OperatorInfo> {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let t = use_texts();
-    let frame_t = frame_texts::use_texts();
     let action = ServerAction::<Login>::new();
     let query = leptos_router::hooks::use_query_map();
     let error = move || {
@@ -116,7 +115,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <main class="login">
             <div class="login-card">
-                <h1 class="brand">{frame_t.app_name}</h1>
+                <h1 class="brand">{APP_NAME}</h1>
                 <h2>{t.login_title}</h2>
                 <p>{t.login_intro}</p>
                 <ActionForm action>
@@ -138,7 +137,7 @@ pub fn LoginPage() -> impl IntoView {
 /// The logout button: a form, so it works without JavaScript too.
 #[component]
 pub fn LogoutButton() -> impl IntoView {
-    let t = frame_texts::use_texts();
+    let t = use_texts();
     let action = ServerAction::<Logout>::new();
     view! {
         <ActionForm action attr:class="logout">

@@ -1,4 +1,4 @@
-//! The login page's texts, in every language.
+//! The login page's and the logout button's texts, in every language.
 
 use crate::i18n::use_language;
 
@@ -9,6 +9,7 @@ pub struct Texts {
     pub login_label: &'static str,
     pub password_label: &'static str,
     pub login_button: &'static str,
+    pub logout: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -17,6 +18,7 @@ pub static PL: Texts = Texts {
     login_label: "Login",
     password_label: "Hasło",
     login_button: "Zaloguj się",
+    logout: "Wyloguj",
 };
 
 pub static EN: Texts = Texts {
@@ -25,6 +27,7 @@ pub static EN: Texts = Texts {
     login_label: "Login",
     password_label: "Password",
     login_button: "Log in",
+    logout: "Log out",
 };
 
 pub fn use_texts() -> &'static Texts {

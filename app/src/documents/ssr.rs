@@ -8,8 +8,8 @@ use super::{
     Document, DocumentInput, DocumentKind, DocumentPage, DocumentQuery, ListedDocument, SubjectRef,
     ValidDocument,
 };
-use crate::address_book::fold_for_search;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
+use crate::input::fold_for_search;
 use crate::input::{attribute_text, parse_attributes};
 use crate::layout::{Paged, PAGE};
 use crate::ssr::{by_external_id, now_ms, Db, Upsert, WordSearch};

@@ -5,11 +5,11 @@ use sms::{DateTime, Value};
 use sqlx::AnyConnection;
 
 use super::{ListedTask, Task, TaskPage, TaskQuery, TaskStatus, ValidTask};
-use crate::address_book::fold_for_search;
 use crate::documents::ssr::subject_id_by_external_id;
 use crate::documents::SubjectRef;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::format::LocalTime;
+use crate::input::fold_for_search;
 use crate::layout::{Paged, PAGE};
 use crate::ssr::{by_external_id, local_time, now_ms, Db, Upsert, WordSearch};
 

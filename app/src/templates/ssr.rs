@@ -14,10 +14,11 @@ use super::{
     Attachment, AttachmentChange, Template, TemplateInput, TemplateQuery, TemplateRemoval,
     ValidTemplate,
 };
-use crate::address_book::{fold_for_search, SubjectKind};
+use crate::address_book::SubjectKind;
 use crate::auth::ssr::Operator;
 use crate::composer::ssr::MessageLinks;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
+use crate::input::fold_for_search;
 use crate::ssr::{now_ms, Db};
 
 #[derive(sqlx::FromRow)]

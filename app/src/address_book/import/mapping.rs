@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use super::Target;
-use crate::address_book::{
-    fold_for_search, limits, RepresentativeInput, SubjectInput, SubjectKind,
-};
+use crate::address_book::{limits, RepresentativeInput, SubjectInput, SubjectKind};
 use crate::error::{Field, FieldError, Problem};
+use crate::input::fold_for_search;
 
 /// Header names per target, folded (lower case, no diacritics, no punctuation). Earlier names
 /// win when two columns could be the same field: "komórka" is surely a mobile, "telefon" may be

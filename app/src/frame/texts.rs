@@ -1,10 +1,9 @@
-//! The page frame's texts (header and navigation), in every language.
+//! The page frame's texts (header, navigation, the reload notice), in every language.
 
 use crate::i18n::use_language;
 
 /// The strings of one language.
 pub struct Texts {
-    pub app_name: &'static str,
     pub nav_main: &'static str,
     pub nav_compose: &'static str,
     pub nav_messages: &'static str,
@@ -14,11 +13,12 @@ pub struct Texts {
     pub nav_admin: &'static str,
     pub nav_templates: &'static str,
     pub logged_in_as: &'static str,
-    pub logout: &'static str,
+    /// Shown when the app stopped (after a panic), with a link that reloads the page.
+    pub reload_notice: &'static str,
+    pub reload: &'static str,
 }
 
 pub static PL: Texts = Texts {
-    app_name: "Esemes",
     nav_main: "Menu główne",
     nav_compose: "Nowy SMS",
     nav_messages: "Wiadomości",
@@ -28,11 +28,11 @@ pub static PL: Texts = Texts {
     nav_admin: "Administracja",
     nav_templates: "Szablony",
     logged_in_as: "Zalogowano jako",
-    logout: "Wyloguj",
+    reload_notice: "Strona przestała działać, zapewne po aktualizacji programu.",
+    reload: "Odśwież stronę",
 };
 
 pub static EN: Texts = Texts {
-    app_name: "Esemes",
     nav_main: "Main menu",
     nav_compose: "New SMS",
     nav_messages: "Messages",
@@ -42,7 +42,8 @@ pub static EN: Texts = Texts {
     nav_admin: "Administration",
     nav_templates: "Templates",
     logged_in_as: "Logged in as",
-    logout: "Log out",
+    reload_notice: "This page stopped working, probably after an update of the program.",
+    reload: "Reload the page",
 };
 
 pub fn use_texts() -> &'static Texts {
