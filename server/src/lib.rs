@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Esemes server: the router (`app`), configuration, gateway drivers, the dispatcher and
 //! demo data. `main.rs` wires them together; tests call `app()` directly.
 
@@ -96,7 +97,9 @@ async fn require_session(
 async fn cache_control(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
-    if response.status() == StatusCode::OK && !response.headers().contains_key(header::CACHE_CONTROL) {
+    if response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::CACHE_CONTROL)
+    {
         let value = if path.starts_with("/pkg/") && has_content_hash(&path) {
             Some("public, max-age=31536000, immutable")
         } else if path.starts_with("/pkg/") || is_public_asset(&path) {
@@ -105,9 +108,10 @@ async fn cache_control(request: Request, next: Next) -> Response {
             None
         };
         if let Some(value) = value {
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, header::HeaderValue::from_static(value));
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static(value),
+            );
         }
     }
     response

@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::Db;
+use app::ssr::{AppState, Db};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -23,13 +23,20 @@ struct TestServer {
 }
 
 fn start(db: Db) -> TestServer {
+    start_with(db, |_| {})
+}
+
+/// The server over `db`, its state changed by `configure` first.
+fn start_with(db: Db, configure: impl FnOnce(&mut AppState)) -> TestServer {
     let outbox = Arc::new(Notify::new());
     let (reports_tx, reports_rx) = mpsc::channel(64);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let gateway = Arc::new(Simulator::new(Duration::from_millis(10), reports_tx));
     tokio::spawn(Dispatcher::new(db.clone(), gateway, outbox.clone()).run(reports_rx, shutdown_rx));
+    let mut state = common::app_state(db, outbox);
+    configure(&mut state);
     TestServer {
-        router: server::app(common::app_state(db, outbox)),
+        router: server::app(state),
         _shutdown: shutdown_tx,
     }
 }
@@ -329,6 +336,48 @@ async fn responses_are_compressed() {
         .unwrap();
     let reply = server.request(request).await;
     assert_eq!(reply.headers.get(header::CONTENT_ENCODING).unwrap(), "gzip");
+}
+
+#[tokio::test]
+async fn bundle_files_named_by_their_content_are_cached_for_good() {
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let site = std::env::temp_dir().join(format!("esemes-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    for name in ["esemes.Xq3rT_9-aBcDeFgHiJkLmN.wasm", "esemes.wasm"] {
+        std::fs::write(site.join("pkg").join(name), b"\0asm").unwrap();
+    }
+    std::fs::write(site.join("favicon.svg"), b"<svg/>").unwrap();
+    let server = start_with(db, |state| {
+        state.leptos_options.site_root = site.to_string_lossy().into_owned().into();
+    });
+
+    let cache = |reply: &Reply| {
+        reply
+            .headers
+            .get(header::CACHE_CONTROL)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let hashed = server
+        .get("/pkg/esemes.Xq3rT_9-aBcDeFgHiJkLmN.wasm", None)
+        .await;
+    assert_eq!(hashed.status, StatusCode::OK);
+    assert_eq!(
+        cache(&hashed).as_deref(),
+        Some("public, max-age=31536000, immutable")
+    );
+    let plain = server.get("/pkg/esemes.wasm", None).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert_eq!(cache(&plain).as_deref(), Some("no-cache"));
+    let icon = server.get("/favicon.svg", None).await;
+    assert_eq!(cache(&icon).as_deref(), Some("no-cache"));
+    // A file that is not there is never cached, hashed name or not.
+    let missing = server
+        .get("/pkg/esemes.AAAAAAAAAAAAAAAAAAAAAA.wasm", None)
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(cache(&missing), None);
+    std::fs::remove_dir_all(site).unwrap();
 }
 
 /// An operator of another account, with a contractor and a draft of its own.
