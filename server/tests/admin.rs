@@ -4,8 +4,9 @@
 mod common;
 
 use app::admin::ssr as admin;
-use app::admin::{CompanyInput, OperatorInput, Role};
+use app::admin::{CompanyInput, OperatorInput};
 use app::auth::ssr::{log_in, operator_for_headers, Operator};
+use app::auth::Role;
 use app::error::{AppError, Field, FieldError, Problem};
 use app::ssr::Db;
 use common::{admin as demo_admin, on_both, seeded};

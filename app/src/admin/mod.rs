@@ -12,29 +12,8 @@ mod page;
 pub mod ssr;
 pub mod texts;
 
+use crate::auth::Role;
 pub use page::{AdminPage, CompanySwitch};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Administrator,
-    Operator,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Administrator => "administrator",
-            Role::Operator => "operator",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        [Role::Administrator, Role::Operator]
-            .into_iter()
-            .find(|r| r.as_str() == value)
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {

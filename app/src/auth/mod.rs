@@ -15,6 +15,29 @@ use texts::use_texts;
 
 pub const SESSION_COOKIE: &str = "esemes_session";
 
+/// What an operator may do: administrators also manage companies, operators and templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Administrator,
+    Operator,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::Operator => "operator",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        [Role::Administrator, Role::Operator]
+            .into_iter()
+            .find(|r| r.as_str() == value)
+    }
+}
+
 /// What the browser may know about the logged-in operator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OperatorInfo {

@@ -35,7 +35,7 @@ pub struct Operator {
 impl Operator {
     /// Administrators configure the company (templates, sender names); operators send.
     pub fn is_administrator(&self) -> bool {
-        self.role == crate::admin::Role::Administrator.as_str()
+        self.role == super::Role::Administrator.as_str()
     }
 }
 
