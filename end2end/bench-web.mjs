@@ -98,6 +98,7 @@ async function audit(path, cookie) {
       tti: lhr.audits["interactive"].numericValue,
       tbt: lhr.audits["total-blocking-time"].numericValue,
       transferred: files.reduce((sum, f) => sum + f.bytes, 0),
+      lcpElement: lhr.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet,
       files,
       failed: Object.values(lhr.audits)
         .filter((a) => a.score !== null && a.score < 1 && ["accessibility", "best-practices"].some((c) =>
@@ -164,7 +165,7 @@ for (const [path, pageCookie] of pages) {
   details.push([path, results[0]]);
 }
 for (const [path, result] of details) {
-  console.log(`\n\`${path}\`: ${kb(result.transferred)} in ${result.files.length} files`);
+  console.log(`\n\`${path}\`: ${kb(result.transferred)} in ${result.files.length} files; largest paint: ${result.lcpElement}`);
   for (const f of result.files) console.log(`  ${kb(f.bytes).padStart(9)}  ${f.type.padEnd(10)} ${f.url}`);
   if (result.failed.length) console.log(`  audits below 1: ${result.failed.join(", ")}`);
 }

@@ -23,13 +23,16 @@ pub mod tasks;
 pub mod templates;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::HashedStylesheet;
+use leptos_meta::{provide_meta_context, Html, Link, Meta, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
     lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server only.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -38,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options=options.clone() />
+                <AppScripts options=options.clone() />
                 <HashedStylesheet options id="leptos" />
                 <leptos_meta::MetaTags />
             </head>
@@ -47,6 +50,47 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Loads the app's script and then its WebAssembly, which hydrates the page. Unlike Leptos'
+/// `HydrationScripts` the wasm is not preloaded from the head: its download would start before
+/// the first paint and hold the largest paint back on a slow phone. The module script runs once
+/// the document is parsed, so the wasm starts right after the page is painted.
+#[cfg(feature = "ssr")]
+#[component]
+fn AppScripts(options: LeptosOptions) -> impl IntoView {
+    let (js, wasm) = bundle_names(&options);
+    let pkg = &options.site_pkg_dir;
+    let (js, wasm) = (format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"));
+    let start = format!(
+        "import({js:?}).then(app => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()));"
+    );
+    view! {
+        <link rel="modulepreload" href=js />
+        <script type="module">{start}</script>
+    }
+}
+
+/// The bundle's script and wasm names without extension: `esemes`, or `esemes.<hash>` when the
+/// build named the files by their content and listed the hashes beside the server binary.
+#[cfg(feature = "ssr")]
+fn bundle_names(options: &LeptosOptions) -> (String, String) {
+    let name = options.output_name.to_string();
+    let hashes = options
+        .hash_files
+        .then(|| std::env::current_exe().ok())
+        .flatten()
+        .and_then(|exe| std::fs::read_to_string(exe.with_file_name(options.hash_file.as_ref())).ok())
+        .unwrap_or_default();
+    let hashed = |kind: &str| {
+        hashes
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(k, _)| k.trim() == kind)
+            .map(|(_, hash)| format!("{name}.{}", hash.trim()))
+            .unwrap_or_else(|| name.clone())
+    };
+    (hashed("js"), hashed("wasm"))
 }
 
 #[component]
@@ -68,12 +112,13 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <layout::NotFound /> }>
                 // Pages are rendered with their data (`Async`), so they are complete
-                // without JavaScript and the first paint needs no second request. Each page's
-                // code is a chunk of its own, loaded when the page is first shown.
-                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                // without JavaScript and the first paint needs no second request. The pages an
+                // operator opens first (login, composer, messages) are in the main module; every
+                // other page's code is split out and loaded when the page is first shown.
+                <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=frame::Frame ssr=SsrMode::Async>
-                    <Route path=path!("/") view={Lazy::<ComposerRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/messages") view={Lazy::<MessagesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/") view=composer::ComposerPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages") view=messages::MessagesPage ssr=SsrMode::Async />
                     <Route path=path!("/address-book") view={Lazy::<AddressBookRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/address-book/import") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/address-book/new") view={Lazy::<SubjectRoute>::new()} ssr=SsrMode::Async />
@@ -112,9 +157,6 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    LoginRoute => auth::LoginPage,
-    ComposerRoute => composer::ComposerPage,
-    MessagesRoute => messages::MessagesPage,
     AddressBookRoute => address_book::AddressBookPage,
     ImportRoute => address_book::ImportPage,
     SubjectRoute => address_book::SubjectFormPage,

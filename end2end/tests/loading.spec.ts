@@ -1,0 +1,31 @@
+import { expect, test } from "@playwright/test";
+import { logIn } from "./helpers";
+
+test("each page's code arrives when the page is first opened", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith(".wasm")) wasm.push(new URL(request.url()).pathname);
+  });
+  await logIn(page);
+  const atStart = wasm.length;
+  expect(atStart).toBeGreaterThan(0);
+
+  await page.getByRole("link", { name: "Wiadomości", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Wiadomości SMS" })).toBeVisible();
+  // The messages page was not part of the first load: its chunk came now.
+  expect(wasm.length).toBeGreaterThan(atStart);
+});
+
+test("when a page's code cannot be loaded the operator is told to reload", async ({ page }) => {
+  await logIn(page);
+  // As after a deploy: the files the open tab knows of are gone.
+  await page.route(/\/pkg\/.*\.wasm$/, (route) => route.fulfill({ status: 404, body: "" }));
+  await page.getByRole("link", { name: "Zadania", exact: true }).click();
+  const notice = page.getByRole("alert").filter({ hasText: "Strona przestała działać" });
+  await expect(notice).toBeVisible();
+  await page.unroute(/\/pkg\/.*\.wasm$/);
+  await notice.getByRole("link", { name: "Odśwież stronę" }).click();
+  await expect(page.getByRole("heading", { name: "Zadania" })).toBeVisible();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("alert").filter({ hasText: "Strona przestała działać" })).toHaveCount(0);
+});
