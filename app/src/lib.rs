@@ -97,12 +97,6 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = i18n::provide_language();
-    // Effects run only in the browser, once the page is interactive; tests and styles can tell.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
 
     view! {
         <Html attr:lang=lang.code() />
@@ -176,7 +170,17 @@ pub fn hydrate() {
         console_error_panic_hook::hook(info);
         show_reload_notice();
     }));
-    leptos::mount::hydrate_lazy(App);
+    _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        // A lazy page is hydrated once its code has arrived: only then is the page interactive,
+        // which tests and styles (`[data-hydrated]`) can tell.
+        leptos::mount::hydrate_from_async(document().body().unwrap(), App)
+            .await
+            .forget();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }
 
 /// After a panic the page no longer reacts; most often a page's chunk could not be loaded
@@ -197,6 +201,8 @@ fn show_reload_notice() {
     notice.set_text_content(Some(&format!("{} ", t.reload_notice)));
     if let Ok(link) = document.create_element("a") {
         let _ = link.set_attribute("href", &window().location().href().unwrap_or_default());
+        // A full load, not the router's navigation inside the stopped app.
+        let _ = link.set_attribute("rel", "external");
         link.set_text_content(Some(t.reload));
         let _ = notice.append_child(&link);
     }

@@ -10,9 +10,9 @@ test("each page's code arrives when the page is first opened", async ({ page }) 
   const atStart = wasm.length;
   expect(atStart).toBeGreaterThan(0);
 
-  await page.getByRole("link", { name: "Wiadomości", exact: true }).click();
-  await expect(page.getByRole("heading", { name: "Wiadomości SMS" })).toBeVisible();
-  // The messages page was not part of the first load: its chunk came now.
+  await page.getByRole("link", { name: "Zadania", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Zadania" })).toBeVisible();
+  // The tasks page was not part of the first load: its code came now.
   expect(wasm.length).toBeGreaterThan(atStart);
 });
 
@@ -24,8 +24,11 @@ test("when a page's code cannot be loaded the operator is told to reload", async
   const notice = page.getByRole("alert").filter({ hasText: "Strona przestała działać" });
   await expect(notice).toBeVisible();
   await page.unroute(/\/pkg\/.*\.wasm$/);
+  // The reload brings the page the tab showed, now with the new version's code.
   await notice.getByRole("link", { name: "Odśwież stronę" }).click();
-  await expect(page.getByRole("heading", { name: "Zadania" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Nowa wiadomość SMS" })).toBeVisible();
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
   await expect(page.getByRole("alert").filter({ hasText: "Strona przestała działać" })).toHaveCount(0);
+  await page.getByRole("link", { name: "Zadania", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Zadania" })).toBeVisible();
 });
