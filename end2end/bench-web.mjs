@@ -98,7 +98,7 @@ async function audit(path, cookie) {
       tti: lhr.audits["interactive"].numericValue,
       tbt: lhr.audits["total-blocking-time"].numericValue,
       transferred: files.reduce((sum, f) => sum + f.bytes, 0),
-      lcpElement: lhr.audits["largest-contentful-paint-element"]?.details?.items?.[0]?.items?.[0]?.node?.snippet,
+      lcpElement: lhr.audits["lcp-breakdown-insight"]?.details?.items?.find((i) => i.type === "node")?.selector,
       files,
       failed: Object.values(lhr.audits)
         .filter((a) => a.score !== null && a.score < 1 && ["accessibility", "best-practices"].some((c) =>
