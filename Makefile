@@ -24,8 +24,9 @@ run: tools build-release
 ## Every test: Rust unit/integration tests on SQLite and PostgreSQL, then Playwright in Chromium.
 test: tools test-tools postgres build-debug test-rust test-e2e
 
-# Each page's code is split into a chunk of its own (lazy routes); the release build writes brotli
-# and gzip copies at full quality, which the server sends as they are.
+# Pages other than login, composer and messages are lazy routes whose code is split out of the
+# main wasm (--split); the release build also writes brotli and gzip copies at full quality,
+# which the server sends as they are.
 build-release:
 	cargo leptos build --release --split --precompress
 

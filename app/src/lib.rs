@@ -72,15 +72,24 @@ fn AppScripts(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The bundle's script and wasm names without extension: `esemes`, or `esemes.<hash>` when the
-/// build named the files by their content and listed the hashes beside the server binary.
+/// build named the files by their content and listed the hashes beside the server binary. Read
+/// once: the files do not change while the server runs.
 #[cfg(feature = "ssr")]
-fn bundle_names(options: &LeptosOptions) -> (String, String) {
+fn bundle_names(options: &LeptosOptions) -> &'static (String, String) {
+    static NAMES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| read_bundle_names(options))
+}
+
+#[cfg(feature = "ssr")]
+fn read_bundle_names(options: &LeptosOptions) -> (String, String) {
     let name = options.output_name.to_string();
     let hashes = options
         .hash_files
         .then(|| std::env::current_exe().ok())
         .flatten()
-        .and_then(|exe| std::fs::read_to_string(exe.with_file_name(options.hash_file.as_ref())).ok())
+        .and_then(|exe| {
+            std::fs::read_to_string(exe.with_file_name(options.hash_file.as_ref())).ok()
+        })
         .unwrap_or_default();
     let hashed = |kind: &str| {
         hashes
