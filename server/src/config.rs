@@ -10,8 +10,14 @@ use clap::{Parser, Subcommand, ValueEnum};
     about = "Esemes: business SMS for a small-business ERP"
 )]
 pub struct Config {
-    /// sqlite://PATH (embedded, the default) or postgres://USER:PASSWORD@HOST/DB.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/esemes.db")]
+    /// sqlite://PATH (embedded, the default) or postgres://USER:PASSWORD@HOST/DB. Its value from
+    /// the environment is not shown by `--help`: it holds the database password.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/esemes.db",
+        hide_env_values = true
+    )]
     pub database_url: String,
 
     /// Address and port to listen on.
@@ -89,4 +95,25 @@ pub enum GatewayKind {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn help_never_shows_the_database_password() {
+        // The only test of this crate that touches the environment.
+        std::env::set_var("DATABASE_URL", "postgres://esemes:tajne-haslo@db/esemes");
+        std::env::set_var("ESEMES_ADMIN_PASSWORD", "inne-tajne-haslo");
+        let help = Config::command().render_long_help().to_string();
+        assert!(help.contains("DATABASE_URL"), "{help}");
+        assert!(!help.contains("tajne-haslo"), "{help}");
+        let config = Config::try_parse_from(["esemes"]).unwrap();
+        assert_eq!(
+            config.database_url,
+            "postgres://esemes:tajne-haslo@db/esemes"
+        );
+    }
 }

@@ -165,6 +165,9 @@ pub fn check_rows(
 ) -> Vec<CheckedRow> {
     // (kind, code) → the line it was first seen on.
     let mut seen: HashMap<(SubjectKind, String), u32> = HashMap::new();
+    // (kind, base of a generated code) → the next suffix to try, so a file of one name repeated
+    // is numbered in one pass, not by counting up from 2 on every row.
+    let mut next_suffix: HashMap<(SubjectKind, String), u32> = HashMap::new();
     let mut checked = Vec::with_capacity(source.table.rows.len());
     for row in &source.table.rows {
         let mut values = mapping::values(&row.cells, &source.mapping);
@@ -183,11 +186,11 @@ pub fn check_rows(
                 .cloned()
                 .unwrap_or_default();
             let base = code_from_name(&basis);
+            let n = next_suffix.entry((kind, base.clone())).or_insert(2);
             let mut code = base.clone();
-            let mut n = 2;
             while seen.contains_key(&(kind, code.clone())) {
                 code = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
             values.insert(Target::Code, code);
         }
@@ -400,6 +403,24 @@ mod tests {
         assert_eq!(codes, ["KOWALSKI-JAN", "KOWALSKI-JAN-2"]);
         assert!(rows.iter().all(|r| matches!(r.plan, Plan::New(_))));
         assert!(rows.iter().all(|r| r.subject.notes.is_empty()));
+    }
+
+    #[test]
+    fn twenty_thousand_rows_of_one_name_are_numbered_in_one_pass() {
+        let mut text = String::from("Nazwa;Telefon\n");
+        for _ in 0..20_000 {
+            text.push_str("Kowalski Jan;\n");
+        }
+        let (source, rows) = check(text.as_bytes(), &options(), &Existing::new());
+        assert!(source.generated_codes);
+        let codes: Vec<&str> = rows.iter().map(|r| r.subject.code.as_str()).collect();
+        assert_eq!(
+            codes[..3],
+            ["KOWALSKI-JAN", "KOWALSKI-JAN-2", "KOWALSKI-JAN-3"]
+        );
+        assert_eq!(codes[19_999], "KOWALSKI-JAN-20000");
+        let distinct: std::collections::HashSet<&str> = codes.iter().copied().collect();
+        assert_eq!(distinct.len(), 20_000);
     }
 
     #[test]

@@ -96,24 +96,41 @@ pub fn parse(text: &str) -> Vec<Contact> {
 /// tab continues the previous one (folding); so does the line after a quoted-printable value
 /// ending in `=` (its soft line break, as vCard 2.1 writes long values).
 fn unfold(text: &str) -> Vec<(u32, String)> {
-    let mut lines: Vec<(u32, String)> = Vec::new();
+    // Each logical line with whether it is quoted-printable, decided once its property head (up
+    // to the first `:`) is complete: rescanning the growing line for every continuation made a
+    // long folded value quadratic.
+    let mut lines: Vec<(u32, String, Option<bool>)> = Vec::new();
     for (index, physical) in text.lines().enumerate() {
         let physical = physical.trim_end_matches('\r');
         let soft_break = lines
             .last()
-            .is_some_and(|(_, previous)| previous.ends_with('=') && is_quoted_printable(previous));
+            .is_some_and(|(_, previous, qp)| previous.ends_with('=') && *qp == Some(true));
         let folded = physical.starts_with([' ', '\t']);
         match lines.last_mut() {
-            Some((_, previous)) if soft_break || folded => {
+            Some((_, previous, qp)) if soft_break || folded => {
                 if soft_break {
                     previous.pop();
                 }
-                previous.push_str(if folded { &physical[1..] } else { physical });
+                let segment = if folded { &physical[1..] } else { physical };
+                if qp.is_none() && segment.contains(':') {
+                    previous.push_str(segment);
+                    *qp = Some(is_quoted_printable(previous));
+                } else {
+                    previous.push_str(segment);
+                }
             }
-            _ => lines.push((index as u32 + 1, physical.to_string())),
+            _ => {
+                let qp = physical
+                    .contains(':')
+                    .then(|| is_quoted_printable(physical));
+                lines.push((index as u32 + 1, physical.to_string(), qp));
+            }
         }
     }
     lines
+        .into_iter()
+        .map(|(line, text, _)| (line, text))
+        .collect()
 }
 
 fn is_quoted_printable(line: &str) -> bool {
@@ -276,6 +293,34 @@ fn decode_quoted_printable(value: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_folded_line_is_unfolded_in_one_pass() {
+        // Folded continuations ending in `=` with no `:` anywhere: each used to rescan the whole
+        // line to look for a quoted-printable head.
+        let mut text = String::from("BEGIN:VCARD\nX-NOTE=\n");
+        for _ in 0..100_000 {
+            text.push_str(" abc=\n");
+        }
+        text.push_str("END:VCARD\n");
+        let lines = unfold(&text);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1].0, 2);
+        assert_eq!(lines[1].1.len(), "X-NOTE=".len() + 100_000 * "abc=".len());
+        assert_eq!(lines[2], (100_003, "END:VCARD".to_string()));
+    }
+
+    #[test]
+    fn a_quoted_printable_head_folded_before_its_colon_still_joins_soft_breaks() {
+        let lines = unfold("NOTE;ENCODING=\n QUOTED-PRINTABLE:Dzie=C5=84 =\ndobry\n");
+        assert_eq!(
+            lines,
+            [(
+                1,
+                "NOTE;ENCODING=QUOTED-PRINTABLE:Dzie=C5=84 dobry".to_string()
+            )]
+        );
+    }
 
     #[test]
     fn reads_a_vcard_3_with_folded_lines_and_prefers_the_mobile_number() {
