@@ -12,6 +12,21 @@ pub const MAX_EXTERNAL_ID: usize = 100;
 /// Attributes are small extra fields for templates, not a document store.
 pub const MAX_ATTRIBUTES_BYTES: usize = 16 * 1024;
 
+/// A search query longer than this is refused (the pages and the HTTP API alike): search terms
+/// are words, not documents.
+pub const MAX_QUERY: usize = 200;
+
+/// Refuses a search query over `MAX_QUERY` characters, naming the search field.
+pub fn search_query(query: &str) -> crate::error::Result<()> {
+    if query.chars().count() > MAX_QUERY {
+        return Err(crate::error::AppError::Invalid {
+            field: Field::Query,
+            problem: too_long(MAX_QUERY),
+        });
+    }
+    Ok(())
+}
+
 fn too_long(max: usize) -> Problem {
     Problem::TooLong { max: max as u32 }
 }

@@ -380,6 +380,46 @@ async fn bundle_files_named_by_their_content_are_cached_for_good() {
     std::fs::remove_dir_all(site).unwrap();
 }
 
+#[tokio::test]
+async fn search_terms_are_bounded_like_the_api_s() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let server = start(db);
+        let cookie = server.log_in().await;
+        let long = "a".repeat(201);
+        for function in [
+            "search_subjects",
+            "search_documents",
+            "search_tasks",
+            "list_templates",
+        ] {
+            let reply = server
+                .call(function, &format!("query[q]={long}"), Some(&cookie))
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{function}: {}",
+                reply.body
+            );
+            assert!(
+                reply.body.contains("Query") && reply.body.contains("200"),
+                "{function}: {}",
+                reply.body
+            );
+            let reply = server
+                .call(
+                    function,
+                    &format!("query[q]={}", "a".repeat(200)),
+                    Some(&cookie),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{function}: {}", reply.body);
+        }
+    })
+    .await;
+}
+
 /// An operator of another account, with a contractor and a draft of its own.
 async fn stranger(db: &Db) -> (i64, i64) {
     let hash = app::auth::ssr::hash_password("obcy-Haslo-1".into())

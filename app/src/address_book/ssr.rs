@@ -82,6 +82,7 @@ pub async fn search(db: &Db, company_id: i64, query: &SubjectQuery) -> Result<Su
         0 => PAGE,
         n => n.min(MAX_PAGE),
     };
+    crate::input::search_query(&query.q)?;
     let words = search_words(&query.q);
     let page = |plan| search_rows(db, company_id, query, &words, plan, limit);
     let rows = match db.backend {

@@ -187,6 +187,7 @@ fn word_search(select: &str) -> WordSearch<'_> {
 /// One page of the company's documents, newest issue date first. Each word of the query must
 /// be in the document's number or external id or in its counterparty's searchable text.
 pub async fn search(db: &Db, company_id: i64, query: &DocumentQuery) -> Result<DocumentPage> {
+    crate::input::search_query(&query.q)?;
     let mut sql = format!("{SELECT} WHERE d.company_id = $1");
     if let Some(kind) = query.kind {
         sql.push_str(&format!(" AND d.kind = '{}'", kind.as_str()));

@@ -186,6 +186,7 @@ fn word_search<'a>(select: &'a str, order: &'a str) -> WordSearch<'a> {
 /// One page of the company's tasks: open ones soonest first (what is coming up), done or all
 /// latest first.
 pub async fn search(db: &Db, company_id: i64, query: &TaskQuery) -> Result<TaskPage> {
+    crate::input::search_query(&query.q)?;
     let (condition, order) = match query.status {
         TaskStatus::Open => (" AND t.done = 0", "t.starts_at, t.id"),
         TaskStatus::Done => (" AND t.done <> 0", "t.starts_at DESC, t.id DESC"),

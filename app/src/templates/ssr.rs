@@ -39,6 +39,7 @@ struct AttachmentRow {
 /// templates, so the name filter and the sort (ignoring case and Polish letters, the same on
 /// both databases) are done here rather than in SQL.
 pub async fn list(db: &Db, company_id: i64, query: &TemplateQuery) -> Result<Vec<Template>> {
+    crate::input::search_query(&query.q)?;
     let procedure = query.procedure.map(Procedure::id).unwrap_or("");
     let rows: Vec<TemplateRow> = sqlx::query_as(
         "SELECT t.id, t.name, t.body FROM templates t \

@@ -362,7 +362,6 @@ pub struct ListParams {
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
-pub const MAX_QUERY: usize = 200;
 
 fn number_param(
     errors: &mut Vec<ApiProblem>,
@@ -416,8 +415,8 @@ pub async fn list<R: Record>(
         0..=i64::MAX / 2,
     );
     let query = params.q.unwrap_or_default();
-    if query.chars().count() > MAX_QUERY {
-        let message = format!("must be at most {MAX_QUERY} characters");
+    if query.chars().count() > input::MAX_QUERY {
+        let message = format!("must be at most {} characters", input::MAX_QUERY);
         errors.push(ApiProblem::new("q", "too_long", message));
     }
     if !errors.is_empty() {
