@@ -8,18 +8,20 @@ pub mod demo;
 pub mod dispatcher;
 pub mod gateway;
 
+use app::address_book::import::{MAX_FILE_MB, MAX_REQUEST_BYTES, UPLOAD_PATHS};
 use app::auth::ssr::operator_for_headers;
-use app::error::AppError;
+use app::error::{AppError, Field, Problem};
 use app::i18n::{Lang, LANG_COOKIE};
 use app::ssr::AppState;
 use app::{shell, App};
-use axum::extract::{Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower::{Layer, ServiceExt};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -38,6 +40,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             require_session,
         ))
+        .layer(middleware::from_fn(body_limit))
         .layer(middleware::from_fn(cache_control))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
@@ -89,6 +92,36 @@ async fn require_session(
         None => return Redirect::to("/login").into_response(),
     }
     next.run(request).await
+}
+
+/// Server functions read at most 2 MB (axum's default); the import's take a whole file, so they
+/// alone get a limit of their own, the size the import page promises.
+async fn body_limit(request: Request, next: Next) -> Response {
+    if !UPLOAD_PATHS.contains(&request.uri().path()) {
+        return next.run(request).await;
+    }
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > MAX_REQUEST_BYTES) {
+        // The page checks the size before sending; this answers other clients as clearly.
+        let error = AppError::Invalid {
+            field: Field::File,
+            problem: Problem::FileTooLarge {
+                max_mb: MAX_FILE_MB,
+            },
+        };
+        return (StatusCode::PAYLOAD_TOO_LARGE, Json(error)).into_response();
+    }
+    match DefaultBodyLimit::max(MAX_REQUEST_BYTES)
+        .layer(next)
+        .oneshot(request)
+        .await
+    {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
 }
 
 /// The built bundle's files carry their content's hash in their names (`esemes.<hash>.wasm`), so

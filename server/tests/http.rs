@@ -420,6 +420,80 @@ async fn search_terms_are_bounded_like_the_api_s() {
     .await;
 }
 
+#[tokio::test]
+async fn the_import_takes_the_file_size_it_promises_and_other_functions_stay_small() {
+    use app::address_book::import::{ImportFile, ImportOptions, MAX_FILE_BYTES};
+    use app::address_book::SubjectKind;
+    use base64::Engine;
+
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let server = start(db);
+    let cookie = server.log_in().await;
+    // A CSV of almost the promised 5 MB: about 12,000 rows with long notes.
+    let mut csv = String::from("Kod;Nazwa;Uwagi\n");
+    let mut i = 0;
+    while csv.len() + 500 < MAX_FILE_BYTES {
+        i += 1;
+        csv.push_str(&format!("K{i};Firma {i};{}\n", "x".repeat(400)));
+    }
+    let body = serde_json::json!({
+        "file": ImportFile {
+            name: "kontrahenci.csv".into(),
+            content: base64::engine::general_purpose::STANDARD.encode(csv.as_bytes()),
+        },
+        "options": ImportOptions {
+            kind: SubjectKind::Contractor,
+            mapping: None,
+            update_existing: false,
+        },
+    })
+    .to_string();
+    assert!(body.len() > 6 * 1024 * 1024);
+    let request = Request::post("/api/import_preview")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, &cookie)
+        .body(Body::from(body))
+        .unwrap();
+    let reply = server.request(request).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{}",
+        &reply.body[..reply.body.len().min(300)]
+    );
+    assert!(
+        reply.body.contains(r#""delimiter":";""#),
+        "{}",
+        &reply.body[..300]
+    );
+
+    // A larger file is refused with the limit named.
+    let too_large = format!(
+        r#"{{"file":{{"name":"a.csv","content":"{}"}}}}"#,
+        "A".repeat(8 * 1024 * 1024)
+    );
+    let request = Request::post("/api/import_commit")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, too_large.len())
+        .header(header::COOKIE, &cookie)
+        .body(Body::from(too_large))
+        .unwrap();
+    let reply = server.request(request).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        reply.body.contains(r#""FileTooLarge":{"max_mb":5}"#),
+        "{}",
+        reply.body
+    );
+
+    // Any other server function still reads at most 2 MB.
+    let big = format!("query[q]={}", "a".repeat(3 * 1024 * 1024));
+    let reply = server.call("search_subjects", &big, Some(&cookie)).await;
+    assert!(reply.status.is_client_error(), "{}", reply.status);
+}
+
 /// An operator of another account, with a contractor and a draft of its own.
 async fn stranger(db: &Db) -> (i64, i64) {
     let hash = app::auth::ssr::hash_password("obcy-Haslo-1".into())

@@ -33,6 +33,11 @@ pub use page::ImportPage;
 /// Largest file accepted, in megabytes.
 pub const MAX_FILE_MB: u32 = 5;
 pub const MAX_FILE_BYTES: usize = MAX_FILE_MB as usize * 1024 * 1024;
+/// Largest request of the import's server functions: the file in base64 (4 bytes for every 3)
+/// inside JSON, with room for the options and column mapping.
+pub const MAX_REQUEST_BYTES: usize = MAX_FILE_BYTES / 3 * 4 + 4 + 256 * 1024;
+/// The paths of the import's server functions, which alone take a file.
+pub const UPLOAD_PATHS: [&str; 2] = ["/api/import_preview", "/api/import_commit"];
 /// Most rows (or contacts) in one file.
 pub const MAX_ROWS: usize = 20_000;
 /// Rows the preview shows.
