@@ -34,6 +34,7 @@ use leptos_router::{
 /// The HTML document around the app, rendered on the server only.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html>
@@ -52,6 +53,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Only this site's scripts (and the page's own inline scripts, by their nonce), styles and
+/// wasm; no framing by other sites. Style attributes stay allowed: the macro menu is placed by
+/// one.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
 /// Loads the app's script and then its WebAssembly, which hydrates the page. Unlike Leptos'
 /// `HydrationScripts` the wasm is not preloaded from the head: its download would start before
 /// the first paint and hold the largest paint back on a slow phone. The module script runs once
@@ -67,7 +89,7 @@ fn AppScripts(options: LeptosOptions) -> impl IntoView {
     );
     view! {
         <link rel="modulepreload" href=js />
-        <script type="module">{start}</script>
+        <script type="module" nonce=leptos::nonce::use_nonce()>{start}</script>
     }
 }
 

@@ -32,3 +32,19 @@ test("when a page's code cannot be loaded the operator is told to reload", async
   await page.getByRole("link", { name: "Zadania", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Zadania" })).toBeVisible();
 });
+
+test("the pages work under their Content-Security-Policy, with nothing refused", async ({ page, isMobile }) => {
+  const refused: string[] = [];
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) refused.push(message.text());
+  });
+  await logIn(page);
+  await page.getByLabel("Treść").pressSequentially("Dzień dobry");
+  await expect(page.locator("#counter")).toHaveAttribute("data-encoding", "ucs2");
+  // The macro menu is placed by a style attribute; templates are a lazy page (split code).
+  await page.goto("/templates/new?procedure=sales_invoice_form");
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await page.getByRole("button", { name: "Wstaw makro" }).click();
+  await expect(page.getByRole("menu", { name: "Makra" })).toBeVisible();
+  expect(refused).toEqual([]);
+});

@@ -494,6 +494,85 @@ async fn the_import_takes_the_file_size_it_promises_and_other_functions_stay_sma
     assert!(reply.status.is_client_error(), "{}", reply.status);
 }
 
+#[tokio::test]
+async fn requests_from_another_site_are_refused() {
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let server = start(db);
+    let login = |origin: Option<&str>, fetch_site: Option<&str>| {
+        let mut request = Request::post("/api/login")
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        if let Some(site) = fetch_site {
+            request = request.header("sec-fetch-site", site);
+        }
+        let form = format!("login=admin&password={ADMIN_PASSWORD}");
+        request.body(Body::from(form)).unwrap()
+    };
+    // Another site's page logging the browser in (login CSRF) or posting anything else.
+    for (origin, site) in [
+        (Some("http://evil.example"), Some("cross-site")),
+        (Some("http://127.0.0.1:3000.evil.example"), None),
+        (Some("null"), None),
+        (None, Some("cross-site")),
+        (None, Some("same-site")),
+    ] {
+        let reply = server.request(login(origin, site)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{origin:?} {site:?}");
+        assert!(reply.headers.get(header::SET_COOKIE).is_none());
+    }
+    // This site's pages, and clients that are no browser page (no Origin, no Sec-Fetch-Site).
+    for (origin, site) in [
+        (Some("http://127.0.0.1:3000"), Some("same-origin")),
+        (None, Some("same-origin")),
+        (None, None),
+    ] {
+        let reply = server.request(login(origin, site)).await;
+        assert!(
+            reply.status.is_success(),
+            "{origin:?} {site:?}: {}",
+            reply.status
+        );
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_with_their_scripts_nonce() {
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let server = start(db);
+    let page = server.get("/login", None).await;
+    let policy = page.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(policy.contains("'wasm-unsafe-eval'"), "{policy}");
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce");
+    // Every inline script of the page carries it; no script runs without it.
+    let scripts = page.body.matches("<script").count();
+    assert!(scripts >= 2, "{}", page.body);
+    assert_eq!(
+        page.body.matches(&format!(r#"nonce="{nonce}""#)).count(),
+        scripts
+    );
+    assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(page.headers[header::REFERRER_POLICY], "same-origin");
+    // Another page, another nonce.
+    let again = server.get("/login", None).await;
+    assert_ne!(
+        again.headers[header::CONTENT_SECURITY_POLICY],
+        page.headers[header::CONTENT_SECURITY_POLICY]
+    );
+}
+
 /// An operator of another account, with a contractor and a draft of its own.
 async fn stranger(db: &Db) -> (i64, i64) {
     let hash = app::auth::ssr::hash_password("obcy-Haslo-1".into())
