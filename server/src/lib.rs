@@ -79,10 +79,11 @@ async fn require_session(
     if is_api(&path) {
         return next.run(request).await;
     }
-    let operator = match operator_for_headers(&state.db, request.headers()).await {
-        Ok(operator) => operator,
-        Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, Json(e)).into_response(),
-    };
+    let operator =
+        match operator_for_headers(&state.db, request.headers(), state.secure_cookies).await {
+            Ok(operator) => operator,
+            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, Json(e)).into_response(),
+        };
     match operator {
         Some(operator) => {
             if path == "/login" {

@@ -22,7 +22,9 @@ fn cookie(token: &str) -> HeaderMap {
 }
 
 async fn session(db: &Db, token: &str) -> Option<Operator> {
-    operator_for_headers(db, &cookie(token)).await.unwrap()
+    operator_for_headers(db, &cookie(token), false)
+        .await
+        .unwrap()
 }
 
 fn second_company() -> CompanyInput {

@@ -573,6 +573,37 @@ async fn pages_carry_a_content_security_policy_with_their_scripts_nonce() {
     );
 }
 
+#[tokio::test]
+async fn over_https_the_session_cookie_is_host_only_and_secure() {
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let server = start_with(db, |state| state.secure_cookies = true);
+    let reply = server
+        .call(
+            "login",
+            &format!("login=admin&password={ADMIN_PASSWORD}"),
+            None,
+        )
+        .await;
+    let set_cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        set_cookie.starts_with("__Host-esemes_session="),
+        "{set_cookie}"
+    );
+    for part in ["; Secure", "; HttpOnly", "; SameSite=Lax", "; Path=/"] {
+        assert!(set_cookie.contains(part), "{set_cookie}");
+    }
+    assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap();
+    assert_eq!(server.get("/", Some(cookie)).await.status, StatusCode::OK);
+    // The same token under the plain name (as a neighbouring subdomain could set it) is no
+    // session.
+    let planted = cookie.trim_start_matches("__Host-");
+    let page = server.get("/", Some(planted)).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.headers[header::LOCATION], "/login");
+}
+
 /// An operator of another account, with a contractor and a draft of its own.
 async fn stranger(db: &Db) -> (i64, i64) {
     let hash = app::auth::ssr::hash_password("obcy-Haslo-1".into())

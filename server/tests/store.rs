@@ -44,15 +44,24 @@ async fn login_checks_the_password_and_sessions_can_end() {
             header::COOKIE,
             HeaderValue::from_str(&format!("esemes_session={token}")).unwrap(),
         );
-        assert!(operator_for_headers(&db, &headers).await.unwrap().is_some());
+        assert!(operator_for_headers(&db, &headers, false)
+            .await
+            .unwrap()
+            .is_some());
         app::auth::ssr::end_session(&db, &token).await.unwrap();
-        assert!(operator_for_headers(&db, &headers).await.unwrap().is_none());
+        assert!(operator_for_headers(&db, &headers, false)
+            .await
+            .unwrap()
+            .is_none());
 
         headers.insert(
             header::COOKIE,
             HeaderValue::from_static("esemes_session=forged"),
         );
-        assert!(operator_for_headers(&db, &headers).await.unwrap().is_none());
+        assert!(operator_for_headers(&db, &headers, false)
+            .await
+            .unwrap()
+            .is_none());
     })
     .await;
 }
@@ -106,7 +115,10 @@ async fn a_deactivated_operator_can_neither_log_in_nor_use_a_session() {
             header::COOKIE,
             HeaderValue::from_str(&format!("esemes_session={token}")).unwrap(),
         );
-        assert!(operator_for_headers(&db, &headers).await.unwrap().is_none());
+        assert!(operator_for_headers(&db, &headers, false)
+            .await
+            .unwrap()
+            .is_none());
         assert_eq!(
             log_in(&db, "admin", ADMIN_PASSWORD).await,
             Err(AppError::WrongCredentials)

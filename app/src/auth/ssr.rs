@@ -173,9 +173,14 @@ pub async fn end_session(db: &Db, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// The operator whose unexpired session the request's cookie names.
-pub async fn operator_for_headers(db: &Db, headers: &HeaderMap) -> Result<Option<Operator>> {
-    let Some(token) = session_token(headers) else {
+/// The operator whose unexpired session the request's cookie names; `secure` as the server's
+/// cookies are (see `cookie_name`).
+pub async fn operator_for_headers(
+    db: &Db,
+    headers: &HeaderMap,
+    secure: bool,
+) -> Result<Option<Operator>> {
+    let Some(token) = session_token(headers, secure) else {
         return Ok(None);
     };
     Ok(sqlx::query_as::<_, Operator>(
@@ -191,19 +196,21 @@ pub async fn operator_for_headers(db: &Db, headers: &HeaderMap) -> Result<Option
     .await?)
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.to_string())
 }
 
 pub fn session_token_from_request() -> Option<String> {
-    use_context::<Parts>().and_then(|parts| session_token(&parts.headers))
+    let secure = crate::ssr::app_state().secure_cookies;
+    use_context::<Parts>().and_then(|parts| session_token(&parts.headers, secure))
 }
 
 pub fn set_session_cookie(token: &str, secure: bool) {
@@ -214,11 +221,22 @@ pub fn clear_session_cookie(secure: bool) {
     set_cookie("", 0, secure);
 }
 
+/// Over HTTPS the session cookie is `__Host-` prefixed: the browser then keeps it only when it
+/// is `Secure`, for this host alone and the whole path, so a neighbouring subdomain cannot plant
+/// or shadow it; a cookie of the plain name is then ignored.
+fn cookie_name(secure: bool) -> String {
+    if secure {
+        format!("__Host-{SESSION_COOKIE}")
+    } else {
+        SESSION_COOKIE.to_string()
+    }
+}
+
 fn set_cookie(value: &str, max_age_s: i64, secure: bool) {
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    let cookie = format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}"
-    );
+    let cookie =
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}");
     if let (Some(response), Ok(value)) = (
         use_context::<ResponseOptions>(),
         HeaderValue::from_str(&cookie),

@@ -120,7 +120,7 @@ pub async fn admin(db: &Db) -> Operator {
         header::COOKIE,
         HeaderValue::from_str(&format!("lang=pl; esemes_session={token}")).unwrap(),
     );
-    operator_for_headers(db, &headers)
+    operator_for_headers(db, &headers, false)
         .await
         .unwrap()
         .expect("session is valid")
