@@ -1,3 +1,4 @@
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,8 @@ use tracing_subscriber::EnvFilter;
 
 /// How long shutdown waits for in-flight sends before giving up.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// How often failed logins older than the throttling window are forgotten.
+const LOGIN_FAILURES_PRUNE_EVERY: Duration = Duration::from_secs(5 * 60);
 
 #[tokio::main]
 async fn main() {
@@ -72,6 +75,8 @@ async fn run(config: Config) -> anyhow::Result<()> {
         Dispatcher::new(db.clone(), gateway, outbox.clone()).run(report_rx, shutdown_rx),
     );
 
+    tokio::spawn(forget_old_login_failures(db.clone()));
+
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.bind;
     // The build names the bundle's files by their content and lists the names in a file beside
@@ -90,7 +95,9 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.bind))?;
     tracing::info!("listening on http://{}", config.bind);
     println!("Esemes is running at http://{}", config.bind);
-    axum::serve(listener, server::app(state))
+    // The client's address throttles its failed logins (`app::auth::ssr::client_address`).
+    let app = server::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
 
@@ -103,6 +110,17 @@ async fn run(config: Config) -> anyhow::Result<()> {
         tracing::warn!("in-flight sends did not finish in time; their leases expire and they resume at the next start");
     }
     Ok(())
+}
+
+async fn forget_old_login_failures(db: Db) {
+    let mut every = tokio::time::interval(LOGIN_FAILURES_PRUNE_EVERY);
+    loop {
+        every.tick().await;
+        // A failure is logged where it happened; the next tick tries again.
+        if let Ok(forgotten) = app::auth::ssr::forget_old_login_failures(&db).await {
+            tracing::debug!(forgotten, "old failed logins forgotten");
+        }
+    }
 }
 
 async fn token_command(db: &Db, command: TokenCommand) -> anyhow::Result<()> {

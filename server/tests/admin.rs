@@ -9,7 +9,7 @@ use app::auth::ssr::{log_in, operator_for_headers, Operator};
 use app::auth::Role;
 use app::error::{AppError, Field, FieldError, Problem};
 use app::ssr::Db;
-use common::{admin as demo_admin, on_both, seeded};
+use common::{admin as demo_admin, on_both, seeded, CLIENT};
 use http::{header, HeaderMap, HeaderValue};
 
 fn cookie(token: &str) -> HeaderMap {
@@ -64,7 +64,7 @@ async fn an_operator_of_two_companies_switches_between_them_only() {
         let row = listed.iter().find(|o| o.id == ewa).unwrap();
         assert_eq!(row.company_ids.len(), 2);
 
-        let token = log_in(&db, "ewa", "dlugie-haslo-1").await.unwrap();
+        let token = log_in(&db, CLIENT, "ewa", "dlugie-haslo-1").await.unwrap();
         let operator = session(&db, &token).await.unwrap();
         assert_eq!(operator.company_id, first.min(second));
         admin::switch_company(&db, &operator, &token, second)
@@ -121,13 +121,13 @@ async fn sessions_can_be_revoked_and_deactivation_ends_them() {
         let ewa = admin::save_operator(&db, &boss, None, operator_input(vec![boss.company_id]))
             .await
             .unwrap();
-        let phone = log_in(&db, "ewa", "dlugie-haslo-1").await.unwrap();
-        let desk = log_in(&db, "ewa", "dlugie-haslo-1").await.unwrap();
+        let phone = log_in(&db, CLIENT, "ewa", "dlugie-haslo-1").await.unwrap();
+        let desk = log_in(&db, CLIENT, "ewa", "dlugie-haslo-1").await.unwrap();
         assert_eq!(admin::revoke_sessions(&db, &boss, ewa).await, Ok(2));
         assert!(session(&db, &phone).await.is_none());
         assert!(session(&db, &desk).await.is_none());
 
-        let again = log_in(&db, "ewa", "dlugie-haslo-1").await.unwrap();
+        let again = log_in(&db, CLIENT, "ewa", "dlugie-haslo-1").await.unwrap();
         admin::save_operator(
             &db,
             &boss,
@@ -142,7 +142,7 @@ async fn sessions_can_be_revoked_and_deactivation_ends_them() {
         .unwrap();
         assert!(session(&db, &again).await.is_none());
         assert_eq!(
-            log_in(&db, "ewa", "dlugie-haslo-1").await,
+            log_in(&db, CLIENT, "ewa", "dlugie-haslo-1").await,
             Err(AppError::WrongCredentials)
         );
     })

@@ -3,11 +3,13 @@
 
 mod common;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::ssr::{AppState, Db};
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use common::{on_both, seeded, ADMIN_PASSWORD};
@@ -72,14 +74,15 @@ impl TestServer {
 
     /// Calls a server function the way the hydrated app does (form-encoded, JSON answer).
     async fn call(&self, function: &str, form: &str, cookie: Option<&str>) -> Reply {
-        let mut request = Request::post(format!("/api/{function}"))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        self.request(request.body(Body::from(form.to_string())).unwrap())
-            .await
+        self.request(call_request(function, form, cookie)).await
+    }
+
+    /// A call from a client at `address`, which a real server learns from the connection.
+    async fn call_from(&self, address: &str, function: &str, form: &str) -> Reply {
+        let mut request = call_request(function, form, None);
+        let address: SocketAddr = address.parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(address));
+        self.request(request).await
     }
 
     async fn log_in(&self) -> String {
@@ -114,6 +117,16 @@ impl TestServer {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         serde_json::from_str(&reply.body).unwrap()
     }
+}
+
+fn call_request(function: &str, form: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::post(format!("/api/{function}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    request.body(Body::from(form.to_string())).unwrap()
 }
 
 fn location(reply: &Reply) -> &str {
@@ -202,6 +215,36 @@ async fn wrong_password_is_refused() {
         reply.body,
         r#"{"Invalid":{"field":"Login","problem":"Required"}}"#
     );
+}
+
+#[tokio::test]
+async fn failed_logins_lock_out_their_address_only() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let server = start(db);
+        let stranger = "203.0.113.7:50000";
+        for _ in 0..app::auth::ssr::MAX_FAILED_LOGINS {
+            let reply = server
+                .call_from(stranger, "login", "login=admin&password=guess")
+                .await;
+            assert_eq!(reply.body, "\"WrongCredentials\"");
+        }
+        let right = format!("login=admin&password={ADMIN_PASSWORD}");
+        let reply = server.call_from(stranger, "login", &right).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            reply.body
+        );
+        // The owner, elsewhere, is not locked out by the stranger's guesses.
+        let reply = server
+            .call_from("198.51.100.20:40000", "login", &right)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(reply.headers.get(header::SET_COOKIE).is_some());
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use app::error::{AppError, Field, Problem};
 use app::messages::ssr::{self as messages, ReportEffect, ReportOutcome};
 use app::messages::{Status, StatusFilter};
 use app::ssr::Db;
-use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD};
+use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD, CLIENT};
 use http::{header, HeaderMap, HeaderValue};
 
 async fn status_of(db: &Db, operator: &Operator, id: i64) -> Status {
@@ -27,18 +27,18 @@ async fn login_checks_the_password_and_sessions_can_end() {
     on_both(|db| async move {
         seeded(&db).await;
         assert_eq!(
-            log_in(&db, "admin", "wrong").await,
+            log_in(&db, CLIENT, "admin", "wrong").await,
             Err(AppError::WrongCredentials)
         );
         assert_eq!(
-            log_in(&db, "nobody", ADMIN_PASSWORD).await,
+            log_in(&db, CLIENT, "nobody", ADMIN_PASSWORD).await,
             Err(AppError::WrongCredentials)
         );
         let operator = admin(&db).await;
         assert_eq!(operator.login, "admin");
         assert_eq!(operator.company_name, "Hurtownia Mazur");
 
-        let token = log_in(&db, "admin", ADMIN_PASSWORD).await.unwrap();
+        let token = log_in(&db, CLIENT, "admin", ADMIN_PASSWORD).await.unwrap();
         let mut headers = HeaderMap::new();
         headers.insert(
             header::COOKIE,
@@ -72,23 +72,23 @@ async fn repeated_failed_logins_are_refused_for_a_while_even_with_the_right_pass
         seeded(&db).await;
         for _ in 0..app::auth::ssr::MAX_FAILED_LOGINS {
             assert_eq!(
-                log_in(&db, "admin", "guess").await,
+                log_in(&db, CLIENT, "admin", "guess").await,
                 Err(AppError::WrongCredentials)
             );
         }
         assert_eq!(
-            log_in(&db, "admin", ADMIN_PASSWORD).await,
+            log_in(&db, CLIENT, "admin", ADMIN_PASSWORD).await,
             Err(AppError::TooManyAttempts { minutes: 15 })
         );
         // Unknown logins are throttled alike, so the answers do not reveal which logins exist.
         for _ in 0..app::auth::ssr::MAX_FAILED_LOGINS {
             assert_eq!(
-                log_in(&db, "ghost", "guess").await,
+                log_in(&db, CLIENT, "ghost", "guess").await,
                 Err(AppError::WrongCredentials)
             );
         }
         assert!(matches!(
-            log_in(&db, "ghost", "guess").await,
+            log_in(&db, CLIENT, "ghost", "guess").await,
             Err(AppError::TooManyAttempts { .. })
         ));
         // Once the window has passed, the right password works and clears the count.
@@ -96,7 +96,101 @@ async fn repeated_failed_logins_are_refused_for_a_while_even_with_the_right_pass
             .execute(&db.pool)
             .await
             .unwrap();
-        assert!(log_in(&db, "admin", ADMIN_PASSWORD).await.is_ok());
+        assert!(log_in(&db, CLIENT, "admin", ADMIN_PASSWORD).await.is_ok());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_guesses_are_counted_before_their_passwords_are_checked() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let guesses: Vec<_> = (0..50)
+            .map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move { log_in(&db, CLIENT, "admin", "guess").await })
+            })
+            .collect();
+        let mut checked = 0;
+        for guess in guesses {
+            match guess.await.unwrap() {
+                Err(AppError::WrongCredentials) => checked += 1,
+                Err(AppError::TooManyAttempts { .. }) => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(
+            checked <= app::auth::ssr::MAX_FAILED_LOGINS,
+            "{checked} passwords checked"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn guesses_from_many_addresses_lock_a_login_out_everywhere() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let everywhere = app::auth::ssr::MAX_FAILED_LOGINS_EVERYWHERE;
+        for i in 0..everywhere {
+            let client = format!("198.51.100.{}", i / app::auth::ssr::MAX_FAILED_LOGINS);
+            assert_eq!(
+                log_in(&db, &client, "admin", "guess").await,
+                Err(AppError::WrongCredentials)
+            );
+        }
+        assert_eq!(
+            log_in(&db, CLIENT, "admin", ADMIN_PASSWORD).await,
+            Err(AppError::TooManyAttempts { minutes: 15 })
+        );
+        // Refused attempts are no guesses: they do not extend the lockout.
+        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(failures, everywhere);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failed_logins_older_than_the_window_are_forgotten() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        for _ in 0..2 {
+            log_in(&db, CLIENT, "admin", "guess").await.unwrap_err();
+        }
+        sqlx::query("UPDATE login_failures SET at = at - 16 * 60 * 1000 WHERE id IN (SELECT MIN(id) FROM login_failures)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let forgotten = app::auth::ssr::forget_old_login_failures(&db).await;
+        assert_eq!(forgotten, Ok(1));
+        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(failures, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_login_too_long_to_be_one_is_refused_without_a_password_check() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        assert_eq!(
+            log_in(&db, CLIENT, &"a".repeat(101), "guess").await,
+            Err(AppError::Invalid {
+                field: Field::Login,
+                problem: Problem::TooLong { max: 100 }
+            })
+        );
+        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(failures, 0);
     })
     .await;
 }
@@ -105,7 +199,7 @@ async fn repeated_failed_logins_are_refused_for_a_while_even_with_the_right_pass
 async fn a_deactivated_operator_can_neither_log_in_nor_use_a_session() {
     on_both(|db| async move {
         seeded(&db).await;
-        let token = log_in(&db, "admin", ADMIN_PASSWORD).await.unwrap();
+        let token = log_in(&db, CLIENT, "admin", ADMIN_PASSWORD).await.unwrap();
         sqlx::query("UPDATE operators SET active = 0 WHERE login = 'admin'")
             .execute(&db.pool)
             .await
@@ -120,7 +214,7 @@ async fn a_deactivated_operator_can_neither_log_in_nor_use_a_session() {
             .unwrap()
             .is_none());
         assert_eq!(
-            log_in(&db, "admin", ADMIN_PASSWORD).await,
+            log_in(&db, CLIENT, "admin", ADMIN_PASSWORD).await,
             Err(AppError::WrongCredentials)
         );
     })

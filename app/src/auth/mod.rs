@@ -58,7 +58,8 @@ pub async fn login(login: String, password: String) -> Result<()> {
             return Err(AppError::invalid(Field::Password, Problem::Required));
         }
         let state = crate::ssr::app_state();
-        let token = match ssr::log_in(&state.db, login.trim(), &password).await {
+        let client = ssr::client_address();
+        let token = match ssr::log_in(&state.db, &client, login.trim(), &password).await {
             Ok(token) => token,
             Err(e) => {
                 // A plain form post (no JavaScript) gets its message back through the URL.

@@ -8,16 +8,30 @@ use http::{header, request::Parts, HeaderMap, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use super::SESSION_COOKIE;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Field, Problem, Result};
 use crate::ssr::{now_ms, Db};
 
 const SESSION_LIFETIME_MS: i64 = 12 * 60 * 60 * 1000;
-/// Failed logins allowed per login within the window before further tries are refused; the
-/// count is in the database, so several servers share it.
+/// Failed logins allowed per login and client address within the window before further tries
+/// from there are refused; the count is in the database, so several servers share it.
 pub const MAX_FAILED_LOGINS: i64 = 5;
+/// Failed logins allowed per login from all addresses together: a slower back-off against
+/// guessing from many addresses, high enough that one stranger cannot lock the owner out.
+pub const MAX_FAILED_LOGINS_EVERYWHERE: i64 = 50;
 const FAILED_LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Logins are at most 40 characters; a longer typed one is refused before any password check.
+pub const MAX_LOGIN_CHARS: usize = 100;
+/// Each argon2 check takes ~19 MiB: a flood of logins must not run hundreds at once.
+const ARGON2_AT_ONCE: usize = 4;
+/// How long a password check waits for its turn before the caller is asked to try again.
+const ARGON2_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// The turns of argon2 checks (public so a test can take them all).
+pub static ARGON2_TURNS: Semaphore = Semaphore::const_new(ARGON2_AT_ONCE);
+/// The client address of a request whose connection is unknown (a server not told it).
+const UNKNOWN_CLIENT: &str = "unknown";
 
 /// The logged-in operator, put into the request's extensions by the server's session check.
 /// Holds no secret, but is not sent to the browser as it is (see `OperatorInfo`).
@@ -58,26 +72,43 @@ pub fn require_operator() -> Result<Operator> {
 }
 
 pub async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
+    with_argon2("password hashing", move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
     })
-    .await
-    .map_err(|e| internal("password hashing task", e))?
+    .await?
     .map_err(|e| internal("password hashing", e))
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
+    with_argon2("password check", move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| internal("stored password hash", e))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
+    .await?
+}
+
+/// Runs an argon2 computation on a blocking thread once it has a turn; `AppError::Busy` when
+/// none comes in time.
+async fn with_argon2<T: Send + 'static>(
+    what: &str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let turn = tokio::time::timeout(ARGON2_WAIT, ARGON2_TURNS.acquire())
+        .await
+        .map_err(|_| AppError::Busy)?
+        .map_err(|e| internal(what, e))?;
+    // The turn goes with the work: it ends when the computation does, even if the caller left.
+    tokio::task::spawn_blocking(move || {
+        let _turn = turn;
+        work()
+    })
     .await
-    .map_err(|e| internal("password check task", e))?
+    .map_err(|e| internal(what, e))
 }
 
 fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
@@ -89,49 +120,69 @@ fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
 /// the same time.
 const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Cj2S3Bvhxt4hPp9P7C2uyVBqs/3nmAKJXC5a9e/eSo0";
 
-/// Checks the credentials and opens a session in the operator's first company.
-/// Returns the session token for the cookie.
-pub async fn log_in(db: &Db, login: &str, password: &str) -> Result<String> {
-    let now = now_ms();
-    // Unknown logins are counted too, so the answer does not tell which logins exist.
-    let recent: Vec<i64> = sqlx::query_scalar(
-        "SELECT at FROM login_failures WHERE login = $1 AND at > $2 ORDER BY at",
-    )
-    .bind(login)
-    .bind(now - FAILED_LOGIN_WINDOW_MS)
-    .fetch_all(&db.pool)
-    .await?;
-    if recent.len() as i64 >= MAX_FAILED_LOGINS {
-        let free_at = recent[recent.len() - MAX_FAILED_LOGINS as usize] + FAILED_LOGIN_WINDOW_MS;
-        let minutes = ((free_at - now) as f64 / 60_000.0).ceil().max(1.0) as u32;
-        tracing::warn!(login, "login refused: too many failed attempts");
-        return Err(AppError::TooManyAttempts { minutes });
+/// The client's address for throttling, as the connection saw it: X-Forwarded-For is not
+/// trusted (anyone can send it). An IPv6 client owns its whole /64, so that is what counts.
+pub fn client_address() -> String {
+    use axum::extract::ConnectInfo;
+    use std::net::{IpAddr, SocketAddr};
+    let Some(ConnectInfo(address)) = use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().cloned())
+    else {
+        return UNKNOWN_CLIENT.to_string();
+    };
+    match address.ip().to_canonical() {
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) => {
+            let [a, b, c, d, ..] = ip.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+        }
     }
-    let found: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT o.id, o.password_hash, \
-                (SELECT MIN(oc.company_id) FROM operator_companies oc WHERE oc.operator_id = o.id) \
-         FROM operators o WHERE o.login = $1 AND o.active = 1",
+}
+
+/// Checks the credentials of a login from `client` (see `client_address`) and opens a session
+/// in the operator's first company. Returns the session token for the cookie.
+pub async fn log_in(db: &Db, client: &str, login: &str, password: &str) -> Result<String> {
+    if login.chars().count() > MAX_LOGIN_CHARS {
+        return Err(AppError::invalid(
+            Field::Login,
+            Problem::TooLong {
+                max: MAX_LOGIN_CHARS as u32,
+            },
+        ));
+    }
+    let now = now_ms();
+    // Recorded as a failure before the password is checked, so that concurrent attempts see
+    // each other: of fifty parallel guesses, the sixth already finds five rows. Unknown logins
+    // are counted too, so the answer does not tell which logins exist.
+    let attempt: i64 = sqlx::query_scalar(
+        "INSERT INTO login_failures (login, address, at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(login)
-    .fetch_optional(&db.pool)
+    .bind(client)
+    .bind(now)
+    .fetch_one(&db.pool)
     .await?;
-    let (hash, operator) = match &found {
-        Some((id, hash, company)) => (hash.clone(), Some((*id, *company))),
-        None => (DECOY_HASH.to_string(), None),
-    };
-    let password_ok = verify_password(password.to_string(), hash).await?;
-    let (Some((operator_id, Some(company_id))), true) = (operator, password_ok) else {
-        tracing::info!(login, "failed login");
-        sqlx::query("INSERT INTO login_failures (login, at) VALUES ($1, $2)")
-            .bind(login)
-            .bind(now)
-            .execute(&db.pool)
-            .await?;
-        return Err(AppError::WrongCredentials);
-    };
-    sqlx::query("DELETE FROM login_failures WHERE login = $1 OR at < $2")
+    let (operator_id, company_id) =
+        match check_attempt(db, attempt, client, login, password, now).await {
+            Ok(Some(operator)) => operator,
+            Ok(None) => {
+                // Not the login: people type their password into that field by mistake.
+                tracing::info!(client, "failed login");
+                return Err(AppError::WrongCredentials);
+            }
+            Err(e) => {
+                // Only guesses count: refused attempts counted too would keep a login locked for as
+                // long as anyone kept trying, and push it over the limit from every address.
+                sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                    .bind(attempt)
+                    .execute(&db.pool)
+                    .await?;
+                return Err(e);
+            }
+        };
+    sqlx::query("DELETE FROM login_failures WHERE login = $1 AND address = $2")
         .bind(login)
-        .bind(now - FAILED_LOGIN_WINDOW_MS)
+        .bind(client)
         .execute(&db.pool)
         .await?;
     let token = new_token();
@@ -151,8 +202,69 @@ pub async fn log_in(db: &Db, login: &str, password: &str) -> Result<String> {
     .bind(now + SESSION_LIFETIME_MS)
     .execute(&db.pool)
     .await?;
-    tracing::info!(operator_id, "logged in");
+    tracing::info!(operator_id, client, "logged in");
     Ok(token)
+}
+
+/// The operator and company of a login attempt (recorded as row `attempt`) whose password is
+/// right, `None` when it is wrong; refused when too many failures came before it.
+async fn check_attempt(
+    db: &Db,
+    attempt: i64,
+    client: &str,
+    login: &str,
+    password: &str,
+    now: i64,
+) -> Result<Option<(i64, i64)>> {
+    let earlier: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT address, at FROM login_failures WHERE login = $1 AND at > $2 AND id <> $3 \
+         ORDER BY at",
+    )
+    .bind(login)
+    .bind(now - FAILED_LOGIN_WINDOW_MS)
+    .bind(attempt)
+    .fetch_all(&db.pool)
+    .await?;
+    let from_client: Vec<i64> = (earlier.iter())
+        .filter(|(address, _)| address == client)
+        .map(|(_, at)| *at)
+        .collect();
+    let everywhere: Vec<i64> = earlier.iter().map(|(_, at)| *at).collect();
+    for (failures, max) in [
+        (from_client, MAX_FAILED_LOGINS),
+        (everywhere, MAX_FAILED_LOGINS_EVERYWHERE),
+    ] {
+        if failures.len() as i64 >= max {
+            let free_at = failures[failures.len() - max as usize] + FAILED_LOGIN_WINDOW_MS;
+            let minutes = ((free_at - now) as f64 / 60_000.0).ceil().max(1.0) as u32;
+            tracing::warn!(client, "login refused: too many failed attempts");
+            return Err(AppError::TooManyAttempts { minutes });
+        }
+    }
+    let found: Option<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT o.id, o.password_hash, \
+                (SELECT MIN(oc.company_id) FROM operator_companies oc WHERE oc.operator_id = o.id) \
+         FROM operators o WHERE o.login = $1 AND o.active = 1",
+    )
+    .bind(login)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (hash, operator) = match found {
+        Some((id, hash, company)) => (hash, company.map(|company| (id, company))),
+        None => (DECOY_HASH.to_string(), None),
+    };
+    let password_ok = verify_password(password.to_string(), hash).await?;
+    Ok(operator.filter(|_| password_ok))
+}
+
+/// Forgets failed logins older than the window: they no longer count. The server does this on
+/// a timer, so the table stays small however many guesses come and however few logins succeed.
+pub async fn forget_old_login_failures(db: &Db) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM login_failures WHERE at < $1")
+        .bind(now_ms() - FAILED_LOGIN_WINDOW_MS)
+        .execute(&db.pool)
+        .await?
+        .rows_affected())
 }
 
 /// Moves a session to another company (the caller checked the operator may use it).

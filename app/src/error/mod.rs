@@ -28,6 +28,9 @@ pub enum AppError {
     /// Too many failed logins: try again in `minutes`.
     #[error("too many failed logins")]
     TooManyAttempts { minutes: u32 },
+    /// The server has too much of this work at hand (password checks): try again shortly.
+    #[error("too busy")]
+    Busy,
     #[error("invalid {field:?}: {problem:?}")]
     Invalid { field: Field, problem: Problem },
     /// Several fields of a form or API object, each with its problem.
@@ -390,6 +393,7 @@ impl AppError {
             Self::Forbidden => t.error_forbidden.to_string(),
             Self::WrongCredentials => t.error_wrong_credentials.to_string(),
             Self::TooManyAttempts { minutes } => (t.error_too_many_attempts)(*minutes),
+            Self::Busy => t.error_busy.to_string(),
             Self::Internal => t.error_internal.to_string(),
             Self::Communication(_) => t.error_communication.to_string(),
             Self::Invalid { field, problem } => {
@@ -440,7 +444,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized | Self::WrongCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts { .. } | Self::Busy => StatusCode::TOO_MANY_REQUESTS,
             Self::Invalid { .. } | Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal | Self::Communication(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

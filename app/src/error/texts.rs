@@ -17,6 +17,7 @@ pub struct Texts {
     pub error_forbidden: &'static str,
     pub error_wrong_credentials: &'static str,
     pub error_too_many_attempts: fn(u32) -> String,
+    pub error_busy: &'static str,
     pub error_internal: &'static str,
     pub error_communication: &'static str,
     pub error_required: &'static str,
@@ -109,6 +110,7 @@ pub static PL: Texts = Texts {
             plural_pl(minutes, "minutę", "minuty", "minut")
         )
     },
+    error_busy: "Serwer jest teraz zajęty. Spróbuj ponownie za chwilę.",
     error_internal: "Wystąpił błąd serwera. Spróbuj ponownie za chwilę; dane nie zostały utracone.",
     error_communication:
         "Brak połączenia z serwerem. Spróbuj ponownie; dane w formularzu zostały zachowane.",
@@ -205,6 +207,7 @@ pub static EN: Texts = Texts {
             if minutes == 1 { "" } else { "s" }
         )
     },
+    error_busy: "The server is busy right now. Try again in a moment.",
     error_internal: "A server error occurred. Try again in a moment; nothing was lost.",
     error_communication: "The server cannot be reached. Try again; the form keeps what you typed.",
     error_required: "this field is required.",

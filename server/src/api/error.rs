@@ -125,6 +125,11 @@ impl From<AppError> for ApiError {
             AppError::Unauthorized
             | AppError::WrongCredentials
             | AppError::TooManyAttempts { .. } => ApiError::unauthorized(),
+            AppError::Busy => Self::one(
+                StatusCode::TOO_MANY_REQUESTS,
+                "busy",
+                "the server is busy; try again shortly",
+            ),
             AppError::Forbidden => Self::one(
                 StatusCode::FORBIDDEN,
                 "forbidden",

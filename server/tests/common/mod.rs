@@ -103,6 +103,8 @@ pub fn app_state(db: Db, outbox: Arc<Notify>) -> AppState {
 }
 
 pub const ADMIN_PASSWORD: &str = "test-Haslo-1";
+/// The client address of logins in tests that do not go through HTTP.
+pub const CLIENT: &str = "192.0.2.1";
 
 /// Demo data with a known administrator password.
 pub async fn seeded(db: &Db) {
@@ -114,7 +116,9 @@ pub async fn seeded(db: &Db) {
 
 /// The demo administrator's operator, through a real login and session.
 pub async fn admin(db: &Db) -> Operator {
-    let token = log_in(db, "admin", ADMIN_PASSWORD).await.expect("log in");
+    let token = log_in(db, CLIENT, "admin", ADMIN_PASSWORD)
+        .await
+        .expect("log in");
     let mut headers = HeaderMap::new();
     headers.insert(
         header::COOKIE,
