@@ -18,10 +18,7 @@ async fn a_login_without_a_turn_for_its_password_check_is_asked_to_try_again() {
             Err(AppError::Busy)
         );
         // Not a failed guess: nothing counts against the login.
-        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+        let failures = common::login_failures(&db).await;
         assert_eq!(failures, 0);
         drop(taken);
         assert!(log_in(&db, CLIENT, "admin", ADMIN_PASSWORD).await.is_ok());

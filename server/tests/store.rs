@@ -144,10 +144,7 @@ async fn guesses_from_many_addresses_lock_a_login_out_everywhere() {
             Err(AppError::TooManyAttempts { minutes: 15 })
         );
         // Refused attempts are no guesses: they do not extend the lockout.
-        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+        let failures = common::login_failures(&db).await;
         assert_eq!(failures, everywhere);
     })
     .await;
@@ -166,10 +163,7 @@ async fn failed_logins_older_than_the_window_are_forgotten() {
             .unwrap();
         let forgotten = app::auth::ssr::forget_old_login_failures(&db).await;
         assert_eq!(forgotten, Ok(1));
-        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+        let failures = common::login_failures(&db).await;
         assert_eq!(failures, 1);
     })
     .await;
@@ -186,10 +180,7 @@ async fn a_login_too_long_to_be_one_is_refused_without_a_password_check() {
                 problem: Problem::TooLong { max: 100 }
             })
         );
-        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+        let failures = common::login_failures(&db).await;
         assert_eq!(failures, 0);
     })
     .await;

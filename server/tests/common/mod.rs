@@ -177,3 +177,11 @@ pub fn subject(kind: SubjectKind, code: &str, name: &str) -> SubjectInput {
         ..SubjectInput::new(kind, code, name)
     }
 }
+
+/// Failed logins recorded (within the throttling window or not).
+pub async fn login_failures(db: &Db) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
