@@ -141,6 +141,7 @@ pub fn App() -> impl IntoView {
                 // operator opens first (login, composer, messages) are in the main module; every
                 // other page's code is split out and loaded when the page is first shown.
                 <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/password") view={Lazy::<PasswordRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=frame::Frame ssr=SsrMode::Async>
                     <Route path=path!("/") view=composer::ComposerPage ssr=SsrMode::Async />
                     <Route path=path!("/messages") view=messages::MessagesPage ssr=SsrMode::Async />
@@ -182,6 +183,7 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    PasswordRoute => auth::PasswordPage,
     AddressBookRoute => address_book::AddressBookPage,
     ImportRoute => address_book::ImportPage,
     SubjectRoute => address_book::SubjectFormPage,

@@ -66,8 +66,9 @@ pub async fn seed_if_empty(
     .fetch_one(&mut *tx)
     .await?;
     let operator_id: i64 = sqlx::query_scalar(
-        "INSERT INTO operators (account_id, login, name, email, role, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, 'administrator', $5, $6) RETURNING id",
+        "INSERT INTO operators (account_id, login, name, email, role, password_hash, created_at, \
+                                must_change_password) \
+         VALUES ($1, $2, $3, $4, 'administrator', $5, $6, $7) RETURNING id",
     )
     .bind(account_id)
     .bind(ADMIN_LOGIN)
@@ -75,6 +76,9 @@ pub async fn seed_if_empty(
     .bind("admin@example.com")
     .bind(hash)
     .bind(now)
+    // A generated password has been printed on a console and maybe in a log: it is changed at
+    // the first login.
+    .bind(i64::from(generated_password.is_some()))
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query("INSERT INTO operator_companies (operator_id, company_id) VALUES ($1, $2)")

@@ -60,6 +60,11 @@ fn is_public(path: &str) -> bool {
         || path.starts_with("/lang/")
 }
 
+/// What an operator whose password is still the generated one may open.
+fn opens_with_a_generated_password(path: &str) -> bool {
+    matches!(path, "/password" | "/api/change_password" | "/api/logout")
+}
+
 /// Paths of the HTTP API, which checks its own bearer tokens instead of sessions.
 fn is_api(path: &str) -> bool {
     path.starts_with(api::PREFIX)
@@ -86,8 +91,16 @@ async fn require_session(
         };
     match operator {
         Some(operator) => {
-            if path == "/login" {
+            let due = operator.password_change_due();
+            if path == "/login" || (path == "/password" && !due) {
                 return Redirect::to("/").into_response();
+            }
+            // A generated password opens only the page that replaces it (and logout).
+            if due && !is_public(&path) && !opens_with_a_generated_password(&path) {
+                if path.starts_with("/api/") {
+                    return (StatusCode::FORBIDDEN, Json(AppError::Forbidden)).into_response();
+                }
+                return Redirect::to("/password").into_response();
             }
             request.extensions_mut().insert(operator);
         }

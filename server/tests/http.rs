@@ -647,6 +647,77 @@ async fn over_https_the_session_cookie_is_host_only_and_secure() {
     assert_eq!(page.headers[header::LOCATION], "/login");
 }
 
+#[tokio::test]
+async fn a_generated_password_must_be_replaced_before_anything_else() {
+    on_both(|db| async move {
+        let seeded = server::demo::seed_if_empty(&db, None)
+            .await
+            .unwrap()
+            .unwrap();
+        let generated = seeded.generated_password.expect("a generated password");
+        let server = start(db);
+        let cookie = server.log_in_as("admin", &generated).await;
+
+        for path in ["/", "/messages", "/admin"] {
+            let page = server.get(path, Some(&cookie)).await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(page.headers[header::LOCATION], "/password", "{path}");
+        }
+        let list = server.call("list_messages", "", Some(&cookie)).await;
+        assert_eq!(list.status, StatusCode::FORBIDDEN);
+        let page = server.get("/password", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Ustaw własne hasło"), "{}", page.body);
+
+        let change = |password: &str, repeat: &str| format!("password={password}&repeat={repeat}");
+        let short = server
+            .call(
+                "change_password",
+                &change("krotkie", "krotkie"),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            short.body.contains(r#""TooShort":{"min":10}"#),
+            "{}",
+            short.body
+        );
+        let differ = server
+            .call(
+                "change_password",
+                &change("Nowe-Haslo-123", "Nowe-Haslo-124"),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(differ.body.contains("PasswordsDiffer"), "{}", differ.body);
+        let done = server
+            .call(
+                "change_password",
+                &change("Nowe-Haslo-123", "Nowe-Haslo-123"),
+                Some(&cookie),
+            )
+            .await;
+        assert!(done.status.is_success(), "{} {}", done.status, done.body);
+
+        assert_eq!(server.get("/", Some(&cookie)).await.status, StatusCode::OK);
+        let page = server.get("/password", Some(&cookie)).await;
+        assert_eq!(page.headers[header::LOCATION], "/");
+        // Changed once: asking again is refused, and the new password is the one that logs in.
+        let again = server
+            .call(
+                "change_password",
+                &change("Inne-Haslo-123", "Inne-Haslo-123"),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::FORBIDDEN);
+        server.log_in_as("admin", "Nowe-Haslo-123").await;
+    })
+    .await;
+}
+
 /// An operator of another account, with a contractor and a draft of its own.
 async fn stranger(db: &Db) -> (i64, i64) {
     let hash = app::auth::ssr::hash_password("obcy-Haslo-1".into())

@@ -12,7 +12,7 @@ mod page;
 pub mod ssr;
 pub mod texts;
 
-use crate::auth::Role;
+use crate::auth::{Role, MIN_PASSWORD};
 pub use page::{AdminPage, CompanySwitch};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,8 +56,6 @@ pub struct OperatorInput {
     /// A new password; empty keeps the current one (required for a new operator).
     pub password: String,
 }
-
-pub const MIN_PASSWORD: usize = 10;
 
 /// Checks a company; returns it trimmed, the NIP as 10 digits.
 pub fn check_company(input: &CompanyInput) -> Result<CompanyInput, Vec<FieldError>> {

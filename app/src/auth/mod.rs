@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Field, Problem, Result};
 use crate::layout::{ErrorMessage, LanguageSwitch, APP_NAME};
 
 #[cfg(feature = "ssr")]
@@ -14,6 +14,8 @@ pub mod texts;
 use texts::use_texts;
 
 pub const SESSION_COOKIE: &str = "esemes_session";
+/// Shortest password an operator may be given or choose.
+pub const MIN_PASSWORD: usize = 10;
 
 /// What an operator may do: administrators also manage companies, operators and templates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +155,82 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 <LanguageSwitch />
+            </div>
+        </main>
+    }
+}
+
+/// Replaces a generated password (the first administrator's) with the operator's own; allowed
+/// only while the change is due, since it asks for no current password.
+#[server(endpoint = "change_password")]
+pub async fn change_password(password: String, repeat: String) -> Result<()> {
+    crate::error::respond(async move {
+        let operator = ssr::require_operator()?;
+        if !operator.password_change_due() {
+            return Err(AppError::Forbidden);
+        }
+        let problem = if password.chars().count() < MIN_PASSWORD {
+            Some(Problem::TooShort {
+                min: MIN_PASSWORD as u32,
+            })
+        } else if password != repeat {
+            Some(Problem::PasswordsDiffer)
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            if crate::ssr::is_plain_form_post() {
+                let code = problem.code();
+                leptos_axum::redirect(&format!("/password?error={code}"));
+            }
+            return Err(AppError::invalid(Field::Password, problem));
+        }
+        ssr::change_password(&crate::ssr::app_state().db, operator.id, password).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+/// Where an operator with a generated password lands after logging in: nothing else opens until
+/// they have chosen their own.
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<ChangePassword>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(|result| result.err())
+            .or_else(|| {
+                let problem = match query.read().get("error").as_deref() {
+                    Some("too_short") => Problem::TooShort {
+                        min: MIN_PASSWORD as u32,
+                    },
+                    Some("passwords_differ") => Problem::PasswordsDiffer,
+                    _ => return None,
+                };
+                Some(AppError::invalid(Field::Password, problem))
+            })
+    };
+    view! {
+        <main class="login">
+            <div class="login-card">
+                <h1 class="brand">{APP_NAME}</h1>
+                <h2>{t.password_title}</h2>
+                <p>{(t.password_intro)(MIN_PASSWORD as u32)}</p>
+                <ActionForm action>
+                    <label for="password">{t.new_password_label}</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password" required autofocus />
+                    <label for="repeat">{t.repeat_password_label}</label>
+                    <input id="repeat" name="repeat" type="password" autocomplete="new-password" required />
+                    <ErrorMessage error=Signal::derive(error) />
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        {t.save_password}
+                    </button>
+                </ActionForm>
             </div>
         </main>
     }

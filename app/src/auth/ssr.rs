@@ -22,7 +22,8 @@ pub const MAX_FAILED_LOGINS: i64 = 5;
 /// guessing from many addresses, high enough that one stranger cannot lock the owner out.
 pub const MAX_FAILED_LOGINS_EVERYWHERE: i64 = 50;
 const FAILED_LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
-/// Logins are at most 40 characters; a longer typed one is refused before any password check.
+/// Logins are at most 40 characters (admin's rule); a typed one over this is refused before any
+/// password check, without being counted.
 pub const MAX_LOGIN_CHARS: usize = 100;
 /// Each argon2 check takes ~19 MiB: a flood of logins must not run hundreds at once.
 const ARGON2_AT_ONCE: usize = 4;
@@ -44,9 +45,16 @@ pub struct Operator {
     pub name: String,
     pub role: String,
     pub company_name: String,
+    /// Non-zero while the operator still has a generated password (see `password_change_due`).
+    pub must_change_password: i64,
 }
 
 impl Operator {
+    /// While the password is a generated one, only the page to change it opens.
+    pub fn password_change_due(&self) -> bool {
+        self.must_change_password != 0
+    }
+
     /// Administrators configure the company (templates, sender names); operators send.
     pub fn is_administrator(&self) -> bool {
         self.role == super::Role::Administrator.as_str()
@@ -296,7 +304,8 @@ pub async fn operator_for_headers(
         return Ok(None);
     };
     Ok(sqlx::query_as::<_, Operator>(
-        "SELECT o.id, o.account_id, s.company_id, o.login, o.name, o.role, c.name AS company_name \
+        "SELECT o.id, o.account_id, s.company_id, o.login, o.name, o.role, c.name AS company_name, \
+                o.must_change_password \
          FROM sessions s \
          JOIN operators o ON o.id = s.operator_id \
          JOIN companies c ON c.id = s.company_id AND c.account_id = o.account_id \
@@ -366,4 +375,15 @@ pub(crate) fn new_token() -> String {
 
 pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Gives the operator a password of their own and lifts the obligation to change it.
+pub async fn change_password(db: &Db, operator_id: i64, password: String) -> Result<()> {
+    let hash = hash_password(password).await?;
+    sqlx::query("UPDATE operators SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+        .bind(hash)
+        .bind(operator_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }

@@ -10,6 +10,11 @@ pub struct Texts {
     pub password_label: &'static str,
     pub login_button: &'static str,
     pub logout: &'static str,
+    pub password_title: &'static str,
+    pub password_intro: fn(u32) -> String,
+    pub new_password_label: &'static str,
+    pub repeat_password_label: &'static str,
+    pub save_password: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -19,6 +24,16 @@ pub static PL: Texts = Texts {
     password_label: "Hasło",
     login_button: "Zaloguj się",
     logout: "Wyloguj",
+    password_title: "Ustaw własne hasło",
+    password_intro: |min| {
+        format!(
+            "Hasło nadane przy pierwszym uruchomieniu było pokazane na ekranie serwera. \
+             Zanim zaczniesz, ustaw własne: co najmniej {min} znaków."
+        )
+    },
+    new_password_label: "Nowe hasło",
+    repeat_password_label: "Powtórz nowe hasło",
+    save_password: "Zapisz hasło",
 };
 
 pub static EN: Texts = Texts {
@@ -28,6 +43,16 @@ pub static EN: Texts = Texts {
     password_label: "Password",
     login_button: "Log in",
     logout: "Log out",
+    password_title: "Choose your own password",
+    password_intro: |min| {
+        format!(
+            "The password given at the first start was shown on the server's screen. \
+             Before you begin, choose your own: at least {min} characters."
+        )
+    },
+    new_password_label: "New password",
+    repeat_password_label: "Repeat the new password",
+    save_password: "Save the password",
 };
 
 pub fn use_texts() -> &'static Texts {

@@ -256,6 +256,8 @@ pub enum Problem {
     UnfilledMacros(Vec<sms::template::Problem>),
     /// A template must stay attached to at least one procedure.
     LastProcedure,
+    /// A new password typed twice differently.
+    PasswordsDiffer,
 }
 
 impl Problem {
@@ -296,6 +298,7 @@ impl Problem {
             Problem::TemplateErrors(_) => "template_errors",
             Problem::UnfilledMacros(_) => "unfilled_macros",
             Problem::LastProcedure => "last_procedure",
+            Problem::PasswordsDiffer => "passwords_differ",
         }
     }
 }
@@ -350,6 +353,7 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
             )
         }
         Problem::LastProcedure => t.error_last_procedure.to_string(),
+        Problem::PasswordsDiffer => t.error_passwords_differ.to_string(),
     }
 }
 

@@ -50,6 +50,7 @@ pub struct Texts {
     pub error_template_errors: &'static str,
     pub error_unfilled_macros: &'static str,
     pub error_last_procedure: &'static str,
+    pub error_passwords_differ: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -151,6 +152,7 @@ pub static PL: Texts = Texts {
     error_template_errors: "popraw makra:",
     error_unfilled_macros: "nie wysłano, bo nie da się wypełnić makr:",
     error_last_procedure: "szablon musi być podłączony do co najmniej jednej procedury.",
+    error_passwords_differ: "hasła się różnią.",
 };
 
 pub static EN: Texts = Texts {
@@ -243,6 +245,7 @@ pub static EN: Texts = Texts {
     error_template_errors: "fix the macros:",
     error_unfilled_macros: "not sent, because macros cannot be filled:",
     error_last_procedure: "a template must stay attached to at least one procedure.",
+    error_passwords_differ: "the passwords differ.",
 };
 
 /// The texts in `lang`.
