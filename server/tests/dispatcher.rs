@@ -40,8 +40,10 @@ async fn a_crash_after_submission_resumes_without_sending_twice() {
         let dispatcher = Dispatcher::new(db.clone(), simulator.clone(), Arc::new(Notify::new()));
         tokio::spawn(dispatcher.run(reports_rx, shutdown_rx));
         let mut stored: Vec<String> = Vec::new();
-        // Up to 20 s for a busy machine; unloaded it takes a few hundred milliseconds.
-        for _ in 0..800 {
+        // Unloaded it takes a few hundred milliseconds. A report that overtook the recording of
+        // its parts is tried again with back-off over about 50 s (the dispatcher's
+        // REPORT_RETRIES), so the wait covers that whole schedule.
+        for _ in 0..2400 {
             stored = sqlx::query_scalar(
                 "SELECT gateway_message_id FROM message_parts WHERE message_id = $1 ORDER BY seq",
             )
