@@ -39,18 +39,10 @@ async fn a_crash_after_submission_resumes_without_sending_twice() {
         let (_shutdown_tx, shutdown_rx) = watch::channel(false);
         let dispatcher = Dispatcher::new(db.clone(), simulator.clone(), Arc::new(Notify::new()));
         tokio::spawn(dispatcher.run(reports_rx, shutdown_rx));
-        let mut stored: Vec<String> = Vec::new();
         // Unloaded it takes a few hundred milliseconds. A report that overtook the recording of
         // its parts is tried again with back-off over about 50 s (the dispatcher's
         // REPORT_RETRIES), so the wait covers that whole schedule.
         for _ in 0..2400 {
-            stored = sqlx::query_scalar(
-                "SELECT gateway_message_id FROM message_parts WHERE message_id = $1 ORDER BY seq",
-            )
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await
-            .unwrap();
             let delivered = count(
                 &db,
                 "SELECT COUNT(*) FROM messages WHERE status = 'delivered'",
@@ -61,6 +53,15 @@ async fn a_crash_after_submission_resumes_without_sending_twice() {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
+        // Read once the message is settled: read before, the parts could be recorded and
+        // delivered between the two queries.
+        let stored: Vec<String> = sqlx::query_scalar(
+            "SELECT gateway_message_id FROM message_parts WHERE message_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
         // The gateway recognised the retry: the parts are the ones it accepted the first time.
         assert_eq!(stored, first.part_ids);
         assert_eq!(
