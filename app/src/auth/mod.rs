@@ -139,21 +139,32 @@ pub fn LoginPage() -> impl IntoView {
             })
     };
     view! {
+        <SessionCard title=t.login_title intro=t.login_intro.to_string()>
+            <ActionForm action>
+                <label for="login">{t.login_label}</label>
+                <input id="login" name="login" type="text" autocomplete="username" required autofocus />
+                <label for="password">{t.password_label}</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required />
+                <ErrorMessage error=Signal::derive(error) />
+                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    {t.login_button}
+                </button>
+            </ActionForm>
+        </SessionCard>
+    }
+}
+
+/// The card the login and the password change are shown on: the program's name, a title, an
+/// introduction, the page's form and the language switch.
+#[component]
+fn SessionCard(title: &'static str, intro: String, children: Children) -> impl IntoView {
+    view! {
         <main class="login">
             <div class="login-card">
                 <h1 class="brand">{APP_NAME}</h1>
-                <h2>{t.login_title}</h2>
-                <p>{t.login_intro}</p>
-                <ActionForm action>
-                    <label for="login">{t.login_label}</label>
-                    <input id="login" name="login" type="text" autocomplete="username" required autofocus />
-                    <label for="password">{t.password_label}</label>
-                    <input id="password" name="password" type="password" autocomplete="current-password" required />
-                    <ErrorMessage error=Signal::derive(error) />
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>
-                        {t.login_button}
-                    </button>
-                </ActionForm>
+                <h2>{title}</h2>
+                <p>{intro}</p>
+                {children()}
                 <LanguageSwitch />
             </div>
         </main>
@@ -216,23 +227,18 @@ pub fn PasswordPage() -> impl IntoView {
             })
     };
     view! {
-        <main class="login">
-            <div class="login-card">
-                <h1 class="brand">{APP_NAME}</h1>
-                <h2>{t.password_title}</h2>
-                <p>{(t.password_intro)(MIN_PASSWORD as u32)}</p>
-                <ActionForm action>
-                    <label for="password">{t.new_password_label}</label>
-                    <input id="password" name="password" type="password" autocomplete="new-password" required autofocus />
-                    <label for="repeat">{t.repeat_password_label}</label>
-                    <input id="repeat" name="repeat" type="password" autocomplete="new-password" required />
-                    <ErrorMessage error=Signal::derive(error) />
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>
-                        {t.save_password}
-                    </button>
-                </ActionForm>
-            </div>
-        </main>
+        <SessionCard title=t.password_title intro=(t.password_intro)(MIN_PASSWORD as u32)>
+            <ActionForm action>
+                <label for="password">{t.new_password_label}</label>
+                <input id="password" name="password" type="password" autocomplete="new-password" required autofocus />
+                <label for="repeat">{t.repeat_password_label}</label>
+                <input id="repeat" name="repeat" type="password" autocomplete="new-password" required />
+                <ErrorMessage error=Signal::derive(error) />
+                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    {t.save_password}
+                </button>
+            </ActionForm>
+        </SessionCard>
     }
 }
 
