@@ -18,9 +18,18 @@ use tokio::sync::Notify;
 
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
+/// A database name no other test run uses: the process id alone repeats across runs (and the
+/// SQLite files stay in the temporary folder), so the start time is part of it.
 fn unique_name() -> String {
+    static RUN: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+    let run = RUN.get_or_init(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    });
     format!(
-        "esemes_test_{}_{}",
+        "esemes_test_{}_{run}_{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     )
