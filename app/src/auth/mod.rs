@@ -118,26 +118,16 @@ pub async fn current_operator() -> Result<OperatorInfo> {
 pub fn LoginPage() -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<Login>::new();
-    let query = leptos_router::hooks::use_query_map();
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|result| result.err())
-            .or_else(|| {
-                let query = query.read();
-                match query.get("error").as_deref() {
-                    Some("credentials") => Some(AppError::WrongCredentials),
-                    Some("throttled") => Some(AppError::TooManyAttempts {
-                        minutes: query
-                            .get("minutes")
-                            .and_then(|m| m.parse().ok())
-                            .unwrap_or(15),
-                    }),
-                    _ => None,
-                }
-            })
-    };
+    let error = form_error(action, |query| match query.get("error").as_deref() {
+        Some("credentials") => Some(AppError::WrongCredentials),
+        Some("throttled") => Some(AppError::TooManyAttempts {
+            minutes: query
+                .get("minutes")
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(15),
+        }),
+        _ => None,
+    });
     view! {
         <SessionCard title=t.login_title intro=t.login_intro.to_string()>
             <ActionForm action>
@@ -145,13 +135,32 @@ pub fn LoginPage() -> impl IntoView {
                 <input id="login" name="login" type="text" autocomplete="username" required autofocus />
                 <label for="password">{t.password_label}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required />
-                <ErrorMessage error=Signal::derive(error) />
+                <ErrorMessage error />
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     {t.login_button}
                 </button>
             </ActionForm>
         </SessionCard>
     }
+}
+
+/// The error under a form: the action's answer, or after a plain form post (no JavaScript) the one
+/// the server named in the page's URL, read by `from_url`.
+fn form_error<S>(
+    action: ServerAction<S>,
+    from_url: fn(&leptos_router::params::ParamsMap) -> Option<AppError>,
+) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Send + Sync + Clone + 'static,
+{
+    let query = leptos_router::hooks::use_query_map();
+    Signal::derive(move || {
+        action
+            .value()
+            .get()
+            .and_then(|result| result.err())
+            .or_else(|| from_url(&query.read()))
+    })
 }
 
 /// The card the login and the password change are shown on: the program's name, a title, an
@@ -209,23 +218,16 @@ pub async fn change_password(password: String, repeat: String) -> Result<()> {
 pub fn PasswordPage() -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<ChangePassword>::new();
-    let query = leptos_router::hooks::use_query_map();
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|result| result.err())
-            .or_else(|| {
-                let problem = match query.read().get("error").as_deref() {
-                    Some("too_short") => Problem::TooShort {
-                        min: MIN_PASSWORD as u32,
-                    },
-                    Some("passwords_differ") => Problem::PasswordsDiffer,
-                    _ => return None,
-                };
-                Some(AppError::invalid(Field::Password, problem))
-            })
-    };
+    let error = form_error(action, |query| {
+        let problem = match query.get("error").as_deref() {
+            Some("too_short") => Problem::TooShort {
+                min: MIN_PASSWORD as u32,
+            },
+            Some("passwords_differ") => Problem::PasswordsDiffer,
+            _ => return None,
+        };
+        Some(AppError::invalid(Field::Password, problem))
+    });
     view! {
         <SessionCard title=t.password_title intro=(t.password_intro)(MIN_PASSWORD as u32)>
             <ActionForm action>
@@ -233,7 +235,7 @@ pub fn PasswordPage() -> impl IntoView {
                 <input id="password" name="password" type="password" autocomplete="new-password" required autofocus />
                 <label for="repeat">{t.repeat_password_label}</label>
                 <input id="repeat" name="repeat" type="password" autocomplete="new-password" required />
-                <ErrorMessage error=Signal::derive(error) />
+                <ErrorMessage error />
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     {t.save_password}
                 </button>
