@@ -23,8 +23,6 @@ pub mod tasks;
 pub mod templates;
 
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
-use leptos_meta::HashedStylesheet;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
@@ -43,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
                 <AppScripts options=options.clone() />
-                <HashedStylesheet options id="leptos" />
+                <link id="leptos" rel="stylesheet" href=bundle_names(&options).css.clone() />
                 <leptos_meta::MetaTags />
             </head>
             <body>
@@ -81,29 +79,36 @@ fn set_content_security_policy() {
 #[cfg(feature = "ssr")]
 #[component]
 fn AppScripts(options: LeptosOptions) -> impl IntoView {
-    let (js, wasm) = bundle_names(&options);
-    let pkg = &options.site_pkg_dir;
-    let (js, wasm) = (format!("/{pkg}/{js}.js"), format!("/{pkg}/{wasm}.wasm"));
+    let BundleNames { js, wasm, .. } = bundle_names(&options);
     let start = format!(
         "import({js:?}).then(app => app.default({{ module_or_path: {wasm:?} }}).then(() => app.hydrate()));"
     );
     view! {
-        <link rel="modulepreload" href=js />
+        <link rel="modulepreload" href=js.clone() />
         <script type="module" nonce=leptos::nonce::use_nonce()>{start}</script>
     }
 }
 
-/// The bundle's script and wasm names without extension: `esemes`, or `esemes.<hash>` when the
-/// build named the files by their content and listed the hashes beside the server binary. Read
-/// once: the files do not change while the server runs.
+/// The paths of the bundle's script, wasm and stylesheet: `/pkg/esemes.js`, or
+/// `/pkg/esemes.<hash>.js` when the build named the files by their content and listed the hashes
+/// beside the server binary.
 #[cfg(feature = "ssr")]
-fn bundle_names(options: &LeptosOptions) -> &'static (String, String) {
-    static NAMES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+struct BundleNames {
+    js: String,
+    wasm: String,
+    css: String,
+}
+
+/// Read once: the files do not change while the server runs.
+#[cfg(feature = "ssr")]
+fn bundle_names(options: &LeptosOptions) -> &'static BundleNames {
+    static NAMES: std::sync::OnceLock<BundleNames> = std::sync::OnceLock::new();
     NAMES.get_or_init(|| read_bundle_names(options))
 }
 
 #[cfg(feature = "ssr")]
-fn read_bundle_names(options: &LeptosOptions) -> (String, String) {
+fn read_bundle_names(options: &LeptosOptions) -> BundleNames {
+    let pkg = &options.site_pkg_dir;
     let name = options.output_name.to_string();
     let hashes = options
         .hash_files
@@ -118,10 +123,14 @@ fn read_bundle_names(options: &LeptosOptions) -> (String, String) {
             .lines()
             .filter_map(|line| line.split_once(':'))
             .find(|(k, _)| k.trim() == kind)
-            .map(|(_, hash)| format!("{name}.{}", hash.trim()))
-            .unwrap_or_else(|| name.clone())
+            .map(|(_, hash)| format!("/{pkg}/{name}.{}.{kind}", hash.trim()))
+            .unwrap_or_else(|| format!("/{pkg}/{name}.{kind}"))
     };
-    (hashed("js"), hashed("wasm"))
+    BundleNames {
+        js: hashed("js"),
+        wasm: hashed("wasm"),
+        css: hashed("css"),
+    }
 }
 
 #[component]
