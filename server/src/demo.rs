@@ -46,7 +46,7 @@ pub async fn seed_if_empty(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let account_id: i64 =
         sqlx::query_scalar("INSERT INTO accounts (name, created_at) VALUES ($1, $2) RETURNING id")
             .bind("Demo")
@@ -233,7 +233,7 @@ pub async fn seed_if_empty(
 /// Invoices (unpaid, overdue, paid), an order and tasks around today, as the ERP would push them
 /// (a first start's sample data; the tests' demo company starts without them).
 pub async fn seed_documents_and_tasks(db: &Db, company_id: i64) -> anyhow::Result<()> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     use chrono::TimeZone;
     let zone = app::ssr::TIME_ZONE;
     let today = chrono::Utc::now().with_timezone(&zone).date_naive();

@@ -535,3 +535,60 @@ async fn a_database_whose_migrations_were_changed_is_refused() {
         "{err}"
     );
 }
+
+/// Operators saving messages linked to a template (a read, then a write) while the dispatcher
+/// records their delivery: on SQLite a transaction whose read turned into a write used to fail
+/// with "database is locked" when another writer committed in between.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_saves_and_reports_all_succeed() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let template_id: i64 = sqlx::query_scalar("SELECT id FROM templates ORDER BY id LIMIT 1")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        let mut sent = Vec::new();
+        for n in 0..20 {
+            let id = queue(&db, &operator, "600100200", "raport").await;
+            messages::claim_pending(&db, 20, 60_000).await.unwrap();
+            messages::mark_submitted(&db, id, "test", &[format!("c{n}")])
+                .await
+                .unwrap();
+            sent.push(id);
+        }
+        let mut writers = tokio::task::JoinSet::new();
+        for n in 0..20 {
+            let (saving, operator) = (db.clone(), operator.clone());
+            writers.spawn(async move {
+                let message = check("600100200", &format!("Wiadomość {n}"), Intent::Send).unwrap();
+                let links = composer::MessageLinks {
+                    template_id: Some(template_id),
+                    ..Default::default()
+                };
+                composer::store(&saving, &operator, None, &message, Intent::Send, links)
+                    .await
+                    .map(|_| ())
+            });
+            let reporting = db.clone();
+            writers.spawn(async move {
+                messages::apply_delivery_report(
+                    &reporting,
+                    "test",
+                    &format!("c{n}"),
+                    &ReportOutcome::Delivered,
+                    9,
+                )
+                .await
+                .map(|_| ())
+            });
+        }
+        while let Some(result) = writers.join_next().await {
+            assert_eq!(result.unwrap(), Ok(()));
+        }
+        for id in sent {
+            assert_eq!(status_of(&db, &operator, id).await, Status::Delivered);
+        }
+    })
+    .await;
+}

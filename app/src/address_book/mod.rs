@@ -501,7 +501,7 @@ pub async fn save_subject(id: Option<i64>, subject: SubjectInput) -> Result<i64>
         let operator = crate::auth::ssr::require_operator()?;
         let valid = check_subject(&subject, crate::phone::ssr::validate)
             .map_err(crate::error::AppError::InvalidFields)?;
-        let mut tx = crate::ssr::app_state().db.pool.begin().await?;
+        let mut tx = crate::ssr::app_state().db.begin_write().await?;
         let id = ssr::save(&mut tx, operator.company_id, id, &valid).await?;
         tx.commit().await?;
         tracing::info!(subject_id = id, operator_id = operator.id, "subject saved");
@@ -514,7 +514,7 @@ pub async fn save_subject(id: Option<i64>, subject: SubjectInput) -> Result<i64>
 pub async fn remove_subject(id: i64) -> Result<Removal> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
-        let mut tx = crate::ssr::app_state().db.pool.begin().await?;
+        let mut tx = crate::ssr::app_state().db.begin_write().await?;
         let removal = ssr::remove(&mut tx, operator.company_id, id).await?;
         tx.commit().await?;
         tracing::info!(

@@ -59,7 +59,7 @@ pub async fn save_company(
     id: Option<i64>,
     company: &CompanyInput,
 ) -> Result<i64> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = match id {
         None => {
             let id: i64 = sqlx::query_scalar(
@@ -167,7 +167,7 @@ pub async fn save_operator(
         true => None,
         false => Some(hash_password(operator.password.clone()).await?),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let account_companies: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM companies WHERE account_id = $1")
             .bind(admin.account_id)

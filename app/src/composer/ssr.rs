@@ -112,7 +112,7 @@ pub async fn store(
         sms::Encoding::Gsm7 => "gsm7",
         sms::Encoding::Ucs2 => "ucs2",
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let links = check_links(&mut tx, operator.company_id, links).await?;
     let procedure = links.procedure.map(Procedure::id);
     let id: Option<i64> = match draft_id {

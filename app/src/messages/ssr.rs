@@ -110,7 +110,7 @@ pub async fn mark_submitted(
     part_ids: &[String],
 ) -> Result<()> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE messages SET status = 'sent', submitted_at = $1, updated_at = $1, \
                 claimed_until = NULL, error = NULL \
@@ -143,7 +143,7 @@ pub async fn mark_submitted(
 /// The gateway refused the message for good (invalid number, blocked content…).
 pub async fn mark_rejected(db: &Db, message_id: i64, error: &str) -> Result<()> {
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE messages SET status = 'undelivered', error = $1, done_at = $2, updated_at = $2, \
                 claimed_until = NULL \
@@ -204,7 +204,7 @@ pub async fn apply_delivery_report(
         ReportOutcome::Delivered => ("delivered", None),
         ReportOutcome::Undelivered(e) => ("undelivered", Some(e.as_str())),
     };
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let message_id: Option<i64> = sqlx::query_scalar(
         "UPDATE message_parts SET status = $1, error = $2, done_at = $3 \
          WHERE gateway = $4 AND gateway_message_id = $5 AND status = 'sent' \

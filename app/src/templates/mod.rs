@@ -205,7 +205,7 @@ pub async fn save_template(id: Option<i64>, template: TemplateInput) -> Result<i
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_administrator()?;
         let valid = check_template(&template).map_err(crate::error::AppError::InvalidFields)?;
-        let mut tx = crate::ssr::app_state().db.pool.begin().await?;
+        let mut tx = crate::ssr::app_state().db.begin_write().await?;
         let id = ssr::save(&mut tx, operator.company_id, id, &valid).await?;
         tx.commit().await?;
         tracing::info!(
@@ -222,7 +222,7 @@ pub async fn save_template(id: Option<i64>, template: TemplateInput) -> Result<i
 pub async fn remove_template(id: i64) -> Result<TemplateRemoval> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_administrator()?;
-        let mut tx = crate::ssr::app_state().db.pool.begin().await?;
+        let mut tx = crate::ssr::app_state().db.begin_write().await?;
         let removal = ssr::remove(&mut tx, operator.company_id, id).await?;
         tx.commit().await?;
         tracing::info!(
@@ -246,7 +246,7 @@ pub async fn change_attachment(
 ) -> Result<()> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_administrator()?;
-        let mut tx = crate::ssr::app_state().db.pool.begin().await?;
+        let mut tx = crate::ssr::app_state().db.begin_write().await?;
         ssr::change_attachment(&mut tx, operator.company_id, id, procedure, change).await?;
         tx.commit().await?;
         tracing::info!(

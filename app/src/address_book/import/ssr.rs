@@ -63,7 +63,7 @@ pub async fn commit(
     options: ImportOptions,
     skip_bad_rows: bool,
 ) -> Result<ImportOutcome> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     // Checked again inside the transaction: the codes may have changed since the preview.
     let existing = existing(&mut tx, company_id).await?;
     let (_, rows) = checked(file, options, existing).await?;
