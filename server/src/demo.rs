@@ -291,7 +291,7 @@ pub async fn seed_documents_and_tasks(db: &Db, company_id: i64) -> anyhow::Resul
         };
         let valid = app::documents::validate(&input)
             .map_err(|e| anyhow::anyhow!("demo document {number}: {e:?}"))?;
-        app::documents::ssr::upsert(&mut *tx, company_id, &number.replace('/', "-"), &valid)
+        app::documents::ssr::upsert(&mut tx, company_id, &number.replace('/', "-"), &valid)
             .await
             .map_err(|e| anyhow::anyhow!("demo document {number}: {e}"))?;
     }
@@ -323,7 +323,7 @@ pub async fn seed_documents_and_tasks(db: &Db, company_id: i64) -> anyhow::Resul
         };
         let valid = app::tasks::validate(&input)
             .map_err(|e| anyhow::anyhow!("demo task {title}: {e:?}"))?;
-        app::tasks::ssr::upsert(&mut *tx, company_id, &format!("demo-task-{n}"), &valid)
+        app::tasks::ssr::upsert(&mut tx, company_id, &format!("demo-task-{n}"), &valid)
             .await
             .map_err(|e| anyhow::anyhow!("demo task {title}: {e}"))?;
     }

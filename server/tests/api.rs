@@ -304,6 +304,65 @@ async fn upserting_a_document_twice_changes_nothing_the_second_time() {
     .await;
 }
 
+/// A subject or operator of another account is as unknown to a document or task as a missing
+/// one, though the ERP names it exactly.
+#[tokio::test]
+async fn references_to_another_accounts_subject_or_operator_are_unknown() {
+    on_both(|db| async move {
+        let api = Api::start(&db).await;
+        let (account, company) = other_account(&db).await;
+        sqlx::query(
+            "INSERT INTO subjects (company_id, kind, code, name, external_id, created_at) \
+             VALUES ($1, 'contractor', 'OBCY', 'Obcy', 'K-OBCY', 0)",
+        )
+        .bind(company)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO operators (account_id, login, name, role, password_hash, created_at) \
+             VALUES ($1, 'obcy', 'Obcy', 'operator', 'x', 0)",
+        )
+        .bind(account)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+
+        let mut document = invoice("FV/3");
+        document["subject_external_id"] = "K-OBCY".into();
+        let reply = api.put(&url("documents/FV-3"), document).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            problems(&reply),
+            problem("subject_external_id", "unknown_subject")
+        );
+        let task = |field: &str, value: &str| {
+            let mut task = json!({ "title": "Obce", "starts_at": "2026-11-23T10:00:00+01:00" });
+            task[field] = value.into();
+            task
+        };
+        let reply = api
+            .put(&url("tasks/T-9"), task("subject_external_id", "K-OBCY"))
+            .await;
+        assert_eq!(
+            problems(&reply),
+            problem("subject_external_id", "unknown_subject")
+        );
+        let reply = api
+            .put(&url("tasks/T-9"), task("operator_login", "obcy"))
+            .await;
+        assert_eq!(
+            problems(&reply),
+            problem("operator_login", "unknown_operator")
+        );
+        assert_eq!(
+            api.get(&url("tasks/T-9")).await.status,
+            StatusCode::NOT_FOUND
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn tasks_upsert_with_their_subject_and_operator() {
     on_both(|db| async move {

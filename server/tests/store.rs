@@ -13,7 +13,7 @@ use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD, CLIENT};
 use http::{header, HeaderMap, HeaderValue};
 
 async fn status_of(db: &Db, operator: &Operator, id: i64) -> Status {
-    let rows = messages::list(db, operator.company_id, StatusFilter::All)
+    let rows = messages::list(db, operator.company_id, StatusFilter::All, None)
         .await
         .unwrap();
     rows.iter()
@@ -333,7 +333,7 @@ async fn one_undelivered_part_makes_the_message_undelivered_for_good() {
         messages::apply_delivery_report(&db, "test", "a", &ReportOutcome::Delivered, 6)
             .await
             .unwrap();
-        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent)
+        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None)
             .await
             .unwrap();
         let row = rows.iter().find(|r| r.id == id).unwrap();
@@ -448,9 +448,9 @@ async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
         let id = composer::store(&db, &operator, None, &draft, Intent::Draft, Default::default()).await.unwrap();
         let sent = queue(&db, &operator, "600100200", "wysłana").await;
 
-        let drafts = messages::list(&db, operator.company_id, StatusFilter::Drafts).await.unwrap();
+        let drafts = messages::list(&db, operator.company_id, StatusFilter::Drafts, None).await.unwrap();
         assert_eq!(drafts.iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);
-        let sent_list = messages::list(&db, operator.company_id, StatusFilter::Sent).await.unwrap();
+        let sent_list = messages::list(&db, operator.company_id, StatusFilter::Sent, None).await.unwrap();
         assert_eq!(sent_list.iter().map(|r| r.id).collect::<Vec<_>>(), vec![sent]);
         assert_eq!(composer::load_draft(&db, operator.company_id, id).await.unwrap().body, "Notatka");
 
@@ -464,7 +464,7 @@ async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
         .await
         .unwrap();
         let stranger = Operator { company_id: other_company, ..operator.clone() };
-        assert!(messages::list(&db, other_company, StatusFilter::All).await.unwrap().is_empty());
+        assert!(messages::list(&db, other_company, StatusFilter::All, None).await.unwrap().is_empty());
         assert_eq!(composer::load_draft(&db, other_company, id).await, Err(AppError::NotFound));
         let edit = check("600100200", "cudza", Intent::Send).unwrap();
         assert_eq!(composer::store(&db, &stranger, Some(id), &edit, Intent::Send, Default::default()).await, Err(AppError::NotFound));
@@ -589,6 +589,40 @@ async fn concurrent_saves_and_reports_all_succeed() {
         for id in sent {
             assert_eq!(status_of(&db, &operator, id).await, Status::Delivered);
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_list_carries_the_start_of_a_long_text_and_the_whole_of_the_one_asked_for() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let text = "Zażółć gęślą jaźń. ".repeat(30); // 570 characters, most of them two bytes
+        let long = queue(&db, &operator, "600100200", &text).await;
+        let short = queue(&db, &operator, "600100200", "krótka").await;
+        let listed = |rows: &[app::messages::MessageRow], id| {
+            let row = rows.iter().find(|r| r.id == id).unwrap();
+            (row.body.clone(), row.complete)
+        };
+
+        let rows = messages::list(&db, operator.company_id, StatusFilter::All, None)
+            .await
+            .unwrap();
+        let start: String = text.chars().take(messages::PREVIEW_CHARS).collect();
+        assert_eq!(listed(&rows, long), (start, false));
+        assert_eq!(listed(&rows, short), ("krótka".to_string(), true));
+
+        let rows = messages::list(&db, operator.company_id, StatusFilter::All, Some(long))
+            .await
+            .unwrap();
+        assert_eq!(listed(&rows, long), (text.clone(), true));
+
+        // Another company asking for it sees nothing of it.
+        let rows = messages::list(&db, operator.company_id + 1, StatusFilter::All, Some(long))
+            .await
+            .unwrap();
+        assert!(rows.iter().all(|r| r.id != long));
     })
     .await;
 }

@@ -260,6 +260,13 @@ pub async fn save_operator(
 
 /// Ends every session of an operator of the account. Returns how many ended.
 pub async fn revoke_sessions(db: &Db, admin: &Operator, operator_id: i64) -> Result<u64> {
+    // Another account's operator is as unknown as a missing one.
+    sqlx::query_scalar::<_, i64>("SELECT id FROM operators WHERE id = $1 AND account_id = $2")
+        .bind(operator_id)
+        .bind(admin.account_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let result = sqlx::query(
         "DELETE FROM sessions WHERE operator_id = $1 \
          AND operator_id IN (SELECT id FROM operators WHERE account_id = $2)",

@@ -309,6 +309,7 @@ pub async fn operator_for_headers(
          FROM sessions s \
          JOIN operators o ON o.id = s.operator_id \
          JOIN companies c ON c.id = s.company_id AND c.account_id = o.account_id \
+         JOIN operator_companies oc ON oc.operator_id = o.id AND oc.company_id = s.company_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND o.active = 1",
     )
     .bind(token_hash(&token))

@@ -69,17 +69,17 @@ pub fn check(phone: &str, body: &str, intent: Intent) -> Result<Checked> {
     };
     match intent {
         Intent::Send if !has_text => return Err(AppError::invalid(Field::Body, Problem::Required)),
-        // The same rules the gateway drivers split by, so what is accepted here can be sent.
-        Intent::Send => analysis.check(&options).map_err(|e| match e {
+        Intent::Draft if !has_text && phone.is_empty() => {
+            return Err(AppError::invalid(Field::Body, Problem::EmptyDraft))
+        }
+        // The same rules the gateway drivers split by, so what is accepted here can be sent; a
+        // draft is bound the same way, as it is a message to be sent later.
+        _ => analysis.check(&options).map_err(|e| match e {
             sms::SmsError::TooManyParts { parts, max } => {
                 AppError::invalid(Field::Body, Problem::TooManyParts { parts, max })
             }
             sms::SmsError::NotGsm7 { .. } => AppError::Internal,
         })?,
-        Intent::Draft if !has_text && phone.is_empty() => {
-            return Err(AppError::invalid(Field::Body, Problem::EmptyDraft))
-        }
-        _ => {}
     }
     Ok(Checked {
         phone,
@@ -682,7 +682,7 @@ mod tests {
     }
 
     #[test]
-    fn a_message_over_the_part_limit_is_refused_but_can_be_kept_as_a_draft() {
+    fn a_message_over_the_part_limit_is_refused_even_as_a_draft() {
         let long = "a".repeat(153 * MAX_PARTS as usize + 1);
         assert_eq!(
             check("600100200", &long, Intent::Send),
@@ -700,7 +700,16 @@ mod tests {
             Intent::Send
         )
         .is_ok());
-        assert!(check("600100200", &long, Intent::Draft).is_ok());
+        assert_eq!(
+            check("", &long, Intent::Draft),
+            Err(AppError::invalid(
+                Field::Body,
+                Problem::TooManyParts {
+                    parts: MAX_PARTS + 1,
+                    max: MAX_PARTS
+                }
+            ))
+        );
     }
 
     #[test]

@@ -147,7 +147,7 @@ pub async fn store(
                 "UPDATE messages SET phone = $1, body = $2, encoding = $3, parts = $4, status = $5, \
                                      updated_at = $6, queued_at = $7, subject_id = $10, \
                                      representative_id = $11, template_id = $12, procedure = $13, \
-                                     document_id = $14, task_id = $15 \
+                                     document_id = $14, task_id = $15, operator_id = $16 \
                  WHERE id = $8 AND company_id = $9 AND status = 'draft' RETURNING id",
             )
             .bind(&message.phone)
@@ -165,6 +165,8 @@ pub async fn store(
             .bind(procedure)
             .bind(links.document_id)
             .bind(links.task_id)
+            // A draft is sent (and kept) in the name of whoever saved it last.
+            .bind(operator.id)
             .fetch_optional(&mut *tx)
             .await?
         }

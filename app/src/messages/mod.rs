@@ -90,17 +90,25 @@ pub struct MessageRow {
     pub date: LocalTime,
     /// E.164, or empty for a draft without a number.
     pub phone: String,
+    /// The whole text, or its first `ssr::PREVIEW_CHARS` characters when `complete` is false.
     pub body: String,
+    pub complete: bool,
     pub parts: u32,
     /// The gateway's reason for an undelivered message.
     pub error: Option<String>,
 }
 
 #[server(endpoint = "list_messages")]
-pub async fn list_messages(filter: StatusFilter) -> Result<Vec<MessageRow>> {
+pub async fn list_messages(filter: StatusFilter, show: Option<i64>) -> Result<Vec<MessageRow>> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
-        ssr::list(&crate::ssr::app_state().db, operator.company_id, filter).await
+        ssr::list(
+            &crate::ssr::app_state().db,
+            operator.company_id,
+            filter,
+            show,
+        )
+        .await
     })
     .await
 }
@@ -119,10 +127,12 @@ pub fn MessagesPage() -> impl IntoView {
     let filter = Memo::new(move |_| {
         StatusFilter::from_code(&query.read().get("status").unwrap_or_default())
     });
+    // The message whose whole text is shown (`?show=`), a link so it works without JavaScript.
+    let show = Memo::new(move |_| query.read().get("show").and_then(|id| id.parse().ok()));
     let tick = RwSignal::new(0u32);
     let messages = Resource::new(
-        move || (filter.get(), tick.get()),
-        |(filter, _)| list_messages(filter),
+        move || (filter.get(), show.get(), tick.get()),
+        |(filter, show, _)| list_messages(filter, show),
     );
 
     Effect::new(move |_| {
@@ -174,7 +184,7 @@ pub fn MessagesPage() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {rows.into_iter().map(|row| view! { <MessageRowView row lang /> }).collect_view()}
+                                    {rows.into_iter().map(|row| view! { <MessageRowView row filter=filter.get_untracked() lang /> }).collect_view()}
                                 </tbody>
                             </table>
                         }.into_any(),
@@ -185,7 +195,7 @@ pub fn MessagesPage() -> impl IntoView {
 }
 
 #[component]
-fn MessageRowView(row: MessageRow, lang: Lang) -> impl IntoView {
+fn MessageRowView(row: MessageRow, filter: StatusFilter, lang: Lang) -> impl IntoView {
     let t = lang.of(&texts::PL, &texts::EN);
     let status_class = format!("status status-{}", row.status.as_str());
     let is_draft = row.status == Status::Draft;
@@ -204,6 +214,12 @@ fn MessageRowView(row: MessageRow, lang: Lang) -> impl IntoView {
             // The full text is in the title (hover) and the cell expands when focused (tap).
             <td data-label=t.col_body class="body" title=row.body.clone() tabindex="0">
                 {row.body.clone()}
+                {(!row.complete).then(|| view! {
+                    "… "
+                    <a class="whole-text" href=format!("/messages?status={}&show={}", filter.code(), row.id)>
+                        {t.show_whole_text}
+                    </a>
+                })}
             </td>
             <td data-label=t.col_status>
                 <span class=status_class>{(t.status_name)(row.status)}</span>

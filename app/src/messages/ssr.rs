@@ -8,6 +8,9 @@ use crate::error::Result;
 use crate::ssr::{local_time, now_ms, Backend, Db};
 
 const LIST_LIMIT: i64 = 200;
+/// The list carries the start of each text (a message may be ten SMS long, and 200 of them
+/// would weigh much); the whole text of one message is asked for with `show`.
+pub const PREVIEW_CHARS: usize = 160;
 
 #[derive(sqlx::FromRow)]
 struct ListRow {
@@ -20,32 +23,46 @@ struct ListRow {
     error: Option<String>,
 }
 
-pub async fn list(db: &Db, company_id: i64, filter: StatusFilter) -> Result<Vec<MessageRow>> {
+pub async fn list(
+    db: &Db,
+    company_id: i64,
+    filter: StatusFilter,
+    show: Option<i64>,
+) -> Result<Vec<MessageRow>> {
     let status_condition = match filter {
         StatusFilter::All => "",
         StatusFilter::Sent => "AND status <> 'draft'",
         StatusFilter::Drafts => "AND status = 'draft'",
     };
     let rows: Vec<ListRow> = sqlx::query_as(&format!(
-        "SELECT id, status, COALESCE(submitted_at, queued_at, updated_at) AS date, phone, body, \
-                parts, error \
+        "SELECT id, status, COALESCE(submitted_at, queued_at, updated_at) AS date, phone, \
+                CASE WHEN id = $3 THEN body ELSE substr(body, 1, {}) END AS body, parts, error \
          FROM messages WHERE company_id = $1 {status_condition} \
-         ORDER BY date DESC, id DESC LIMIT $2"
+         ORDER BY date DESC, id DESC LIMIT $2",
+        PREVIEW_CHARS + 1
     ))
     .bind(company_id)
     .bind(LIST_LIMIT)
+    .bind(show.unwrap_or(0))
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| MessageRow {
-            id: row.id,
-            status: Status::parse(&row.status).unwrap_or(Status::Pending),
-            date: local_time(row.date),
-            phone: row.phone,
-            body: row.body,
-            parts: row.parts as u32,
-            error: row.error,
+        .map(|row| {
+            let (body, complete) = match row.body.char_indices().nth(PREVIEW_CHARS) {
+                Some((end, _)) if show != Some(row.id) => (row.body[..end].to_string(), false),
+                _ => (row.body, true),
+            };
+            MessageRow {
+                id: row.id,
+                status: Status::parse(&row.status).unwrap_or(Status::Pending),
+                date: local_time(row.date),
+                phone: row.phone,
+                body,
+                complete,
+                parts: row.parts as u32,
+                error: row.error,
+            }
         })
         .collect())
 }

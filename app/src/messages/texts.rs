@@ -16,6 +16,7 @@ pub struct Texts {
     pub col_status: &'static str,
     pub no_messages: &'static str,
     pub edit_draft: &'static str,
+    pub show_whole_text: &'static str,
     pub status_name: fn(Status) -> &'static str,
     pub sms_count: fn(u32) -> String,
 }
@@ -32,6 +33,7 @@ pub static PL: Texts = Texts {
     col_status: "Status",
     no_messages: "Brak wiadomości.",
     edit_draft: "Edytuj wersję roboczą",
+    show_whole_text: "Pokaż całą treść",
     status_name: |s| match s {
         Status::Draft => "robocza",
         Status::Pending => "oczekuje na wysłanie",
@@ -54,6 +56,7 @@ pub static EN: Texts = Texts {
     col_status: "Status",
     no_messages: "No messages.",
     edit_draft: "Edit draft",
+    show_whole_text: "Show the whole text",
     status_name: |s| match s {
         Status::Draft => "draft",
         Status::Pending => "waiting to be sent",

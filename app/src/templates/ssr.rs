@@ -341,12 +341,11 @@ pub async fn context_for(
     if let Some(first_name) = first_name {
         context.insert("imie", first_name);
     }
-    if let Some(representative) = subject
-        .representatives
-        .iter()
-        .flatten()
-        .find(|r| r.id.is_some() && r.id == links.representative_id)
-    {
+    if let Some(id) = links.representative_id {
+        // A representative of another subject (or company) is as unknown as a missing one.
+        let representative = (subject.representatives.iter().flatten())
+            .find(|r| r.id == Some(id))
+            .ok_or(AppError::NotFound)?;
         context.insert("przedstawiciel", representative.name.as_str());
     }
     for (key, value) in &subject.attributes {

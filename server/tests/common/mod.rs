@@ -3,6 +3,8 @@
 //! (ESEMES_TEST_POSTGRES_URL, e.g. postgres://esemes:esemes@127.0.0.1:5432).
 #![allow(dead_code)] // each test file uses part of this
 
+pub mod site;
+
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
 
