@@ -65,6 +65,23 @@ test("an SMS sent to the simulator is shown delivered in the list", async ({ pag
   await expect(row.locator(".status")).toHaveText("doręczona");
 });
 
+test("a long message is listed by its beginning and its whole text is shown on demand", async ({ page }) => {
+  await logIn(page);
+  const start = uniqueText("Długa wiadomość");
+  const text = `${start} ${"i dalej treść ".repeat(20)}koniec.`;
+  await page.getByLabel("Telefon").fill("600 100 200");
+  await page.getByLabel("Treść").fill(text);
+  await page.getByRole("button", { name: "Wyślij" }).click();
+  await expect(page).toHaveURL(/\/messages$/);
+
+  const row = page.locator("tr", { hasText: start });
+  await expect(row.locator("td.body")).not.toContainText("koniec.");
+  await row.getByRole("link", { name: "Pokaż całą treść" }).click();
+  await expect(page).toHaveURL(/show=\d+/);
+  await expect(row.locator("td.body")).toHaveText(text);
+  await expect(row.getByRole("link", { name: "Pokaż całą treść" })).toHaveCount(0);
+});
+
 test("an invalid phone number gets a clear message and nothing is sent", async ({ page }) => {
   await logIn(page);
   const text = uniqueText("Nie do wysłania");

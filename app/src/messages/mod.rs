@@ -184,7 +184,10 @@ pub fn MessagesPage() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {rows.into_iter().map(|row| view! { <MessageRowView row filter=filter.get_untracked() lang /> }).collect_view()}
+                                    {rows.into_iter().map(|row| {
+                                        let whole = show.get_untracked() == Some(row.id);
+                                        view! { <MessageRowView row filter=filter.get_untracked() whole lang /> }
+                                    }).collect_view()}
                                 </tbody>
                             </table>
                         }.into_any(),
@@ -195,7 +198,8 @@ pub fn MessagesPage() -> impl IntoView {
 }
 
 #[component]
-fn MessageRowView(row: MessageRow, filter: StatusFilter, lang: Lang) -> impl IntoView {
+/// `whole`: the operator asked for this message's whole text, shown unclamped.
+fn MessageRowView(row: MessageRow, filter: StatusFilter, whole: bool, lang: Lang) -> impl IntoView {
     let t = lang.of(&texts::PL, &texts::EN);
     let status_class = format!("status status-{}", row.status.as_str());
     let is_draft = row.status == Status::Draft;
@@ -211,11 +215,13 @@ fn MessageRowView(row: MessageRow, filter: StatusFilter, lang: Lang) -> impl Int
                 <time datetime=row.date.iso()>{row.date.format(lang)}</time>
             </td>
             <td data-label=t.col_phone class="phone">{phone}</td>
-            // The full text is in the title (hover) and the cell expands when focused (tap).
-            <td data-label=t.col_body class="body" title=row.body.clone() tabindex="0">
-                {row.body.clone()}
+            // The text is clamped; it is in the title (hover) and expands when focused (tap). A
+            // long one arrives cut short, with a link to its whole text.
+            <td data-label=t.col_body class="body">
+                <span class="text" class:whole=whole title=row.body.clone() tabindex="0">
+                    {row.body.clone()}{(!row.complete).then_some("…")}
+                </span>
                 {(!row.complete).then(|| view! {
-                    "… "
                     <a class="whole-text" href=format!("/messages?status={}&show={}", filter.code(), row.id)>
                         {t.show_whole_text}
                     </a>
