@@ -9,20 +9,22 @@ export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_LEPTOS_VERSION := 0.3.11
 BINARYEN_VERSION := 132.0.0
 LIGHTHOUSE_VERSION := 13.5.0
+SCHEMATHESIS_VERSION := 4.32.5
 # The wasm-bindgen CLI must equal the library in Cargo.lock (pinned with = in Cargo.toml).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
 
 # Test peers (all on 127.0.0.1).
 PG_URL := postgres://esemes:esemes@127.0.0.1:5432
 
-.PHONY: run test tools test-tools postgres build-release build-debug test-rust test-e2e bench-web
+.PHONY: run test tools test-tools postgres build-release build-debug test-rust test-api test-e2e bench-web
 
 ## Release build, then the app on http://127.0.0.1:3000 with SQLite, the simulator and demo data.
 run: tools build-release
 	LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/server
 
-## Every test: Rust unit/integration tests on SQLite and PostgreSQL, then Playwright in Chromium.
-test: tools test-tools postgres build-debug test-rust test-e2e
+## Every test: Rust unit/integration tests on SQLite and PostgreSQL, the HTTP API checked against
+## its OpenAPI document by schemathesis, then Playwright in Chromium.
+test: tools test-tools postgres build-debug test-rust test-api test-e2e
 
 # Pages other than login, composer and messages are lazy routes whose code is split out of the
 # main wasm (--split); the release build also writes brotli and gzip copies at full quality,
@@ -35,6 +37,9 @@ build-debug:
 
 test-rust:
 	ESEMES_TEST_POSTGRES_URL=$(PG_URL) cargo test --workspace --features app/ssr
+
+test-api:
+	end2end/api-check.sh
 
 test-e2e:
 	cd end2end && npx playwright test
@@ -67,6 +72,9 @@ test-tools:
 		apt-get update && apt-get install -y chromium postgresql; \
 	fi
 	cd end2end && npm ci --no-audit --no-fund
+	@if ! $(TOOLS)/venv/bin/schemathesis --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)"; then \
+		python3 -m venv $(TOOLS)/venv && $(TOOLS)/venv/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION); \
+	fi
 
 ## PostgreSQL for the tests: start the cluster and create the test role (tests make their own databases).
 postgres:

@@ -189,7 +189,11 @@ pub fn contains_pattern(query: &str) -> String {
 /// The words of a search query, folded (see `fold_for_search`); at most eight, so a pasted
 /// paragraph cannot make a query of hundreds of conditions.
 pub fn search_words(query: &str) -> Vec<String> {
-    (crate::input::fold_for_search(query).split_whitespace())
+    // Control characters separate words too: a NUL would cut SQLite's full-text query short
+    // and is refused by PostgreSQL.
+    let folded = crate::input::fold_for_search(query);
+    (folded.split(|c: char| c.is_whitespace() || c.is_control()))
+        .filter(|word| !word.is_empty())
         .take(8)
         .map(str::to_owned)
         .collect()

@@ -65,6 +65,12 @@ async fn search_ignores_case_and_polish_letters_and_finds_representatives() {
         assert_eq!(find(&db, company, "wisniewski", None).await, ["ŁÓDŹ-TRANS"]);
         assert_eq!(find(&db, company, "605600", None).await, ["ŁÓDŹ-TRANS"]);
         assert_eq!(find(&db, company, "zubr", None).await, ["ŻUBR"]);
+        // Control characters separate words (a NUL used to break SQLite's full-text query).
+        assert_eq!(
+            find(&db, company, "trans\0lodz", None).await,
+            ["ŁÓDŹ-TRANS"]
+        );
+        assert_eq!(find(&db, company, "\u{1}zubr\u{7f}", None).await, ["ŻUBR"]);
         // LIKE's wildcards are plain characters in a query.
         assert!(find(&db, company, "%", None).await.is_empty());
         assert!(find(&db, company, "_", None).await.is_empty());

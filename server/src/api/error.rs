@@ -189,7 +189,27 @@ pub fn parse_json<T: DeserializeOwned + Serialize>(body: &Bytes) -> Result<T, Ap
     if !value.is_object() {
         return Err(not_an_object());
     }
-    from_value(value)
+    from_value(whole_numbers(value))
+}
+
+/// JSON Schema counts `12.0` as an integer, and so does our OpenAPI document; serde does not.
+/// Numbers without a fraction become integers, so a client that writes amounts as floats
+/// (JavaScript's JSON.stringify does not, but others may) is not refused.
+fn whole_numbers(value: Value) -> Value {
+    match value {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(key, value)| (key, whole_numbers(value)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// A JSON value (the body, or an item of a batch) as `T`, each problem named by its field.
@@ -321,6 +341,22 @@ mod tests {
             problem(r#"{"count":1e400}"#).0,
             bad,
             "beyond f64: not JSON to serde_json"
+        );
+    }
+
+    #[test]
+    fn a_number_without_a_fraction_is_an_integer_as_json_schema_says() {
+        let read =
+            |body: &str| parse_json::<Probe>(&Bytes::from(body.to_string())).map(|p| p.count);
+        assert_eq!(read(r#"{"count":-2229.0}"#).unwrap(), -2229);
+        assert_eq!(read(r#"{"count":12e2}"#).unwrap(), 1200);
+        assert_eq!(
+            problem(r#"{"count":12.5}"#),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "count".into(),
+                "invalid_type".into()
+            )
         );
     }
 }

@@ -5,7 +5,7 @@
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::records::{DEFAULT_LIMIT, MAX_LIMIT};
+use super::records::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 use super::MAX_BATCH;
 
 pub async fn serve() -> Json<Value> {
@@ -39,6 +39,10 @@ pub fn document() -> Value {
     schemas.extend(subject_schemas());
     schemas.extend(document_schemas());
     schemas.extend(task_schemas());
+    for (_, name, _) in RECORDS {
+        let item = batch_item(&schemas[&format!("{name}Input")]);
+        schemas.insert(format!("{name}BatchItem"), item);
+    }
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -63,14 +67,14 @@ pub fn document() -> Value {
                     "schema": { "type": "integer", "format": "int64" } },
                 "external_id": { "name": "external_id", "in": "path", "required": true,
                     "description": "The ERP's id of the record (1 to 100 characters, percent-encoded in the path)",
-                    "schema": { "type": "string", "minLength": 1, "maxLength": 100 } },
+                    "schema": external_id() },
                 "q": { "name": "q", "in": "query", "required": false,
                     "description": "Search text, any case",
                     "schema": { "type": "string", "maxLength": 200 } },
                 "limit": { "name": "limit", "in": "query", "required": false,
                     "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT } },
                 "offset": { "name": "offset", "in": "query", "required": false,
-                    "schema": { "type": "integer", "minimum": 0, "default": 0 } }
+                    "schema": { "type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0 } }
             },
             "responses": error_responses(),
             "schemas": schemas
@@ -123,7 +127,13 @@ fn error_responses() -> Value {
         ("413", "The body is larger than 16 MiB"),
         (
             "422",
-            "Fields with wrong values, each named (`items[3].sms_phone` in a batch)",
+            "Fields with wrong values, each named (`items[3].sms_phone` in a batch). Besides \
+             what this document's schemas say, the server checks what a schema cannot: a phone \
+             number that cannot receive SMS (`invalid_phone`), a NIP checksum (`invalid_nip`), \
+             an e-mail address (`invalid_email`), control characters in a text \
+             (`control_characters`), a reference to a subject or operator the company does not \
+             have (`unknown_subject`, `unknown_operator`), a task ending before it starts \
+             (`ends_before_start`) and a date that does not exist (`invalid_date`)",
         ),
     ];
     described
@@ -170,10 +180,7 @@ fn record_paths(paths: &mut serde_json::Map<String, Value>, plural: &str, name: 
             "requestBody": { "required": true, "content": { "application/json": { "schema": {
                 "type": "object", "required": ["items"], "additionalProperties": false,
                 "properties": { "items": { "type": "array", "maxItems": MAX_BATCH,
-                    "items": { "allOf": [schema(&format!("{name}Input")), {
-                        "type": "object", "required": ["external_id"],
-                        "properties": { "external_id": { "type": "string", "minLength": 1, "maxLength": 100 } }
-                    }]}}}
+                    "items": schema(&format!("{name}BatchItem")) } }
             }}}},
             "responses": batch_responses
         }}),
@@ -248,6 +255,42 @@ fn common_schemas() -> serde_json::Map<String, Value> {
     schemas
 }
 
+/// A batch's item: the kind's input with its external id (the input schema is not reused by
+/// `allOf`, as its `additionalProperties: false` would refuse the added field).
+fn batch_item(input: &Value) -> Value {
+    let mut item = input.clone();
+    item["properties"]["external_id"] = external_id();
+    if let Some(required) = item["required"].as_array_mut() {
+        required.push("external_id".into());
+    }
+    item
+}
+
+/// The ERP's id of a record: kept exactly as sent (not trimmed), not blank. (Control characters
+/// are refused too, with 422 `control_characters`: a pattern saying so made the schema checker
+/// misjudge the ids it read back from answers.)
+fn external_id() -> Value {
+    described(
+        non_blank(100),
+        "1 to 100 characters, not all spaces, no control characters",
+    )
+}
+
+/// A reference by external id (or login): absent or null for none, never an empty text.
+fn optional_reference(schema: Value, description: &str) -> Value {
+    json!({ "anyOf": [schema, { "type": "null" }], "description": description })
+}
+
+/// A text that must hold more than spaces (the server trims texts before checking them).
+fn non_blank(max: u32) -> Value {
+    json!({ "type": "string", "minLength": 1, "maxLength": max, "pattern": "\\S" })
+}
+
+fn described(mut schema: Value, description: &str) -> Value {
+    schema["description"] = description.into();
+    schema
+}
+
 fn nullable_string() -> Value {
     json!({ "type": ["string", "null"] })
 }
@@ -265,10 +308,10 @@ fn document_schemas() -> serde_json::Map<String, Value> {
         json!({ "type": "object", "required": ["kind", "number", "issue_date"],
             "additionalProperties": false,
             "properties": {
-                "kind": kind, "number": { "type": "string", "minLength": 1, "maxLength": 100 },
+                "kind": kind, "number": non_blank(100),
                 "issue_date": date, "due_date": { "anyOf": [date, { "type": "null" }] },
                 "gross_amount": money, "left_to_pay": money, "currency": currency,
-                "subject_external_id": { "type": ["string", "null"], "description": "The counterparty: a subject of the company, by external id" },
+                "subject_external_id": optional_reference(external_id(), "The counterparty: a subject of the company, by external id"),
                 "attributes": attributes } }),
     );
     schemas.insert(
@@ -291,9 +334,10 @@ fn task_schemas() -> serde_json::Map<String, Value> {
         "TaskInput".into(),
         json!({ "type": "object", "required": ["title", "starts_at"], "additionalProperties": false,
             "properties": {
-                "title": { "type": "string", "minLength": 1, "maxLength": 500 },
-                "subject_external_id": { "type": ["string", "null"], "description": "A subject of the company, by external id" },
-                "operator_login": { "type": ["string", "null"], "description": "An operator with access to the company" },
+                "title": non_blank(500),
+                "subject_external_id": optional_reference(external_id(), "A subject of the company, by external id"),
+                "operator_login": { "type": ["string", "null"], "maxLength": 100,
+                    "description": "An operator with access to the company, by login; blank or null for none" },
                 "starts_at": instant, "ends_at": { "anyOf": [instant, { "type": "null" }] },
                 "done": { "type": "boolean", "default": false } } }),
     );
@@ -316,15 +360,17 @@ fn subject_schemas() -> serde_json::Map<String, Value> {
     let representative = json!({ "type": "object", "required": ["name"], "additionalProperties": false,
         "properties": {
             "external_id": { "type": ["string", "null"], "description": "The ERP's id of the representative, to update it in place" },
-            "name": text(200), "role": text(100), "sms_phone": phone, "email": text(254),
+            "name": non_blank(200), "role": text(100), "sms_phone": phone, "email": text(254),
             "active": { "type": "boolean", "default": true } } });
+    let mut representative_output = representative.clone();
+    representative_output["properties"]["id"] = json!({ "type": "integer" });
     let number = json!({ "type": "object", "required": ["country_code", "phone"], "additionalProperties": false,
         "properties": {
             "country_code": { "type": "string", "description": "Country calling code digits, e.g. 48" },
             "phone": { "type": "string" } } });
     let input_properties = json!({
-        "kind": kind, "code": { "type": "string", "minLength": 1, "maxLength": 40, "description": "Unique per company and kind (409 when another subject has it)" },
-        "name": { "type": "string", "minLength": 1, "maxLength": 200 },
+        "kind": kind, "code": described(non_blank(40), "Unique per company and kind (409 when another subject has it)"),
+        "name": non_blank(200),
         "sms_phone": phone, "email": text(254), "address": text(300), "notes": text(2000),
         "nip": { "type": "string", "description": "Polish tax id, checked with its checksum" },
         "is_owner": { "type": "boolean", "default": false, "description": "Employees: owner or partner" },
@@ -339,11 +385,16 @@ fn subject_schemas() -> serde_json::Map<String, Value> {
     let mut output_properties = input_properties.clone();
     output_properties["id"] = json!({ "type": "integer" });
     output_properties["external_id"] = nullable_string();
+    output_properties["representatives"] = json!({ "type": ["array", "null"], "items": representative_output,
+        "description": "Contractors' representatives; null for other kinds" });
     let mut schemas = serde_json::Map::new();
     schemas.insert(
         "SubjectInput".into(),
         json!({ "type": "object", "required": ["kind", "code", "name"], "additionalProperties": false,
-            "properties": input_properties }),
+            "properties": input_properties,
+            // Only contractors have representatives: another kind may send none or an empty list.
+            "if": { "required": ["kind"], "properties": { "kind": { "not": { "const": "contractor" } } } },
+            "then": { "properties": { "representatives": { "type": ["array", "null"], "maxItems": 0 } } } }),
     );
     schemas.insert(
         "Subject".into(),

@@ -362,6 +362,8 @@ pub struct ListParams {
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
+/// Far beyond any table, and `offset + limit` cannot overflow.
+pub const MAX_OFFSET: i64 = i64::MAX / 2;
 
 fn number_param(
     errors: &mut Vec<ApiProblem>,
@@ -412,7 +414,7 @@ pub async fn list<R: Record>(
         "offset",
         params.offset.as_deref(),
         0,
-        0..=i64::MAX / 2,
+        0..=MAX_OFFSET,
     );
     let query = params.q.unwrap_or_default();
     if query.chars().count() > input::MAX_QUERY {
