@@ -1,19 +1,24 @@
-//! The dispatcher drains the outbox: it claims pending messages, submits them to the gateway and
-//! records the outcome; and it applies the delivery reports the gateway sends back.
+//! The dispatcher drains the outbox: it claims pending messages, submits their parts to the
+//! gateway one by one and records each outcome; and it applies the delivery reports the gateway
+//! sends back.
 //!
-//! Crash safety: a claim is a lease. If the server dies mid-batch, the lease runs out and the
-//! message is submitted again with the same idempotency key, which the gateway answers with the
-//! ids it already gave instead of sending again.
+//! Crash safety: a claim is a lease, and a part is marked `submitting` before it leaves. If the
+//! server dies mid-batch, the lease runs out and another dispatcher takes the message: parts
+//! already accepted are not sent again, and a part caught `submitting` may or may not have
+//! reached the SMS centre, which SMPP cannot tell us. By default it is held as in doubt for the
+//! operator to decide (`InDoubt::Hold`: at most once); `InDoubt::Resend` sends it again (at
+//! least once; a gateway that honours our idempotency key, like the simulator, still sends it
+//! once).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::messages::ssr::{self as store, ReportEffect};
+use app::messages::ssr::{self as store, PartOutcome, ReportEffect};
 use app::ssr::{now_ms, Db};
 use tokio::sync::{mpsc, watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::gateway::{DeliveryReport, Gateway, Submission, SubmitError};
+use crate::gateway::{split, DeliveryReport, Gateway, SubmitError};
 
 const BATCH: i64 = 32;
 const LEASE_MS: i64 = 60_000;
@@ -23,18 +28,56 @@ const POLL: Duration = Duration::from_secs(1);
 /// write for a moment; it is tried again this often, backing off from 0.2 s (about 50 s in all).
 const REPORT_RETRIES: u32 = 8;
 
+/// What to do with a part whose submission may or may not have reached the SMS centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InDoubt {
+    /// Never send it again by itself: the operator sees it and decides (at most once).
+    #[default]
+    Hold,
+    /// Send it again (at least once).
+    Resend,
+}
+
+/// How a connection's parts are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// A part the gateway has not accepted this long after the message was queued expires.
+    pub validity_ms: i64,
+    pub in_doubt: InDoubt,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            validity_ms: 24 * 3600 * 1000,
+            in_doubt: InDoubt::Hold,
+        }
+    }
+}
+
 pub struct Dispatcher {
     db: Db,
     gateway: Arc<dyn Gateway>,
     outbox: Arc<Notify>,
+    policy: Policy,
 }
 
 impl Dispatcher {
     pub fn new(db: Db, gateway: Arc<dyn Gateway>, outbox: Arc<Notify>) -> Self {
+        Self::with_policy(db, gateway, outbox, Policy::default())
+    }
+
+    pub fn with_policy(
+        db: Db,
+        gateway: Arc<dyn Gateway>,
+        outbox: Arc<Notify>,
+        policy: Policy,
+    ) -> Self {
         Self {
             db,
             gateway,
             outbox,
+            policy,
         }
     }
 
@@ -72,60 +115,129 @@ impl Dispatcher {
             };
             let mut sends = JoinSet::new();
             for message in batch {
-                let (db, gateway) = (self.db.clone(), self.gateway.clone());
-                sends.spawn(async move { submit(&db, gateway.as_ref(), message).await });
+                let (db, gateway, policy) = (self.db.clone(), self.gateway.clone(), self.policy);
+                sends.spawn(async move {
+                    let id = message.id;
+                    if send(&db, gateway.as_ref(), policy, message).await.is_err() {
+                        // The database refused a write; the lease runs out and it is tried again.
+                        tracing::error!(message_id = id, "could not record a submission");
+                    }
+                });
             }
             while sends.join_next().await.is_some() {}
         }
     }
 }
 
-async fn submit(db: &Db, gateway: &dyn Gateway, message: store::Outgoing) {
-    let submission = match Submission::new(message.id, message.phone, message.body) {
-        Ok(submission) => submission,
+/// Submits the message's open parts in order, recording each outcome before the next leaves.
+/// Stops at a temporary failure (the message comes back when that part may be retried) and at
+/// a rejection (the message is then rejected as a whole).
+async fn send(
+    db: &Db,
+    gateway: &dyn Gateway,
+    policy: Policy,
+    message: store::Outgoing,
+) -> app::error::Result<()> {
+    let parts = match split(message.id, &message.phone, &message.body) {
+        Ok(parts) => parts,
         // Checked before it was stored; a text stored by an older rule can still fail here.
         Err(e) => {
             tracing::warn!(message_id = message.id, error = %e, "cannot be split for sending");
-            if store::mark_rejected(db, message.id, &e.to_string())
-                .await
-                .is_err()
-            {
-                tracing::error!(message_id = message.id, "could not record the rejection");
+            for open in store::open_parts(db, message.id).await? {
+                store::record_part(
+                    db,
+                    message.id,
+                    open.seq,
+                    &PartOutcome::Rejected(e.to_string()),
+                )
+                .await?;
             }
-            return;
+            return Ok(());
         }
     };
-    let result = match gateway.submit(&submission).await {
-        Ok(accepted) => {
-            tracing::info!(
+    for open in store::open_parts(db, message.id).await? {
+        let now = now_ms();
+        if open.status == "submitting" {
+            // Its dispatcher stopped between sending and recording the answer.
+            let reason = "the server stopped while submitting it".to_string();
+            let outcome = match policy.in_doubt {
+                InDoubt::Hold => PartOutcome::InDoubt(reason),
+                InDoubt::Resend => PartOutcome::Retry {
+                    error: reason,
+                    retry_at: now,
+                },
+            };
+            tracing::warn!(
                 message_id = message.id,
-                parts = accepted.part_ids.len(),
-                "submitted"
+                seq = open.seq,
+                ?outcome,
+                "part in doubt"
             );
-            store::mark_submitted(db, message.id, gateway.name(), &accepted.part_ids).await
+            store::record_part(db, message.id, open.seq, &outcome).await?;
+            if policy.in_doubt == InDoubt::Hold {
+                continue;
+            }
+        } else if let Some(retry_at) = open.retry_at.filter(|at| *at > now) {
+            return store::release(db, message.id, retry_at).await;
         }
-        Err(SubmitError::Rejected(reason)) => {
-            tracing::warn!(message_id = message.id, %reason, "rejected by the gateway");
-            store::mark_rejected(db, message.id, &reason).await
+        if now > message.queued_at + policy.validity_ms {
+            let hours = policy.validity_ms / 3_600_000;
+            let last = open.error.as_deref().unwrap_or("no answer");
+            let reason = format!("not accepted within the validity period ({hours} h): {last}");
+            store::record_part(db, message.id, open.seq, &PartOutcome::Expired(reason)).await?;
+            continue;
         }
-        Err(SubmitError::Temporary(reason)) => {
-            let retry_in = backoff_ms(message.attempts);
-            tracing::warn!(message_id = message.id, %reason, retry_in, "gateway unavailable, will retry");
-            store::postpone(db, message.id, &reason, now_ms() + retry_in).await
+        let Some(part) = parts.get(open.seq as usize) else {
+            let reason = format!("the text no longer has a part {}", open.seq + 1);
+            store::record_part(db, message.id, open.seq, &PartOutcome::Rejected(reason)).await?;
+            continue;
+        };
+        if !store::begin_submission(db, message.id, open.seq).await? {
+            return Ok(()); // another dispatcher has it
         }
-    };
-    if result.is_err() {
-        tracing::error!(
+        let outcome = match gateway.submit(part).await {
+            Ok(id) => PartOutcome::Accepted {
+                gateway: gateway.name().to_string(),
+                id,
+            },
+            Err(SubmitError::Temporary(error)) => PartOutcome::Retry {
+                retry_at: now_ms() + backoff_ms(message.id, open.seq, open.attempts + 1),
+                error,
+            },
+            Err(SubmitError::Rejected(error)) => PartOutcome::Rejected(error),
+            Err(SubmitError::InDoubt(error)) => match policy.in_doubt {
+                InDoubt::Hold => PartOutcome::InDoubt(error),
+                InDoubt::Resend => PartOutcome::Retry {
+                    retry_at: now_ms() + backoff_ms(message.id, open.seq, open.attempts + 1),
+                    error,
+                },
+            },
+        };
+        tracing::info!(
             message_id = message.id,
-            "could not record the submission outcome"
+            seq = open.seq,
+            ?outcome,
+            "part submitted"
         );
+        let status = store::record_part(db, message.id, open.seq, &outcome).await?;
+        match outcome {
+            PartOutcome::Retry { retry_at, .. } => {
+                return store::release(db, message.id, retry_at).await
+            }
+            _ if status.is_final() => return Ok(()),
+            _ => {}
+        }
     }
+    Ok(())
 }
 
-/// 2 s, 4 s, 8 s … up to 5 minutes.
-fn backoff_ms(attempts: i64) -> i64 {
+/// 2 s, 4 s, 8 s … up to 5 minutes, each stretched by up to a fifth so parts throttled together
+/// do not come back together (the spread comes from the part itself: no random source needed).
+fn backoff_ms(message_id: i64, seq: i64, attempts: i64) -> i64 {
     let exponent = attempts.clamp(1, 8) as u32;
-    (1000 * 2i64.pow(exponent)).min(300_000)
+    let base = (1000 * 2i64.pow(exponent)).min(300_000);
+    let spread = (message_id.wrapping_mul(31) + seq * 13 + attempts).rem_euclid(21);
+    base + base * spread / 100
 }
 
 async fn apply_reports(
@@ -174,9 +286,20 @@ mod tests {
     use super::backoff_ms;
 
     #[test]
-    fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff_ms(1), 2000);
-        assert_eq!(backoff_ms(2), 4000);
-        assert_eq!(backoff_ms(50), 256_000);
+    fn backoff_grows_is_capped_and_spread() {
+        assert!((2000..=2400).contains(&backoff_ms(5, 1, 1)));
+        assert!((4000..=4800).contains(&backoff_ms(5, 1, 2)));
+        assert!((256_000..=307_200).contains(&backoff_ms(5, 1, 50)));
+        assert_eq!(
+            backoff_ms(0, 0, 1),
+            2020,
+            "attempt 1 of part 0 of message 0: 1 % more"
+        );
+        let spreads: std::collections::HashSet<i64> =
+            (0..20).map(|seq| backoff_ms(9, seq, 3)).collect();
+        assert!(
+            spreads.len() > 10,
+            "parts throttled together come back apart"
+        );
     }
 }

@@ -6,7 +6,7 @@ mod common;
 use app::auth::ssr::{log_in, operator_for_headers, Operator};
 use app::composer::{check, ssr as composer, Intent};
 use app::error::{AppError, Field, Problem};
-use app::messages::ssr::{self as messages, ReportEffect, ReportOutcome};
+use app::messages::ssr::{self as messages, PartOutcome, ReportEffect, ReportOutcome};
 use app::messages::{Status, StatusFilter};
 use app::ssr::Db;
 use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD, CLIENT};
@@ -229,6 +229,30 @@ async fn seeding_happens_once() {
     .await;
 }
 
+/// The statuses the message went through, oldest first.
+async fn history(db: &Db, id: i64) -> Vec<Status> {
+    let events = messages::history(db, id).await.unwrap();
+    events.into_iter().map(|(status, _)| status).collect()
+}
+
+/// The gateway `gateway` accepts the message's parts in order, giving them `ids`.
+async fn accept_parts(db: &Db, id: i64, gateway: &str, ids: &[String]) -> Status {
+    let mut status = Status::Pending;
+    for (seq, gateway_id) in ids.iter().enumerate() {
+        assert!(messages::begin_submission(db, id, seq as i64)
+            .await
+            .unwrap());
+        let accepted = PartOutcome::Accepted {
+            gateway: gateway.into(),
+            id: gateway_id.clone(),
+        };
+        status = messages::record_part(db, id, seq as i64, &accepted)
+            .await
+            .unwrap();
+    }
+    status
+}
+
 #[tokio::test]
 async fn a_message_moves_forward_through_its_statuses() {
     on_both(|db| async move {
@@ -254,10 +278,30 @@ async fn a_message_moves_forward_through_its_statuses() {
             .unwrap()
             .is_empty());
 
-        let parts = vec!["gw-1".to_string(), "gw-2".to_string()];
-        messages::mark_submitted(&db, id, "test", &parts)
-            .await
-            .unwrap();
+        let parts = ["gw-1".to_string(), "gw-2".to_string()];
+        // One part accepted of two: the message still waits for the other.
+        assert!(messages::begin_submission(&db, id, 0).await.unwrap());
+        assert!(
+            !messages::begin_submission(&db, id, 0).await.unwrap(),
+            "taken once"
+        );
+        let first = PartOutcome::Accepted {
+            gateway: "test".into(),
+            id: parts[0].clone(),
+        };
+        assert_eq!(
+            messages::record_part(&db, id, 0, &first).await.unwrap(),
+            Status::Pending
+        );
+        assert!(messages::begin_submission(&db, id, 1).await.unwrap());
+        let second = PartOutcome::Accepted {
+            gateway: "test".into(),
+            id: parts[1].clone(),
+        };
+        assert_eq!(
+            messages::record_part(&db, id, 1, &second).await.unwrap(),
+            Status::Sent
+        );
         assert_eq!(status_of(&db, &operator, id).await, Status::Sent);
 
         let delivered = ReportOutcome::Delivered;
@@ -300,14 +344,8 @@ async fn a_message_moves_forward_through_its_statuses() {
         );
         assert_eq!(status_of(&db, &operator, id).await, Status::Delivered);
 
-        let history: Vec<Status> = messages::history(&db, id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
         assert_eq!(
-            history,
+            history(&db, id).await,
             vec![Status::Pending, Status::Sent, Status::Delivered]
         );
     })
@@ -321,9 +359,7 @@ async fn one_undelivered_part_makes_the_message_undelivered_for_good() {
         let operator = admin(&db).await;
         let id = queue(&db, &operator, "600100200", &"y".repeat(200)).await;
         messages::claim_pending(&db, 10, 60_000).await.unwrap();
-        messages::mark_submitted(&db, id, "test", &["a".to_string(), "b".to_string()])
-            .await
-            .unwrap();
+        accept_parts(&db, id, "test", &["a".to_string(), "b".to_string()]).await;
         let failed = ReportOutcome::Undelivered("absent subscriber".into());
         messages::apply_delivery_report(&db, "test", "b", &failed, 5)
             .await
@@ -355,9 +391,7 @@ async fn reports_for_all_parts_arriving_together_settle_the_message() {
             let id = queue(&db, &operator, "600100200", &"x".repeat(600)).await; // four parts
             messages::claim_pending(&db, 10, 60_000).await.unwrap();
             let parts: Vec<String> = (0..4).map(|p| format!("m{n}-p{p}")).collect();
-            messages::mark_submitted(&db, id, "test", &parts)
-                .await
-                .unwrap();
+            accept_parts(&db, id, "test", &parts).await;
             ids.push(id);
         }
         let mut reports = tokio::task::JoinSet::new();
@@ -393,7 +427,7 @@ async fn rejection_and_postponement_keep_the_message() {
     on_both(|db| async move {
         seeded(&db).await;
         let operator = admin(&db).await;
-        let rejected = queue(&db, &operator, "600100000", "a").await;
+        let rejected = queue(&db, &operator, "600100000", &"a".repeat(200)).await; // two parts
         let postponed = queue(&db, &operator, "600100201", "b").await;
         assert_eq!(
             messages::claim_pending(&db, 10, 60_000)
@@ -402,22 +436,166 @@ async fn rejection_and_postponement_keep_the_message() {
                 .len(),
             2
         );
-        messages::mark_rejected(&db, rejected, "invalid destination")
+        assert!(messages::begin_submission(&db, rejected, 0).await.unwrap());
+        let refusal = PartOutcome::Rejected("invalid destination".into());
+        let status = messages::record_part(&db, rejected, 0, &refusal)
             .await
             .unwrap();
-        messages::postpone(&db, postponed, "gateway down", 0)
+        assert_eq!(status, Status::Rejected);
+        // Its second part is not sent any more.
+        assert!(messages::open_parts(&db, rejected)
             .await
-            .unwrap();
+            .unwrap()
+            .is_empty());
+
+        assert!(messages::begin_submission(&db, postponed, 0).await.unwrap());
+        let retry = PartOutcome::Retry {
+            error: "gateway down".into(),
+            retry_at: 0,
+        };
         assert_eq!(
-            status_of(&db, &operator, rejected).await,
-            Status::Undelivered
+            messages::record_part(&db, postponed, 0, &retry)
+                .await
+                .unwrap(),
+            Status::Pending
         );
-        // Postponed until an instant already past: claimable again, with the attempt counted.
+        messages::release(&db, postponed, 0).await.unwrap();
+        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None)
+            .await
+            .unwrap();
+        let row = rows.iter().find(|r| r.id == rejected).unwrap();
+        assert_eq!(
+            (row.status, row.error.as_deref()),
+            (Status::Rejected, Some("invalid destination"))
+        );
+        // Released until an instant already past: claimable again, with the attempt counted, and
+        // its part waits with the gateway's reason.
         let again = messages::claim_pending(&db, 10, 60_000).await.unwrap();
         assert_eq!(
             again.iter().map(|m| (m.id, m.attempts)).collect::<Vec<_>>(),
             vec![(postponed, 2)]
         );
+        let open = messages::open_parts(&db, postponed).await.unwrap();
+        assert_eq!(
+            (
+                open[0].status.as_str(),
+                open[0].attempts,
+                open[0].error.as_deref()
+            ),
+            ("pending", 1, Some("gateway down"))
+        );
+    })
+    .await;
+}
+
+/// A part whose answer never came is held in doubt, not sent again, until the operator asks; a
+/// late report settles it; another company cannot resend it.
+#[tokio::test]
+async fn a_part_in_doubt_waits_for_the_operator() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let id = queue(&db, &operator, "600100200", &"d".repeat(200)).await; // two parts
+        messages::claim_pending(&db, 10, 60_000).await.unwrap();
+        assert!(messages::begin_submission(&db, id, 0).await.unwrap());
+        let doubt = PartOutcome::InDoubt("no answer within 30 s".into());
+        assert_eq!(
+            messages::record_part(&db, id, 0, &doubt).await.unwrap(),
+            Status::Pending
+        );
+        assert!(messages::begin_submission(&db, id, 1).await.unwrap());
+        let accepted = PartOutcome::Accepted {
+            gateway: "test".into(),
+            id: "p2".into(),
+        };
+        assert_eq!(
+            messages::record_part(&db, id, 1, &accepted).await.unwrap(),
+            Status::Unknown
+        );
+        assert!(messages::claim_pending(&db, 10, 60_000)
+            .await
+            .unwrap()
+            .is_empty());
+
+        assert_eq!(
+            messages::resend_in_doubt(&db, operator.company_id + 1, id, operator.id).await,
+            Err(AppError::NotFound)
+        );
+        messages::resend_in_doubt(&db, operator.company_id, id, operator.id)
+            .await
+            .unwrap();
+        assert_eq!(status_of(&db, &operator, id).await, Status::Pending);
+        let open = messages::open_parts(&db, id).await.unwrap();
+        assert_eq!(
+            open.iter().map(|p| p.seq).collect::<Vec<_>>(),
+            vec![0],
+            "only the part in doubt"
+        );
+        assert_eq!(
+            messages::claim_pending(&db, 10, 60_000)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(messages::begin_submission(&db, id, 0).await.unwrap());
+        let accepted = PartOutcome::Accepted {
+            gateway: "test".into(),
+            id: "p1".into(),
+        };
+        assert_eq!(
+            messages::record_part(&db, id, 0, &accepted).await.unwrap(),
+            Status::Sent
+        );
+        for part in ["p1", "p2"] {
+            messages::apply_delivery_report(&db, "test", part, &ReportOutcome::Delivered, 9)
+                .await
+                .unwrap();
+        }
+        assert_eq!(status_of(&db, &operator, id).await, Status::Delivered);
+        assert_eq!(
+            history(&db, id).await,
+            [
+                Status::Pending,
+                Status::Unknown,
+                Status::Pending,
+                Status::Sent,
+                Status::Delivered
+            ]
+        );
+    })
+    .await;
+}
+
+/// A part not accepted within the validity period expires, and so does its message; a receipt
+/// saying a part expired in the network does the same.
+#[tokio::test]
+async fn parts_expire_at_the_gateway_or_in_the_network() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let late = queue(&db, &operator, "600100200", "spóźniona").await;
+        let reason = "not accepted within the validity period (24 h): throttled".to_string();
+        let status = messages::record_part(&db, late, 0, &PartOutcome::Expired(reason.clone()))
+            .await
+            .unwrap();
+        assert_eq!(status, Status::Expired);
+        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None)
+            .await
+            .unwrap();
+        let row = rows.iter().find(|r| r.id == late).unwrap();
+        assert_eq!(
+            (row.status, row.error.clone()),
+            (Status::Expired, Some(reason))
+        );
+
+        let network = queue(&db, &operator, "600100200", "w sieci").await;
+        accept_parts(&db, network, "test", &["n1".to_string()]).await;
+        let expired = ReportOutcome::Expired("EXPIRED".into());
+        messages::apply_delivery_report(&db, "test", "n1", &expired, 3)
+            .await
+            .unwrap();
+        assert_eq!(status_of(&db, &operator, network).await, Status::Expired);
     })
     .await;
 }
@@ -552,9 +730,7 @@ async fn concurrent_saves_and_reports_all_succeed() {
         for n in 0..20 {
             let id = queue(&db, &operator, "600100200", "raport").await;
             messages::claim_pending(&db, 20, 60_000).await.unwrap();
-            messages::mark_submitted(&db, id, "test", &[format!("c{n}")])
-                .await
-                .unwrap();
+            accept_parts(&db, id, "test", &[format!("c{n}")]).await;
             sent.push(id);
         }
         let mut writers = tokio::task::JoinSet::new();
@@ -625,4 +801,84 @@ async fn the_list_carries_the_start_of_a_long_text_and_the_whole_of_the_one_aske
         assert!(rows.iter().all(|r| r.id != long));
     })
     .await;
+}
+
+/// A database from before the per-part outbox keeps its messages: sent parts keep their ids and
+/// reports still find them, a queued message gets its pending parts, the history stays. On both
+/// backends: the migrations before it are run, data written, then the rest on start.
+#[tokio::test]
+async fn the_part_outbox_migration_keeps_what_was_stored() {
+    let (postgres_url, postgres_name) = common::empty_postgres().await;
+    let backends = [
+        (
+            common::sqlite_url(),
+            sqlx::migrate!("../migrations/sqlite"),
+            "?mode=rwc",
+        ),
+        (postgres_url, sqlx::migrate!("../migrations/postgres"), ""),
+    ];
+    for (url, mut before, options) in backends {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .max_connections(1)
+            .connect(&format!("{url}{options}"))
+            .await
+            .unwrap();
+        before.migrations = before
+            .migrations
+            .iter()
+            .filter(|m| m.version < 8)
+            .cloned()
+            .collect();
+        before.run(&pool).await.unwrap();
+        // A fresh database numbers everything from 1.
+        for sql in [
+            "INSERT INTO accounts (name, created_at) VALUES ('A', 0)",
+            "INSERT INTO companies (account_id, name, stamp_name, stamp_address, stamp_nip, created_at) \
+             VALUES (1, 'C', 'C', '', '', 0)",
+            "INSERT INTO operators (account_id, login, name, role, password_hash, created_at) \
+             VALUES (1, 'a', 'A', 'administrator', 'x', 0)",
+            "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
+                                   created_at, updated_at, queued_at, submitted_at) \
+             VALUES (1, 1, '+48600100200', 'wysłana', 'ucs2', 2, 'sent', 0, 0, 0, 5)",
+            "INSERT INTO message_parts (message_id, seq, gateway, gateway_message_id, status) \
+             VALUES (1, 0, 'gw', 'a', 'delivered'), (1, 1, 'gw', 'b', 'sent')",
+            "INSERT INTO message_events (message_id, status, at) VALUES (1, 'pending', 0), (1, 'sent', 5)",
+            "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
+                                   created_at, updated_at, queued_at) \
+             VALUES (1, 1, '+48600100200', 'czeka', 'gsm7', 3, 'pending', 0, 0, 0)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+
+        let db = Db::connect(&url).await.unwrap();
+        let report = messages::apply_delivery_report(&db, "gw", "b", &ReportOutcome::Delivered, 9);
+        assert_eq!(report.await.unwrap(), ReportEffect::Applied);
+        let statuses: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, status FROM messages ORDER BY id")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            statuses,
+            [(1, "delivered".to_string()), (2, "pending".to_string())]
+        );
+        let open = messages::open_parts(&db, 2).await.unwrap();
+        assert_eq!(open.iter().map(|p| p.seq).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(
+            history(&db, 1).await,
+            [Status::Pending, Status::Sent, Status::Delivered]
+        );
+        let sent_at: Option<i64> = sqlx::query_scalar(
+            "SELECT sent_at FROM message_parts WHERE message_id = 1 AND seq = 1",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(sent_at, Some(5));
+        if url.starts_with("postgres") {
+            common::drop_postgres(db, &postgres_name).await;
+        }
+    }
 }

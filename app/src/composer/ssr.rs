@@ -185,6 +185,9 @@ pub async fn store(
         });
     };
     record_event(&mut tx, id, status, None, now).await?;
+    if status == Status::Pending {
+        crate::messages::ssr::queue_parts(&mut tx, id, message.analysis.segments).await?;
+    }
     tx.commit().await?;
     tracing::info!(
         message_id = id,

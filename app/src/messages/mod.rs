@@ -15,8 +15,12 @@ pub mod texts;
 
 use texts::use_texts;
 
-/// Where a message is. A status only moves forward: draft → pending → sent → delivered or
-/// undelivered (a rejection at the gateway goes from pending straight to undelivered).
+/// Where a message (or one of its SMS parts) is. A status only moves forward: draft → pending
+/// → sent → delivered, or to one of the other final ones: undelivered (the network could not
+/// deliver it), expired (not delivered, or not even accepted by the gateway, within its validity
+/// period) or rejected (refused for good at submission). `Unknown` is a message whose submission
+/// may or may not have reached the SMS centre (the answer never came): it is not sent again
+/// unless the operator asks to, or a late delivery report settles it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     Draft,
@@ -24,9 +28,23 @@ pub enum Status {
     Sent,
     Delivered,
     Undelivered,
+    Expired,
+    Rejected,
+    Unknown,
 }
 
 impl Status {
+    const ALL: [Status; 8] = [
+        Status::Draft,
+        Status::Pending,
+        Status::Sent,
+        Status::Delivered,
+        Status::Undelivered,
+        Status::Expired,
+        Status::Rejected,
+        Status::Unknown,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
@@ -34,24 +52,27 @@ impl Status {
             Status::Sent => "sent",
             Status::Delivered => "delivered",
             Status::Undelivered => "undelivered",
+            Status::Expired => "expired",
+            Status::Rejected => "rejected",
+            Status::Unknown => "unknown",
         }
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        [
-            Status::Draft,
-            Status::Pending,
-            Status::Sent,
-            Status::Delivered,
-            Status::Undelivered,
-        ]
-        .into_iter()
-        .find(|status| status.as_str() == s)
+        Self::ALL.into_iter().find(|status| status.as_str() == s)
     }
 
-    /// Delivered and undelivered are final: nothing will change them any more.
+    /// Nothing will change a final status any more.
     pub fn is_final(self) -> bool {
-        matches!(self, Status::Delivered | Status::Undelivered)
+        matches!(
+            self,
+            Status::Delivered | Status::Undelivered | Status::Expired | Status::Rejected
+        )
+    }
+
+    /// Still on its way: the list keeps asking for news.
+    pub fn is_in_progress(self) -> bool {
+        matches!(self, Status::Pending | Status::Sent)
     }
 }
 
@@ -113,6 +134,24 @@ pub async fn list_messages(filter: StatusFilter, show: Option<i64>) -> Result<Ve
     .await
 }
 
+/// Sends a message in doubt again: the operator has checked that it did not arrive.
+#[server(endpoint = "resend_message")]
+pub async fn resend_message(id: i64) -> Result<()> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let state = crate::ssr::app_state();
+        ssr::resend_in_doubt(&state.db, operator.company_id, id, operator.id).await?;
+        tracing::info!(
+            message_id = id,
+            operator_id = operator.id,
+            "message in doubt sent again"
+        );
+        state.outbox.notify_one();
+        Ok(())
+    })
+    .await
+}
+
 /// How often the list asks for news while some message still waits for its delivery report.
 /// Polling keeps the server stateless (several servers can share one database) and works
 /// through any proxy; at one small query per open list every few seconds it costs little.
@@ -130,19 +169,17 @@ pub fn MessagesPage() -> impl IntoView {
     // The message whose whole text is shown (`?show=`), a link so it works without JavaScript.
     let show = Memo::new(move |_| query.read().get("show").and_then(|id| id.parse().ok()));
     let tick = RwSignal::new(0u32);
+    let resend = ServerAction::<ResendMessage>::new();
     let messages = Resource::new(
-        move || (filter.get(), show.get(), tick.get()),
-        |(filter, show, _)| list_messages(filter, show),
+        move || (filter.get(), show.get(), tick.get(), resend.version().get()),
+        |(filter, show, _, _)| list_messages(filter, show),
     );
 
     Effect::new(move |_| {
         let unfinished = messages
             .get()
             .and_then(|rows| rows.ok())
-            .is_some_and(|rows| {
-                rows.iter()
-                    .any(|row| !row.status.is_final() && row.status != Status::Draft)
-            });
+            .is_some_and(|rows| rows.iter().any(|row| row.status.is_in_progress()));
         if unfinished {
             set_timeout(
                 move || tick.update(|n| *n += 1),
@@ -186,7 +223,7 @@ pub fn MessagesPage() -> impl IntoView {
                                 <tbody>
                                     {rows.into_iter().map(|row| {
                                         let whole = show.get_untracked() == Some(row.id);
-                                        view! { <MessageRowView row filter=filter.get_untracked() whole lang /> }
+                                        view! { <MessageRowView row filter=filter.get_untracked() whole resend lang /> }
                                     }).collect_view()}
                                 </tbody>
                             </table>
@@ -199,7 +236,13 @@ pub fn MessagesPage() -> impl IntoView {
 
 #[component]
 /// `whole`: the operator asked for this message's whole text, shown unclamped.
-fn MessageRowView(row: MessageRow, filter: StatusFilter, whole: bool, lang: Lang) -> impl IntoView {
+fn MessageRowView(
+    row: MessageRow,
+    filter: StatusFilter,
+    whole: bool,
+    resend: ServerAction<ResendMessage>,
+    lang: Lang,
+) -> impl IntoView {
     let t = lang.of(&texts::PL, &texts::EN);
     let status_class = format!("status status-{}", row.status.as_str());
     let is_draft = row.status == Status::Draft;
@@ -234,7 +277,31 @@ fn MessageRowView(row: MessageRow, filter: StatusFilter, whole: bool, lang: Lang
                 {is_draft.then(|| view! {
                     <a class="edit" href=format!("/?draft={}", row.id)>{t.edit_draft}</a>
                 })}
+                {(row.status == Status::Unknown).then(|| view! { <InDoubt id=row.id resend lang /> })}
             </td>
         </tr>
+    }
+}
+
+/// A message in doubt: what it means, and sending it again after a confirmation. A form, so it
+/// also works without JavaScript (there without the confirmation: the hint says it).
+#[component]
+fn InDoubt(id: i64, resend: ServerAction<ResendMessage>, lang: Lang) -> impl IntoView {
+    let t = lang.of(&texts::PL, &texts::EN);
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if window()
+            .confirm_with_message(t.confirm_resend)
+            .unwrap_or(false)
+        {
+            resend.dispatch(ResendMessage { id });
+        }
+    };
+    view! {
+        <p class="hint in-doubt">{t.in_doubt_hint}</p>
+        <form method="post" action="/api/resend_message" class="inline" on:submit=on_submit>
+            <input type="hidden" name="id" value=id />
+            <button type="submit" class="secondary" disabled=move || resend.pending().get()>{t.resend}</button>
+        </form>
     }
 }

@@ -4,7 +4,7 @@
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{MessageRow, Status, StatusFilter};
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::ssr::{local_time, now_ms, Backend, Db};
 
 const LIST_LIMIT: i64 = 200;
@@ -94,6 +94,22 @@ pub struct Outgoing {
     pub phone: String,
     pub body: String,
     pub attempts: i64,
+    pub queued_at: i64,
+}
+
+/// Gives a message queued for sending its parts, each `pending`, in the transaction that queues
+/// it: from then on every part has its own state.
+pub async fn queue_parts(conn: &mut AnyConnection, message_id: i64, parts: u32) -> Result<()> {
+    for seq in 0..i64::from(parts) {
+        sqlx::query(
+            "INSERT INTO message_parts (message_id, seq, status) VALUES ($1, $2, 'pending')",
+        )
+        .bind(message_id)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Claims up to `limit` pending messages for `lease_ms`. Messages claimed by a dispatcher that
@@ -110,7 +126,7 @@ pub async fn claim_pending(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Out
          WHERE id IN (SELECT id FROM messages \
                       WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < $2) \
                       ORDER BY id LIMIT $3 {lock}) \
-         RETURNING id, company_id, phone, body, attempts"
+         RETURNING id, company_id, phone, body, attempts, COALESCE(queued_at, created_at) AS queued_at"
     ))
     .bind(now + lease_ms)
     .bind(now)
@@ -119,76 +135,154 @@ pub async fn claim_pending(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Out
     .await?)
 }
 
-/// The gateway accepted the message: one gateway id per SMS part.
-pub async fn mark_submitted(
+/// A part still to be submitted (`pending`), or one whose submission was under way when its
+/// dispatcher stopped (`submitting`: in doubt).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct OpenPart {
+    pub seq: i64,
+    pub status: String,
+    pub attempts: i64,
+    pub retry_at: Option<i64>,
+    pub error: Option<String>,
+}
+
+pub async fn open_parts(db: &Db, message_id: i64) -> Result<Vec<OpenPart>> {
+    Ok(sqlx::query_as(
+        "SELECT seq, status, attempts, retry_at, error FROM message_parts \
+         WHERE message_id = $1 AND status IN ('pending', 'submitting') ORDER BY seq",
+    )
+    .bind(message_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Written before a part leaves: if the server dies before the answer is recorded, the part is
+/// known to be in doubt. False when the part is no longer pending (another dispatcher has it).
+pub async fn begin_submission(db: &Db, message_id: i64, seq: i64) -> Result<bool> {
+    let now = now_ms();
+    let updated = sqlx::query(
+        "UPDATE message_parts SET status = 'submitting', attempts = attempts + 1, \
+                submitting_at = $1, retry_at = NULL \
+         WHERE message_id = $2 AND seq = $3 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(message_id)
+    .bind(seq)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// What became of one submission of a part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartOutcome {
+    /// The gateway accepted it and gave it this id.
+    Accepted { gateway: String, id: String },
+    /// Certainly not accepted, to be tried again at `retry_at` (throttled, gateway down).
+    Retry { error: String, retry_at: i64 },
+    /// Refused for good.
+    Rejected(String),
+    /// Not accepted within the validity period.
+    Expired(String),
+    /// The answer never came: it may have been accepted. Held for the operator to decide.
+    InDoubt(String),
+}
+
+/// Records what became of a part's submission (a part `submitting`, or `pending` for an
+/// expiry) and settles its message. Returns the message's status afterwards.
+pub async fn record_part(
     db: &Db,
     message_id: i64,
-    gateway: &str,
-    part_ids: &[String],
+    seq: i64,
+    outcome: &PartOutcome,
+) -> Result<Status> {
+    let now = now_ms();
+    let query = match outcome {
+        PartOutcome::Accepted { gateway, id } => sqlx::query(
+            "UPDATE message_parts SET status = 'sent', gateway = $1, gateway_message_id = $2, \
+                    sent_at = $3, error = NULL \
+             WHERE message_id = $4 AND seq = $5 AND status = 'submitting'",
+        )
+        .bind(gateway)
+        .bind(id)
+        .bind(now),
+        PartOutcome::Retry { error, retry_at } => sqlx::query(
+            "UPDATE message_parts SET status = 'pending', error = $1, retry_at = $2 \
+             WHERE message_id = $3 AND seq = $4 AND status = 'submitting'",
+        )
+        .bind(error)
+        .bind(*retry_at),
+        PartOutcome::Rejected(error)
+        | PartOutcome::Expired(error)
+        | PartOutcome::InDoubt(error) => sqlx::query(
+            "UPDATE message_parts SET status = $1, error = $2, done_at = $3 \
+                 WHERE message_id = $4 AND seq = $5 AND status IN ('pending', 'submitting')",
+        )
+        .bind(part_status(outcome))
+        .bind(error)
+        .bind(now),
+    };
+    let mut tx = db.begin_write().await?;
+    query.bind(message_id).bind(seq).execute(&mut *tx).await?;
+    let status = settle_message(&mut tx, message_id, now).await?;
+    tx.commit().await?;
+    Ok(status)
+}
+
+fn part_status(outcome: &PartOutcome) -> &'static str {
+    match outcome {
+        PartOutcome::Accepted { .. } => "sent",
+        PartOutcome::Retry { .. } => "pending",
+        PartOutcome::Rejected(_) => "rejected",
+        PartOutcome::Expired(_) => "expired",
+        PartOutcome::InDoubt(_) => "unknown",
+    }
+}
+
+/// The message goes back to the outbox at `retry_at` (its parts wait for it anyway).
+pub async fn release(db: &Db, message_id: i64, retry_at: i64) -> Result<()> {
+    sqlx::query("UPDATE messages SET claimed_until = $1 WHERE id = $2 AND status = 'pending'")
+        .bind(retry_at)
+        .bind(message_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The operator's decision to send a message in doubt again: its parts in doubt go back to the
+/// outbox. Only this company's messages, only while in doubt.
+pub async fn resend_in_doubt(
+    db: &Db,
+    company_id: i64,
+    message_id: i64,
+    operator_id: i64,
 ) -> Result<()> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
     let updated = sqlx::query(
-        "UPDATE messages SET status = 'sent', submitted_at = $1, updated_at = $1, \
-                claimed_until = NULL, error = NULL \
-         WHERE id = $2 AND status = 'pending'",
+        "UPDATE messages SET status = 'pending', claimed_until = NULL, error = NULL, updated_at = $1 \
+         WHERE id = $2 AND company_id = $3 AND status = 'unknown'",
     )
     .bind(now)
     .bind(message_id)
+    .bind(company_id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    if updated == 1 {
-        for (seq, part_id) in part_ids.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO message_parts (message_id, seq, gateway, gateway_message_id, status) \
-                 VALUES ($1, $2, $3, $4, 'sent')",
-            )
-            .bind(message_id)
-            .bind(seq as i64)
-            .bind(gateway)
-            .bind(part_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        record_event(&mut tx, message_id, Status::Sent, Some(gateway), now).await?;
+    if updated == 0 {
+        return Err(AppError::NotFound);
     }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The gateway refused the message for good (invalid number, blocked content…).
-pub async fn mark_rejected(db: &Db, message_id: i64, error: &str) -> Result<()> {
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let updated = sqlx::query(
-        "UPDATE messages SET status = 'undelivered', error = $1, done_at = $2, updated_at = $2, \
-                claimed_until = NULL \
-         WHERE id = $3 AND status = 'pending'",
-    )
-    .bind(error)
-    .bind(now)
-    .bind(message_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated == 1 {
-        record_event(&mut tx, message_id, Status::Undelivered, Some(error), now).await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The gateway could not take the message now; it stays pending and is tried again at `retry_at`.
-pub async fn postpone(db: &Db, message_id: i64, error: &str, retry_at: i64) -> Result<()> {
     sqlx::query(
-        "UPDATE messages SET claimed_until = $1, error = $2 WHERE id = $3 AND status = 'pending'",
+        "UPDATE message_parts SET status = 'pending', done_at = NULL, retry_at = NULL \
+         WHERE message_id = $1 AND status = 'unknown'",
     )
-    .bind(retry_at)
-    .bind(error)
     .bind(message_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    let detail = format!("operator {operator_id} sends it again");
+    record_event(&mut tx, message_id, Status::Pending, Some(&detail), now).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -196,6 +290,7 @@ pub async fn postpone(db: &Db, message_id: i64, error: &str, retry_at: i64) -> R
 pub enum ReportOutcome {
     Delivered,
     Undelivered(String),
+    Expired(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,12 +299,12 @@ pub enum ReportEffect {
     Applied,
     /// The part already had a final status: a duplicate or late report, ignored.
     Ignored,
-    /// No part has this gateway id (yet): the submission may not be recorded yet.
+    /// No part has this gateway id (yet): the submission may not be recorded yet. Try again.
     UnknownPart,
 }
 
-/// Applies a delivery report for one part, then settles the message: undelivered as soon as one
-/// part is, delivered when all parts are. Statuses never move backwards.
+/// Applies a delivery report for one part (sent, or in doubt: the report shows it did leave),
+/// then settles the message. Statuses never move backwards.
 pub async fn apply_delivery_report(
     db: &Db,
     gateway: &str,
@@ -220,11 +315,12 @@ pub async fn apply_delivery_report(
     let (status, error) = match outcome {
         ReportOutcome::Delivered => ("delivered", None),
         ReportOutcome::Undelivered(e) => ("undelivered", Some(e.as_str())),
+        ReportOutcome::Expired(e) => ("expired", Some(e.as_str())),
     };
     let mut tx = db.begin_write().await?;
     let message_id: Option<i64> = sqlx::query_scalar(
         "UPDATE message_parts SET status = $1, error = $2, done_at = $3 \
-         WHERE gateway = $4 AND gateway_message_id = $5 AND status = 'sent' \
+         WHERE gateway = $4 AND gateway_message_id = $5 AND status IN ('sent', 'unknown') \
          RETURNING message_id",
     )
     .bind(status)
@@ -235,17 +331,18 @@ pub async fn apply_delivery_report(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(message_id) = message_id else {
-        let known: Option<i64> = sqlx::query_scalar(
-            "SELECT message_id FROM message_parts WHERE gateway = $1 AND gateway_message_id = $2",
+        // The part may have been recorded between the UPDATE and this read (on PostgreSQL each
+        // statement sees the latest commits): only a part already final ignores the report.
+        let known: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM message_parts WHERE gateway = $1 AND gateway_message_id = $2",
         )
         .bind(gateway)
         .bind(gateway_message_id)
         .fetch_optional(&mut *tx)
         .await?;
-        return Ok(if known.is_some() {
-            ReportEffect::Ignored
-        } else {
-            ReportEffect::UnknownPart
+        return Ok(match known.as_deref().and_then(Status::parse) {
+            Some(status) if status.is_final() => ReportEffect::Ignored,
+            _ => ReportEffect::UnknownPart,
         });
     };
     settle_message(&mut tx, message_id, at).await?;
@@ -253,47 +350,97 @@ pub async fn apply_delivery_report(
     Ok(ReportEffect::Applied)
 }
 
+/// The message's status from its parts': rejected, undelivered or expired as soon as one part
+/// is (its parts not yet submitted are then not sent: they share the outcome), delivered when
+/// all are, in doubt when nothing is left to submit and a part is in doubt, sent when every
+/// part is accepted. A final status is never changed. Returns the status afterwards.
 async fn settle_message(
     tx: &mut Transaction<'static, Any>,
     message_id: i64,
     at: i64,
-) -> Result<()> {
-    // Reports for two parts of one message can be applied at the same moment; on PostgreSQL
-    // each would count the other's part as still sent and neither would settle the message.
-    // Locking the message row first makes the second wait and then count the first's part.
-    sqlx::query("UPDATE messages SET updated_at = updated_at WHERE id = $1")
-        .bind(message_id)
-        .execute(&mut **tx)
-        .await?;
-    let (total, delivered, first_error): (i64, i64, Option<String>) = sqlx::query_as(
-        "SELECT COUNT(*), \
-                COALESCE(SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0), \
-                MIN(error) \
-         FROM message_parts WHERE message_id = $1",
+) -> Result<Status> {
+    // Two parts of one message can be settled at the same moment; on PostgreSQL each would
+    // count the other's part as unchanged. Locking the message row first makes the second wait.
+    let current: String = sqlx::query_scalar(
+        "UPDATE messages SET updated_at = updated_at WHERE id = $1 RETURNING status",
     )
     .bind(message_id)
     .fetch_one(&mut **tx)
     .await?;
-    let (status, error) = match first_error {
-        Some(error) => (Status::Undelivered, Some(error)),
-        None if delivered == total => (Status::Delivered, None),
-        None => return Ok(()),
+    let current = Status::parse(&current).unwrap_or(Status::Pending);
+    if current.is_final() {
+        return Ok(current);
+    }
+    let parts: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT status, error FROM message_parts WHERE message_id = $1 ORDER BY seq",
+    )
+    .bind(message_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let statuses: Vec<Status> = parts
+        .iter()
+        .map(|(s, _)| Status::parse(s).unwrap_or(Status::Pending))
+        .collect();
+    let first = |wanted: Status| {
+        parts
+            .iter()
+            .zip(&statuses)
+            .find(|(_, status)| **status == wanted)
+            .map(|((_, error), _)| error.clone())
     };
-    let updated = sqlx::query(
-        "UPDATE messages SET status = $1, error = $2, done_at = $3, updated_at = $3 \
-         WHERE id = $4 AND status = 'sent'",
+    // "submitting" is no message status: it reads as pending, still open.
+    let open = statuses.contains(&Status::Pending);
+    let (status, error) = if let Some(error) = first(Status::Rejected) {
+        (Status::Rejected, error)
+    } else if let Some(error) = first(Status::Undelivered) {
+        (Status::Undelivered, error)
+    } else if let Some(error) = first(Status::Expired) {
+        (Status::Expired, error)
+    } else if !statuses.is_empty() && statuses.iter().all(|s| *s == Status::Delivered) {
+        (Status::Delivered, None)
+    } else if open {
+        (Status::Pending, None)
+    } else if let Some(error) = first(Status::Unknown) {
+        (Status::Unknown, error)
+    } else {
+        (Status::Sent, None)
+    };
+    if status == current {
+        return Ok(current);
+    }
+    if status.is_final() {
+        // Parts not yet submitted are not sent any more: they share the message's outcome.
+        sqlx::query(
+            "UPDATE message_parts SET status = $1, error = $2, done_at = $3 \
+             WHERE message_id = $4 AND status = 'pending'",
+        )
+        .bind(status.as_str())
+        .bind("not sent: another part of the message failed")
+        .bind(at)
+        .bind(message_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    let (done_at, submitted_at) = (
+        status.is_final().then_some(at),
+        (status == Status::Sent).then_some(at),
+    );
+    sqlx::query(
+        "UPDATE messages SET status = $1, error = $2, updated_at = $3, \
+                done_at = COALESCE($4, done_at), submitted_at = COALESCE(submitted_at, $5), \
+                claimed_until = CASE WHEN $1 = 'pending' THEN claimed_until ELSE NULL END \
+         WHERE id = $6",
     )
     .bind(status.as_str())
     .bind(error.as_deref())
     .bind(at)
+    .bind(done_at)
+    .bind(submitted_at)
     .bind(message_id)
     .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if updated == 1 {
-        record_event(tx, message_id, status, error.as_deref(), at).await?;
-    }
-    Ok(())
+    .await?;
+    record_event(tx, message_id, status, error.as_deref(), at).await?;
+    Ok(status)
 }
 
 /// A message's status history, oldest first.

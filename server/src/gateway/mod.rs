@@ -1,6 +1,6 @@
-//! Gateway drivers: how a message leaves Esemes. The dispatcher hands each driver a
-//! `Submission` and gets back the gateway's ids of the parts; delivery reports come back later,
-//! asynchronously, through the `ReportSink` the driver was built with.
+//! Gateway drivers: how a message leaves Esemes. The dispatcher hands a driver one SMS part at a
+//! time and gets back the gateway's id of it; delivery reports come back later, asynchronously,
+//! through the `ReportSink` the driver was built with.
 
 pub mod simulator;
 
@@ -9,48 +9,54 @@ use tokio::sync::mpsc;
 
 pub use app::messages::ssr::ReportOutcome;
 
-/// One message to submit.
+/// One SMS part to submit: the message's parts are submitted one by one, so a retry after a
+/// throttled second part submits the second and third, never the first again.
 #[derive(Debug, Clone)]
-pub struct Submission {
-    /// Our idempotency key: the same message always carries the same key, so a gateway that
-    /// supports it (and the simulator) accepts a retry after a crash without sending twice.
+pub struct OutgoingPart {
+    /// Our idempotency key of this part: a gateway that supports keys (and the simulator)
+    /// answers a resubmission with the id it gave the first time.
     pub key: String,
     /// E.164 destination.
     pub to: String,
-    pub text: String,
-    /// The SMS exactly as they go on the wire (UDH and payload), split by the `sms` crate with
+    /// Position in the message, from 0, and how many parts it has.
+    pub seq: u32,
+    pub total: u32,
+    /// The SMS exactly as it goes on the wire (UDH and payload), split by the `sms` crate with
     /// the same rules the composer counted and the operator was charged by.
-    pub parts: Vec<sms::Part>,
+    pub part: sms::Part,
 }
 
-impl Submission {
-    /// Splits the message `id`'s text; `id` also gives the concatenation reference number.
-    pub fn new(id: i64, to: String, text: String) -> Result<Submission, sms::SmsError> {
-        let reference = (id & 0xFFFF) as u16;
-        let parts = sms::split_with_reference(&text, &app::composer::sending_options(), reference)?;
-        Ok(Submission {
-            key: format!("esemes-{id}"),
-            to,
-            text,
-            parts,
+/// The parts of message `id`'s text; `id` also gives the concatenation reference number.
+pub fn split(id: i64, to: &str, text: &str) -> Result<Vec<OutgoingPart>, sms::SmsError> {
+    let reference = (id & 0xFFFF) as u16;
+    let parts = sms::split_with_reference(text, &app::composer::sending_options(), reference)?;
+    let total = parts.len() as u32;
+    Ok(parts
+        .into_iter()
+        .enumerate()
+        .map(|(seq, part)| OutgoingPart {
+            key: format!("esemes-{id}-{seq}"),
+            to: to.to_string(),
+            seq: seq as u32,
+            total,
+            part,
         })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Accepted {
-    /// The gateway's id of each SMS part, in order.
-    pub part_ids: Vec<String>,
+        .collect())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SubmitError {
-    /// Try again later (gateway down, throttled, connection lost).
+    /// Certainly not accepted; try again later (throttled, queue full, gateway down, refused
+    /// before it was sent).
     #[error("temporary gateway failure: {0}")]
     Temporary(String),
-    /// The gateway refused this message for good.
+    /// The gateway refused this part for good.
     #[error("rejected by the gateway: {0}")]
     Rejected(String),
+    /// The part left but no answer came (timeout, connection lost after sending): it may have
+    /// been accepted.
+    #[error("no answer from the gateway: {0}")]
+    InDoubt(String),
 }
 
 /// A delivery report about one part.
@@ -68,5 +74,6 @@ pub trait Gateway: Send + Sync + 'static {
     /// Stored with each part, so reports from several gateways cannot be confused.
     fn name(&self) -> &'static str;
 
-    async fn submit(&self, submission: &Submission) -> Result<Accepted, SubmitError>;
+    /// Submits one part; its gateway id when accepted.
+    async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError>;
 }

@@ -1,10 +1,10 @@
-//! The built-in simulator gateway, so Esemes works out of the box. It accepts every message and
+//! The built-in simulator gateway, so Esemes works out of the box. It accepts every part and
 //! reports delivery after a delay, except by these rules on the destination number:
 //! - ending in `000`: rejected at submission ("invalid destination");
 //! - ending in `999`: accepted, then reported undelivered ("absent subscriber").
 //!
 //! Like an SMS centre it gives each part its own id, and like a careful gateway it remembers
-//! idempotency keys, so a resubmitted message gets its first ids back and is not sent twice.
+//! idempotency keys, so a resubmitted part gets its first id back and is not sent twice.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,13 +13,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{Accepted, DeliveryReport, Gateway, ReportOutcome, ReportSink, SubmitError};
+use super::{DeliveryReport, Gateway, OutgoingPart, ReportOutcome, ReportSink, SubmitError};
 
 pub struct Simulator {
     delivery_delay: Duration,
     reports: ReportSink,
     next_id: AtomicU64,
-    accepted: Mutex<HashMap<String, Accepted>>,
+    accepted: Mutex<HashMap<String, String>>,
 }
 
 impl Simulator {
@@ -39,85 +39,72 @@ impl Gateway for Simulator {
         "simulator"
     }
 
-    async fn submit(&self, submission: &super::Submission) -> Result<Accepted, SubmitError> {
-        if submission.to.ends_with("000") {
+    async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError> {
+        if part.to.ends_with("000") {
             return Err(SubmitError::Rejected("invalid destination".into()));
         }
-        let (accepted, first_time) = {
+        let (id, first_time) = {
             let mut seen = self.accepted.lock().expect("simulator lock");
-            match seen.get(&submission.key) {
-                Some(accepted) => (accepted.clone(), false),
+            match seen.get(&part.key) {
+                Some(id) => (id.clone(), false),
                 None => {
-                    let part_ids = (0..submission.parts.len())
-                        .map(|_| format!("sim-{}", self.next_id.fetch_add(1, Ordering::Relaxed)))
-                        .collect();
-                    let accepted = Accepted { part_ids };
-                    seen.insert(submission.key.clone(), accepted.clone());
-                    (accepted, true)
+                    let id = format!("sim-{}", self.next_id.fetch_add(1, Ordering::Relaxed));
+                    seen.insert(part.key.clone(), id.clone());
+                    (id, true)
                 }
             }
         };
         if first_time {
-            let outcome = if submission.to.ends_with("999") {
+            let outcome = if part.to.ends_with("999") {
                 ReportOutcome::Undelivered("absent subscriber".into())
             } else {
                 ReportOutcome::Delivered
             };
-            let reports = self.reports.clone();
-            let ids = accepted.part_ids.clone();
-            let delay = self.delivery_delay;
+            let (reports, delay, gateway_message_id) =
+                (self.reports.clone(), self.delivery_delay, id.clone());
             tokio::spawn(async move {
                 tokio::time::sleep(delay).await;
-                for gateway_message_id in ids {
-                    let report = DeliveryReport {
-                        gateway_message_id,
-                        outcome: outcome.clone(),
-                        at_ms: app::ssr::now_ms(),
-                    };
-                    if reports.send(report).await.is_err() {
-                        return; // shutting down
-                    }
-                }
+                let report = DeliveryReport {
+                    gateway_message_id,
+                    outcome,
+                    at_ms: app::ssr::now_ms(),
+                };
+                // Fails only when shutting down.
+                let _ = reports.send(report).await;
             });
         }
-        Ok(accepted)
+        Ok(id)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gateway::Submission;
+    use crate::gateway::split;
     use tokio::sync::mpsc;
-
-    fn submission(key: &str, to: &str, text: &str) -> Submission {
-        Submission {
-            key: key.into(),
-            ..Submission::new(1, to.into(), text.into()).unwrap()
-        }
-    }
 
     #[tokio::test]
     async fn delivers_each_part_and_dedupes_by_key() {
         let (tx, mut rx) = mpsc::channel(16);
         let sim = Simulator::new(Duration::from_millis(1), tx);
-        let long = "x".repeat(200); // two parts
-        let first = sim
-            .submit(&submission("k1", "+48600100200", &long))
-            .await
-            .unwrap();
-        assert_eq!(first.part_ids.len(), 2);
-        let again = sim
-            .submit(&submission("k1", "+48600100200", &long))
-            .await
-            .unwrap();
-        assert_eq!(first, again);
-        for id in &first.part_ids {
+        let parts = split(1, "+48600100200", &"x".repeat(200)).unwrap();
+        assert_eq!(parts.len(), 2);
+        let mut ids = Vec::new();
+        for part in &parts {
+            ids.push(sim.submit(part).await.unwrap());
+        }
+        assert_ne!(ids[0], ids[1]);
+        assert_eq!(
+            sim.submit(&parts[1]).await.unwrap(),
+            ids[1],
+            "a retry gets its first id"
+        );
+        for id in &ids {
             let report = rx.recv().await.unwrap();
             assert_eq!(&report.gateway_message_id, id);
             assert_eq!(report.outcome, ReportOutcome::Delivered);
         }
-        // The retry produced no second set of reports.
+        // The retry produced no second report.
         assert!(tokio::time::timeout(Duration::from_millis(50), rx.recv())
             .await
             .is_err());
@@ -127,11 +114,12 @@ mod tests {
     async fn fails_numbers_by_the_documented_rule() {
         let (tx, mut rx) = mpsc::channel(16);
         let sim = Simulator::new(Duration::from_millis(1), tx);
+        let rejected = &split(2, "+48600100000", "hi").unwrap()[0];
         assert_eq!(
-            sim.submit(&submission("a", "+48600100000", "hi")).await,
+            sim.submit(rejected).await,
             Err(SubmitError::Rejected("invalid destination".into()))
         );
-        sim.submit(&submission("b", "+48600100999", "hi"))
+        sim.submit(&split(3, "+48600100999", "hi").unwrap()[0])
             .await
             .unwrap();
         assert_eq!(

@@ -38,8 +38,7 @@ fn unique_name() -> String {
 }
 
 pub async fn sqlite() -> Db {
-    let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
-    Db::connect(&format!("sqlite://{}", path.display()))
+    Db::connect(&sqlite_url())
         .await
         .expect("open SQLite test database")
 }
@@ -52,6 +51,15 @@ fn postgres_server() -> String {
 
 /// A new, migrated PostgreSQL database and its name.
 pub async fn postgres() -> (Db, String) {
+    let (url, name) = empty_postgres().await;
+    let db = Db::connect(&url)
+        .await
+        .expect("open PostgreSQL test database");
+    (db, name)
+}
+
+/// A new PostgreSQL database without tables: its URL and name.
+pub async fn empty_postgres() -> (String, String) {
     let server = postgres_server();
     let name = unique_name();
     let mut admin = PgConnection::connect(&format!("{server}/postgres"))
@@ -61,13 +69,16 @@ pub async fn postgres() -> (Db, String) {
         .execute(format!("CREATE DATABASE {name}").as_str())
         .await
         .expect("create test database");
-    let db = Db::connect(&format!("{server}/{name}"))
-        .await
-        .expect("open PostgreSQL test database");
-    (db, name)
+    (format!("{server}/{name}"), name)
 }
 
-async fn drop_postgres(db: Db, name: &str) {
+/// A SQLite file no other test uses, not created yet: its URL.
+pub fn sqlite_url() -> String {
+    let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+    format!("sqlite://{}", path.display())
+}
+
+pub async fn drop_postgres(db: Db, name: &str) {
     db.pool.close().await;
     let mut admin = PgConnection::connect(&format!("{}/postgres", postgres_server()))
         .await
