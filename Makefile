@@ -72,6 +72,7 @@ test-tools:
 		apt-get update && apt-get install -y chromium postgresql; \
 	fi
 	cd end2end && npm ci --no-audit --no-fund
+	npm ci --prefix end2end/fixtures/smsc --no-audit --no-fund
 	@if ! $(TOOLS)/venv/bin/schemathesis --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)"; then \
 		python3 -m venv $(TOOLS)/venv && $(TOOLS)/venv/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION); \
 	fi

@@ -28,5 +28,9 @@ INSERT INTO message_parts (message_id, seq, status)
     SELECT m.id, s.seq, 'pending'
     FROM messages m CROSS JOIN LATERAL generate_series(0, m.parts - 1) AS s(seq)
     WHERE m.status = 'pending';
+-- Delivery reports find their part by the gateway's id. Not unique: SMS centres reuse ids
+-- (a counter that wraps or restarts); a report goes to the latest part sent with it.
+ALTER TABLE message_parts DROP CONSTRAINT message_parts_gateway_gateway_message_id_key;
+CREATE INDEX message_parts_gateway_id ON message_parts(gateway, gateway_message_id);
 -- Parts waiting for a submission or in the middle of one, for the dispatcher.
 CREATE INDEX message_parts_open ON message_parts(message_id) WHERE status IN ('pending', 'submitting');

@@ -59,8 +59,7 @@ CREATE TABLE message_parts_new (
     submitting_at INTEGER,
     sent_at INTEGER,
     done_at INTEGER,
-    PRIMARY KEY (message_id, seq),
-    UNIQUE (gateway, gateway_message_id)
+    PRIMARY KEY (message_id, seq)
 );
 INSERT INTO message_parts_new (message_id, seq, status, attempts, gateway, gateway_message_id,
                                error, submitting_at, sent_at, done_at)
@@ -99,5 +98,8 @@ CREATE INDEX messages_template ON messages(template_id);
 CREATE INDEX messages_document ON messages(document_id) WHERE document_id IS NOT NULL;
 CREATE INDEX messages_task ON messages(task_id) WHERE task_id IS NOT NULL;
 CREATE INDEX message_events_message ON message_events(message_id, id);
+-- Delivery reports find their part by the gateway's id. Not unique: SMS centres reuse ids
+-- (a counter that wraps or restarts); a report goes to the latest part sent with it.
+CREATE INDEX message_parts_gateway_id ON message_parts(gateway, gateway_message_id);
 -- Parts waiting for a submission or in the middle of one, for the dispatcher.
 CREATE INDEX message_parts_open ON message_parts(message_id) WHERE status IN ('pending', 'submitting');

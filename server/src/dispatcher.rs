@@ -96,7 +96,8 @@ impl Dispatcher {
         while !*shutdown.borrow() {
             self.drain().await;
             tokio::select! {
-                _ = shutdown.changed() => {}
+                // A dropped sender stops the dispatcher too (instead of waking it forever).
+                changed = shutdown.changed() => if changed.is_err() { break },
                 _ = self.outbox.notified() => {}
                 _ = tokio::time::sleep(POLL) => {}
             }

@@ -318,9 +318,13 @@ pub async fn apply_delivery_report(
         ReportOutcome::Expired(e) => ("expired", Some(e.as_str())),
     };
     let mut tx = db.begin_write().await?;
+    // SMS centres reuse ids: the report is about the latest part sent with this one.
     let message_id: Option<i64> = sqlx::query_scalar(
         "UPDATE message_parts SET status = $1, error = $2, done_at = $3 \
-         WHERE gateway = $4 AND gateway_message_id = $5 AND status IN ('sent', 'unknown') \
+         WHERE (message_id, seq) = (SELECT message_id, seq FROM message_parts \
+                                    WHERE gateway = $4 AND gateway_message_id = $5 \
+                                    ORDER BY sent_at DESC LIMIT 1) \
+           AND status IN ('sent', 'unknown') \
          RETURNING message_id",
     )
     .bind(status)
@@ -334,7 +338,8 @@ pub async fn apply_delivery_report(
         // The part may have been recorded between the UPDATE and this read (on PostgreSQL each
         // statement sees the latest commits): only a part already final ignores the report.
         let known: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM message_parts WHERE gateway = $1 AND gateway_message_id = $2",
+            "SELECT status FROM message_parts WHERE gateway = $1 AND gateway_message_id = $2 \
+             ORDER BY sent_at DESC LIMIT 1",
         )
         .bind(gateway)
         .bind(gateway_message_id)

@@ -3,6 +3,7 @@
 //! through the `ReportSink` the driver was built with.
 
 pub mod simulator;
+pub mod smpp;
 
 use async_trait::async_trait;
 use tokio::sync::mpsc;

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses part of this
 
 pub mod site;
+pub mod smsc;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,0 +1,367 @@
+//! The SMPP 3.4 driver: one transceiver bind to an SMS centre, kept up (reconnected with
+//! back-off), with a window of outstanding submits and a rate limit. Each part is one
+//! `submit_sm` exactly as the `sms` crate split it (UDH, GSM 7-bit or UCS-2), asking for a
+//! delivery receipt; receipts come back as `deliver_sm` and become delivery reports.
+//!
+//! SMPP has no idempotency: a submit whose answer never came (timeout, connection lost after
+//! sending) may have been accepted, so it is reported in doubt, never as a plain failure.
+
+pub mod receipt;
+
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use rusmpp::pdus::{BindTransceiver, DeliverSm, DeliverSmResp, SubmitSm};
+use rusmpp::tlvs::TlvValue;
+use rusmpp::types::{COctetString, OctetString};
+use rusmpp::values::{DataCoding, EsmClass, InterfaceVersion, Npi, RegisteredDelivery, Ton};
+use rusmpp::{Command, CommandId, Pdu};
+use rusmppc::{Client, ConnectionBuilder, Event};
+use tokio::sync::{watch, Semaphore};
+use tokio::time::Instant;
+
+use self::receipt::ReceiptIds;
+use super::{DeliveryReport, Gateway, OutgoingPart, ReportSink, SubmitError};
+
+/// How GSM 7-bit text goes in `short_message`: most SMS centres take one septet per octet;
+/// some want the septets packed as on the air.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GsmPacking {
+    #[default]
+    Unpacked,
+    Packed,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmppSettings {
+    /// The connection's name, stored with each part so reports from several connections
+    /// cannot be confused.
+    pub name: String,
+    /// `host:port`.
+    pub address: String,
+    pub system_id: String,
+    pub password: String,
+    pub system_type: String,
+    /// The sender: a name (alphanumeric, up to 11 characters), an international number
+    /// (`+48…`) or a short code (digits).
+    pub source: String,
+    /// Submits waiting for their answer at once.
+    pub window: usize,
+    pub max_per_second: u32,
+    pub response_timeout: Duration,
+    pub enquire_link: Duration,
+    pub receipt_ids: ReceiptIds,
+    pub gsm_packing: GsmPacking,
+}
+
+/// The bind as the driver last knew it.
+#[derive(Clone)]
+enum Session {
+    Bound(Client),
+    Down(String),
+}
+
+pub struct Smpp {
+    name: &'static str,
+    settings: SmppSettings,
+    session: watch::Receiver<Session>,
+    window: Semaphore,
+    /// The earliest moment the next submit may leave (rate limit, throttling).
+    next_slot: Mutex<Instant>,
+}
+
+/// After being throttled, the connection sends at most one submit per this long for a while.
+const THROTTLED_PAUSE: Duration = Duration::from_millis(500);
+const RECONNECT_FIRST: Duration = Duration::from_millis(500);
+const RECONNECT_MAX: Duration = Duration::from_secs(30);
+
+impl Smpp {
+    /// Starts keeping the bind up in the background; receipts go to `reports`.
+    pub fn start(settings: SmppSettings, reports: ReportSink) -> Arc<Smpp> {
+        let (session_tx, session) = watch::channel(Session::Down("not connected yet".into()));
+        let smpp = Arc::new(Smpp {
+            // Connections live as long as the server: their names are leaked once.
+            name: Box::leak(settings.name.clone().into_boxed_str()),
+            window: Semaphore::new(settings.window.max(1)),
+            next_slot: Mutex::new(Instant::now()),
+            settings,
+            session,
+        });
+        tokio::spawn(keep_bound(smpp.clone(), session_tx, reports));
+        smpp
+    }
+
+    /// Binds once and says how it went: for `server gateway check`.
+    pub async fn check(settings: &SmppSettings) -> Result<String, String> {
+        let (client, _events) = bind(settings).await?;
+        let _ = client.unbind().await;
+        Ok(format!(
+            "{}: bound to {} as {}",
+            settings.name, settings.address, settings.system_id
+        ))
+    }
+
+    /// Waits for the bind (at most `timeout`); for tests and the check command.
+    pub async fn wait_bound(&self, timeout: Duration) -> Result<(), String> {
+        let mut session = self.session.clone();
+        let bound = tokio::time::timeout(
+            timeout,
+            session.wait_for(|s| matches!(s, Session::Bound(_))),
+        )
+        .await;
+        match bound {
+            Ok(Ok(_)) => Ok(()),
+            _ => match &*self.session.borrow() {
+                Session::Down(error) => Err(error.clone()),
+                Session::Bound(_) => Ok(()),
+            },
+        }
+    }
+
+    /// Spaces submits by the rate limit.
+    async fn pace(&self) {
+        let interval = Duration::from_secs(1) / self.settings.max_per_second.max(1);
+        let at = {
+            let mut next = self.next_slot.lock().expect("pace lock");
+            let at = (*next).max(Instant::now());
+            *next = at + interval;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
+    fn slow_down(&self) {
+        let mut next = self.next_slot.lock().expect("pace lock");
+        *next = (*next).max(Instant::now() + THROTTLED_PAUSE);
+    }
+
+    fn submit_sm(&self, part: &OutgoingPart) -> Result<SubmitSm, SubmitError> {
+        let invalid =
+            |what: &str| SubmitError::Rejected(format!("cannot be put in submit_sm: {what}"));
+        let (source_ton, source_npi, source) = source_address(&self.settings.source);
+        let payload: &[u8] = match (&part.part.payload, self.settings.gsm_packing) {
+            (sms::Payload::Gsm7 { septets, .. }, GsmPacking::Unpacked) => septets,
+            (sms::Payload::Gsm7 { packed, .. }, GsmPacking::Packed) => packed,
+            (sms::Payload::Ucs2 { bytes }, _) => bytes,
+        };
+        let data_coding = match part.part.payload {
+            sms::Payload::Gsm7 { .. } => DataCoding::McSpecific,
+            sms::Payload::Ucs2 { .. } => DataCoding::Ucs2,
+        };
+        let short_message = [part.part.udh.as_slice(), payload].concat();
+        // UDHI: the short message begins with a user data header.
+        let esm_class = if part.part.udh.is_empty() { 0x00 } else { 0x40 };
+        Ok(SubmitSm::builder()
+            .source_addr_ton(source_ton)
+            .source_addr_npi(source_npi)
+            .source_addr(COctetString::from_str(&source).map_err(|_| invalid("sender"))?)
+            .dest_addr_ton(Ton::International)
+            .dest_addr_npi(Npi::Isdn)
+            .destination_addr(
+                COctetString::from_str(part.to.trim_start_matches('+'))
+                    .map_err(|_| invalid("destination"))?,
+            )
+            .esm_class(EsmClass::from(esm_class))
+            .registered_delivery(RegisteredDelivery::from(1))
+            .data_coding(data_coding)
+            .short_message(OctetString::from_vec(short_message).map_err(|_| invalid("length"))?)
+            .build())
+    }
+}
+
+/// TON/NPI by the kind of sender: a name 5/0, an international number 1/1, a short code 3/0.
+fn source_address(source: &str) -> (Ton, Npi, String) {
+    if let Some(number) = source.strip_prefix('+') {
+        (Ton::International, Npi::Isdn, number.to_string())
+    } else if !source.is_empty() && source.chars().all(|c| c.is_ascii_digit()) {
+        (Ton::NetworkSpecific, Npi::Unknown, source.to_string())
+    } else {
+        (Ton::Alphanumeric, Npi::Unknown, source.to_string())
+    }
+}
+
+#[async_trait]
+impl Gateway for Smpp {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError> {
+        let submit = self.submit_sm(part)?;
+        let _permit = self.window.acquire().await.expect("window never closed");
+        self.pace().await;
+        let client = match &*self.session.borrow() {
+            Session::Bound(client) if client.is_active() => client.clone(),
+            Session::Bound(_) => {
+                return Err(SubmitError::Temporary(format!(
+                    "{}: connection lost",
+                    self.name
+                )))
+            }
+            Session::Down(error) => {
+                return Err(SubmitError::Temporary(format!(
+                    "{}: not bound: {error}",
+                    self.name
+                )))
+            }
+        };
+        match client.submit_sm(submit).await {
+            Ok(response) => Ok(response.message_id().to_string()),
+            Err(rusmppc::error::Error::UnexpectedResponse { response }) => {
+                let status = u32::from(response.status());
+                let described = receipt::describe(status);
+                if receipt::is_throttling(status) {
+                    self.slow_down();
+                }
+                Err(if receipt::is_temporary(status) {
+                    SubmitError::Temporary(described)
+                } else {
+                    SubmitError::Rejected(described)
+                })
+            }
+            Err(e @ rusmppc::error::Error::Encode(_)) => Err(SubmitError::Rejected(e.to_string())),
+            // Sent, but the answer did not come: it may have been accepted.
+            Err(e) => Err(SubmitError::InDoubt(format!("{}: {e}", self.name))),
+        }
+    }
+}
+
+async fn bind(
+    settings: &SmppSettings,
+) -> Result<(Client, impl futures::Stream<Item = Event> + Unpin + 'static), String> {
+    fn text<const MAX: usize>(value: &str, what: &str) -> Result<COctetString<1, MAX>, String> {
+        COctetString::from_str(value).map_err(|_| format!("{what} is too long for SMPP"))
+    }
+    let (client, events) = ConnectionBuilder::new()
+        .enquire_link_interval(settings.enquire_link)
+        .response_timeout(settings.response_timeout)
+        // The SMS centre answers as 3.4; the client library speaks 5.0 otherwise alike.
+        .disable_interface_version_check()
+        .connect(format!("smpp://{}", settings.address))
+        .await
+        .map_err(|e| format!("cannot connect to {}: {e}", settings.address))?;
+    let bind = BindTransceiver::builder()
+        .system_id(text(&settings.system_id, "system_id")?)
+        .password(text(&settings.password, "password")?)
+        .system_type(text(&settings.system_type, "system_type")?)
+        .interface_version(InterfaceVersion::Smpp3_4)
+        .addr_ton(Ton::Unknown)
+        .addr_npi(Npi::Unknown)
+        .address_range(COctetString::empty())
+        .build();
+    match client.bind_transceiver(bind).await {
+        Ok(_) => Ok((client, events)),
+        Err(rusmppc::error::Error::UnexpectedResponse { response }) => {
+            let _ = client.close().await;
+            Err(format!(
+                "bind refused: {}",
+                receipt::describe(u32::from(response.status()))
+            ))
+        }
+        Err(e) => {
+            let _ = client.close().await;
+            Err(format!("bind failed: {e}"))
+        }
+    }
+}
+
+/// Binds, serves the bind's incoming commands until it drops, and binds again with back-off.
+async fn keep_bound(smpp: Arc<Smpp>, session: watch::Sender<Session>, reports: ReportSink) {
+    let mut wait = RECONNECT_FIRST;
+    loop {
+        match bind(&smpp.settings).await {
+            Ok((client, mut events)) => {
+                tracing::info!(connection = smpp.name, "SMPP bound");
+                wait = RECONNECT_FIRST;
+                if session.send(Session::Bound(client.clone())).is_err() {
+                    return; // the driver is gone
+                }
+                while let Some(event) = events.next().await {
+                    match event {
+                        Event::Incoming(command) => {
+                            incoming(&smpp, &client, &reports, command).await;
+                        }
+                        Event::Error(e) => {
+                            tracing::warn!(connection = smpp.name, error = %e, "SMPP connection error");
+                        }
+                    }
+                }
+                tracing::warn!(
+                    connection = smpp.name,
+                    "SMPP connection lost; binding again"
+                );
+                let _ = session.send(Session::Down("connection lost".into()));
+            }
+            Err(error) => {
+                tracing::warn!(connection = smpp.name, %error, retry_in = ?wait, "SMPP bind failed");
+                let _ = session.send(Session::Down(error));
+            }
+        }
+        if session.is_closed() {
+            return;
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(RECONNECT_MAX);
+    }
+}
+
+async fn incoming(smpp: &Smpp, client: &Client, reports: &ReportSink, command: Command) {
+    if command.id() != CommandId::DeliverSm {
+        return; // enquire_link and the like are answered by the client library
+    }
+    let Some(Pdu::DeliverSm(deliver)) = command.pdu() else {
+        return;
+    };
+    let answered = client
+        .deliver_sm_resp(command.sequence_number(), DeliverSmResp::default())
+        .await;
+    if let Err(e) = answered {
+        tracing::warn!(connection = smpp.name, error = %e, "deliver_sm_resp not sent");
+    }
+    // esm_class bits 2-5 = 0001: an SMS centre delivery receipt.
+    if u8::from(deliver.esm_class) & 0x3C != 0x04 {
+        // Incoming (mobile-originated) messages are stored by the next step of the outbox.
+        tracing::info!(connection = smpp.name, "incoming SMS received");
+        return;
+    }
+    let Some(receipt) = read_receipt(deliver, smpp.settings.receipt_ids) else {
+        tracing::warn!(
+            connection = smpp.name,
+            "delivery receipt without a message id"
+        );
+        return;
+    };
+    let Some(outcome) = receipt.outcome else {
+        return; // intermediate: ENROUTE, ACCEPTD
+    };
+    let report = DeliveryReport {
+        gateway_message_id: receipt.id,
+        outcome,
+        at_ms: app::ssr::now_ms(),
+    };
+    if reports.send(report).await.is_err() {
+        tracing::debug!("shutting down: receipt not applied");
+    }
+}
+
+fn read_receipt(deliver: &DeliverSm, ids: ReceiptIds) -> Option<receipt::Receipt> {
+    let mut receipted = None;
+    let mut state = None;
+    for tlv in deliver.tlvs() {
+        match tlv.value() {
+            Some(TlvValue::ReceiptedMessageId(id)) => receipted = Some(id.to_string()),
+            Some(TlvValue::MessageState(s)) => state = Some(u8::from(*s)),
+            _ => {}
+        }
+    }
+    receipt::parse(
+        deliver.short_message().as_ref(),
+        receipted.as_deref(),
+        state,
+        ids,
+    )
+}

@@ -1,0 +1,281 @@
+//! The SMPP 3.4 driver against a real SMS centre (the SMSC fixture on the npm `smpp` package),
+//! with the dispatcher and the outbox on SQLite and PostgreSQL: what arrives at the SMS centre
+//! is exactly the text, each part once; receipts settle messages; refusals, throttling, lost
+//! answers and dropped connections end as the outbox promises.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::ssr::Db;
+use common::smsc::{Smsc, PASSWORD, SYSTEM_ID};
+use common::{admin, on_both, queue, seeded};
+use serde_json::{json, Value};
+use server::dispatcher::Dispatcher;
+use server::gateway::smpp::receipt::ReceiptIds;
+use server::gateway::smpp::{GsmPacking, Smpp, SmppSettings};
+use tokio::sync::{mpsc, watch, Notify};
+
+fn settings(smsc: &Smsc) -> SmppSettings {
+    SmppSettings {
+        name: "smsc".into(),
+        address: smsc.address(),
+        system_id: SYSTEM_ID.into(),
+        password: PASSWORD.into(),
+        system_type: String::new(),
+        source: "ESEMES".into(),
+        window: 10,
+        max_per_second: 200,
+        response_timeout: Duration::from_secs(1),
+        enquire_link: Duration::from_secs(30),
+        receipt_ids: ReceiptIds::Same,
+        gsm_packing: GsmPacking::Unpacked,
+    }
+}
+
+/// A dispatcher sending through SMPP; it stops when this is dropped.
+struct Sending {
+    _shutdown: watch::Sender<bool>,
+}
+
+async fn dispatch(db: &Db, settings: SmppSettings) -> Sending {
+    let (reports_tx, reports_rx) = mpsc::channel(256);
+    let smpp = Smpp::start(settings, reports_tx);
+    smpp.wait_bound(Duration::from_secs(10))
+        .await
+        .expect("bound");
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let dispatcher = Dispatcher::new(db.clone(), smpp, Arc::new(Notify::new()));
+    tokio::spawn(dispatcher.run(reports_rx, shutdown_rx));
+    Sending {
+        _shutdown: shutdown,
+    }
+}
+
+async fn status_and_error(db: &Db, id: i64) -> (String, Option<String>) {
+    sqlx::query_as("SELECT status, error FROM messages WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+/// Waits until message `id` has status `wanted`; its (status, error) then.
+async fn settled(db: &Db, id: i64, wanted: &str) -> (String, Option<String>) {
+    for _ in 0..400 {
+        let now = status_and_error(db, id).await;
+        if now.0 == wanted {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let parts: Vec<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT seq, status, error FROM message_parts WHERE message_id = $1")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    panic!(
+        "message {id} never {wanted}: {:?}, parts {parts:?}",
+        status_and_error(db, id).await
+    );
+}
+
+fn text_to(messages: &[Value], destination: &str) -> Vec<String> {
+    messages
+        .iter()
+        .filter(|m| m["destination_addr"] == destination)
+        .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn single_and_multi_part_gsm_and_polish_messages_arrive_exactly_and_are_delivered() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        // Two SMS centres one after the other: the second gives the same ids again.
+        for packing in [GsmPacking::Unpacked, GsmPacking::Packed] {
+            let option = match packing {
+                GsmPacking::Unpacked => "unpacked",
+                GsmPacking::Packed => "packed",
+            };
+            let smsc = Smsc::start(&["--gsm-packing", option]).await;
+            let _sending = dispatch(
+                &db,
+                SmppSettings {
+                    gsm_packing: packing,
+                    ..settings(&smsc)
+                },
+            )
+            .await;
+            let texts = [
+                (
+                    "600100201",
+                    "Zamowienie {ZAM/7} gotowe: 100 EUR [€]. Odbior ~ jutro.".to_string(),
+                ),
+                (
+                    "600100202",
+                    format!("Przypomnienie o platnosci. {}", "Dziekujemy. ".repeat(25)),
+                ),
+                (
+                    "600100203",
+                    format!("Zażółć gęślą jaźń — {}", "płatność ".repeat(12)),
+                ),
+            ];
+            let mut ids = Vec::new();
+            for (phone, text) in &texts {
+                ids.push(queue(&db, &operator, phone, text).await);
+            }
+            for id in &ids {
+                settled(&db, *id, "delivered").await;
+            }
+            let arrived = smsc.messages().await;
+            for (phone, text) in &texts {
+                let arrived_to = text_to(&arrived, &format!("48{phone}"));
+                assert_eq!(arrived_to, [text.as_str()], "{option}: {arrived:?}");
+            }
+            // Messages go out side by side: compare them by destination.
+            let of = |destination: &str, field: &str, records: &[Value]| -> Vec<i64> {
+                (records
+                    .iter()
+                    .filter(|r| r["destination_addr"] == destination))
+                .map(|r| r[field].as_i64().unwrap())
+                .collect()
+            };
+            let submits = smsc.submits().await;
+            for (destination, parts, coding) in [
+                ("48600100201", 1, 0),
+                ("48600100202", 3, 0),
+                ("48600100203", 2, 8),
+            ] {
+                assert_eq!(of(destination, "parts", &arrived), [parts], "{option}");
+                let codings = of(destination, "data_coding", &submits);
+                assert_eq!(codings, vec![coding; parts as usize], "{option}");
+            }
+            // Each part was submitted once, from the sender name, asking for a receipt.
+            assert_eq!(submits.len(), 6, "{option}");
+            for submit in &submits {
+                assert_eq!(
+                    (
+                        &submit["source_addr"],
+                        &submit["source_addr_ton"],
+                        &submit["dest_addr_ton"]
+                    ),
+                    (&json!("ESEMES"), &json!(5), &json!(1))
+                );
+                assert_eq!(submit["registered_delivery"], 1);
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refusals_throttling_and_failed_deliveries_end_as_promised() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let smsc = Smsc::start(&[]).await;
+        smsc.rule("48600100301", json!({ "type": "reject", "status": 11 }))
+            .await;
+        smsc.rule("48600100302", json!({ "type": "throttle", "times": 2 }))
+            .await;
+        smsc.rule("48600100303", json!({ "receipt": "UNDELIV", "err": "005" }))
+            .await;
+        smsc.rule("48600100304", json!({ "receipt": "EXPIRED" }))
+            .await;
+        let _sending = dispatch(&db, settings(&smsc)).await;
+
+        let rejected = queue(&db, &operator, "600100301", &"r".repeat(200)).await; // two parts
+        let throttled = queue(&db, &operator, "600100302", "po chwili").await;
+        let undelivered = queue(&db, &operator, "600100303", "nie dotrze").await;
+        let expired = queue(&db, &operator, "600100304", "za późno").await;
+
+        assert_eq!(
+            settled(&db, rejected, "rejected").await.1.as_deref(),
+            Some("ESME_RINVDSTADR (0x0000000B): invalid destination address")
+        );
+        assert_eq!(settled(&db, throttled, "delivered").await.1, None);
+        assert_eq!(
+            settled(&db, undelivered, "undelivered").await.1.as_deref(),
+            Some("UNDELIV: undeliverable (error 005)")
+        );
+        assert_eq!(settled(&db, expired, "expired").await.0, "expired");
+
+        let submits = smsc.submits().await;
+        let to = |destination: &str| -> Vec<String> {
+            submits
+                .iter()
+                .filter(|s| s["destination_addr"] == destination)
+                .map(|s| s["action"].as_str().unwrap().to_string())
+                .collect()
+        };
+        // The rejected message's second part was never sent.
+        assert_eq!(to("48600100301"), ["reject"]);
+        // Throttled twice, then accepted: once.
+        assert_eq!(to("48600100302"), ["throttle", "throttle", "accept"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_lost_answer_or_connection_leaves_the_part_in_doubt_and_nothing_twice() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let smsc = Smsc::start(&[]).await;
+        smsc.rule("48600100401", json!({ "type": "never" })).await;
+        smsc.rule("48600100402", json!({ "type": "drop", "times": 1 }))
+            .await;
+        let _sending = dispatch(&db, settings(&smsc)).await;
+
+        let unanswered = queue(&db, &operator, "600100401", "bez odpowiedzi").await;
+        let (_, error) = settled(&db, unanswered, "unknown").await;
+        assert!(error.unwrap().contains("timed out"));
+        let dropped = queue(&db, &operator, "600100402", "zerwane połączenie").await;
+        settled(&db, dropped, "unknown").await;
+        // The driver binds again and the next message goes through.
+        let after = queue(&db, &operator, "600100403", "po ponownym połączeniu").await;
+        settled(&db, after, "delivered").await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let submits = smsc.submits().await;
+        for destination in ["48600100401", "48600100402", "48600100403"] {
+            let count = submits
+                .iter()
+                .filter(|s| s["destination_addr"] == destination)
+                .count();
+            assert_eq!(count, 1, "{destination} submitted once");
+        }
+        let binds = smsc.control("GET", "/binds", None).await;
+        assert!(binds.as_array().unwrap().len() >= 2, "bound again: {binds}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_named_and_an_unreachable_centre_retried() {
+    let smsc = Smsc::start(&[]).await;
+    let wrong = SmppSettings {
+        password: "zle".into(),
+        ..settings(&smsc)
+    };
+    assert_eq!(
+        Smpp::check(&wrong).await,
+        Err("bind refused: ESME_RBINDFAIL (0x0000000D): bind failed".into())
+    );
+    assert_eq!(
+        Smpp::check(&settings(&smsc)).await,
+        Ok(format!("smsc: bound to {} as esemes", smsc.address()))
+    );
+    let unreachable = SmppSettings {
+        address: "127.0.0.1:1".into(),
+        ..settings(&smsc)
+    };
+    let error = Smpp::check(&unreachable).await.unwrap_err();
+    assert!(
+        error.starts_with("cannot connect to 127.0.0.1:1"),
+        "{error}"
+    );
+}
