@@ -24,11 +24,13 @@ pub struct Config {
     #[arg(long, env = "ESEMES_BIND", default_value = "127.0.0.1:3000")]
     pub bind: SocketAddr,
 
-    /// Which SMS gateway messages go to.
-    #[arg(long, env = "ESEMES_GATEWAY", value_enum, default_value_t = GatewayKind::Simulator)]
-    pub gateway: GatewayKind,
+    /// The gateway connections file (see gateways.example.toml); without it messages go to the
+    /// built-in simulator.
+    #[arg(long, env = "ESEMES_GATEWAYS")]
+    pub gateways: Option<String>,
 
-    /// The simulator reports delivery this many milliseconds after accepting a message.
+    /// Without a connections file, the simulator reports delivery this many milliseconds after
+    /// accepting a message.
     #[arg(long, env = "ESEMES_SIMULATOR_DELAY_MS", default_value_t = 2000)]
     pub simulator_delay_ms: u64,
 
@@ -60,6 +62,15 @@ pub enum Command {
     /// API tokens of the host ERP.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Gateway connections (ESEMES_GATEWAYS).
+    #[command(subcommand)]
+    Gateway(GatewayCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum GatewayCommand {
+    /// Connect (bind) to a connection of the file and say what was found.
+    Check { name: String },
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -84,11 +95,6 @@ pub enum TokenCommand {
         #[arg(long)]
         account_id: i64,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GatewayKind {
-    Simulator,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,9 +5,11 @@ use std::time::Duration;
 use app::ssr::{AppState, Db};
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::config::{Command, Config, GatewayKind, LogFormat, TokenCommand};
+use server::config::{Command, Config, GatewayCommand, LogFormat, TokenCommand};
 use server::dispatcher::Dispatcher;
-use server::gateway::{simulator::Simulator, Gateway};
+use server::gateway::connections::{self, Connection, Driver};
+use server::gateway::smpp::Smpp;
+use server::gateway::{simulator::Simulator, Gateway, ReportSink};
 use tokio::sync::{mpsc, watch, Notify};
 use tracing_subscriber::EnvFilter;
 
@@ -38,6 +40,15 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn run(config: Config) -> anyhow::Result<()> {
+    let connections = match &config.gateways {
+        Some(path) => connections::load(path).map_err(anyhow::Error::msg)?,
+        None => vec![connections::simulator(Duration::from_millis(
+            config.simulator_delay_ms,
+        ))],
+    };
+    if let Some(Command::Gateway(GatewayCommand::Check { name })) = &config.command {
+        return check_gateway(&connections, name).await;
+    }
     let db = Db::connect(&config.database_url).await?;
     if let Some(Command::Token(command)) = config.command {
         return token_command(&db, command).await;
@@ -63,16 +74,15 @@ async fn run(config: Config) -> anyhow::Result<()> {
     }
 
     let (report_tx, report_rx) = mpsc::channel(1024);
-    let gateway: Arc<dyn Gateway> = match config.gateway {
-        GatewayKind::Simulator => Arc::new(Simulator::new(
-            Duration::from_millis(config.simulator_delay_ms),
-            report_tx,
-        )),
-    };
+    // Every account sends through the first connection (routing accounts is not built yet).
+    let connection = connections[0].clone();
+    tracing::info!(connection = %connection.name, "sending through");
+    let gateway = start_gateway(&connection, report_tx);
     let outbox = Arc::new(Notify::new());
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let dispatcher = tokio::spawn(
-        Dispatcher::new(db.clone(), gateway, outbox.clone()).run(report_rx, shutdown_rx),
+        Dispatcher::with_policy(db.clone(), gateway, outbox.clone(), connection.policy)
+            .run(report_rx, shutdown_rx),
     );
 
     tokio::spawn(forget_old_login_failures(db.clone()));
@@ -109,6 +119,26 @@ async fn run(config: Config) -> anyhow::Result<()> {
     {
         tracing::warn!("in-flight sends did not finish in time; their leases expire and they resume at the next start");
     }
+    Ok(())
+}
+
+fn start_gateway(connection: &Connection, reports: ReportSink) -> Arc<dyn Gateway> {
+    match &connection.driver {
+        Driver::Simulator { delivery_delay } => Arc::new(Simulator::new(*delivery_delay, reports)),
+        Driver::Smpp(settings) => Smpp::start(settings.clone(), reports),
+    }
+}
+
+async fn check_gateway(connections: &[Connection], name: &str) -> anyhow::Result<()> {
+    let connection = connections
+        .iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| anyhow::anyhow!("no connection named {name:?}"))?;
+    let found = match &connection.driver {
+        Driver::Simulator { .. } => Ok(format!("{name}: the built-in simulator is always ready")),
+        Driver::Smpp(settings) => Smpp::check(settings).await,
+    };
+    println!("{}", found.map_err(anyhow::Error::msg)?);
     Ok(())
 }
 

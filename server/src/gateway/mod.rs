@@ -2,6 +2,7 @@
 //! time and gets back the gateway's id of it; delivery reports come back later, asynchronously,
 //! through the `ReportSink` the driver was built with.
 
+pub mod connections;
 pub mod simulator;
 pub mod smpp;
 

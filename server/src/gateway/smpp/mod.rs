@@ -36,7 +36,8 @@ pub enum GsmPacking {
     Packed,
 }
 
-#[derive(Debug, Clone)]
+/// No `Debug`: it holds the password.
+#[derive(Clone)]
 pub struct SmppSettings {
     /// The connection's name, stored with each part so reports from several connections
     /// cannot be confused.
