@@ -17,6 +17,7 @@ pub mod layout;
 pub mod messages;
 pub mod nip;
 pub mod phone;
+pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod tasks;
@@ -162,6 +163,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/documents/:id") view={Lazy::<DocumentRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tasks/:id") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reports") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/new") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
@@ -197,6 +199,7 @@ lazy_pages! {
     ImportRoute => address_book::ImportPage,
     SubjectRoute => address_book::SubjectFormPage,
     DocumentsRoute => documents::DocumentsPage,
+    ReportRoute => reports::ReportPage,
     DocumentRoute => documents::DocumentDetailPage,
     TasksRoute => tasks::TasksPage,
     TaskRoute => tasks::TaskDetailPage,

@@ -83,3 +83,21 @@ test("documents are found and a reminder about one is sent without JavaScript", 
   await expect(page).toHaveURL(/\/messages$/);
   await expect(page.getByText("za fakturę FS/101/2026 na kwotę 1 845,00 zł").first()).toBeVisible();
 });
+
+test("the delivery report filters and opens a message's parts without JavaScript", async ({ page }) => {
+  await logIn(page, { waitForHydration: false });
+  const id = uniqueText("Bez JS");
+  await page.getByLabel("Telefon").fill("600 100 200");
+  await page.getByLabel("Treść").fill(`${id} ${"i dalej ".repeat(25)}`);
+  await page.getByRole("button", { name: "Wyślij", exact: true }).click();
+  await expect(page).toHaveURL(/\/messages$/);
+
+  await page.goto("/reports");
+  await page.getByPlaceholder("Kod lub nazwa").fill("");
+  await page.getByRole("button", { name: "Pokaż" }).click();
+  await expect(page).toHaveURL(/from=\d{4}-\d{2}-\d{2}&to=/);
+  const row = page.locator("tr", { hasText: id });
+  await row.getByRole("link", { name: "Części (2)" }).click();
+  await expect(page).toHaveURL(/parts=\d+/);
+  await expect(page.locator("li.part")).toHaveCount(2);
+});

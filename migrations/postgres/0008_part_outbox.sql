@@ -34,3 +34,5 @@ ALTER TABLE message_parts DROP CONSTRAINT message_parts_gateway_gateway_message_
 CREATE INDEX message_parts_gateway_id ON message_parts(gateway, gateway_message_id);
 -- Parts waiting for a submission or in the middle of one, for the dispatcher.
 CREATE INDEX message_parts_open ON message_parts(message_id) WHERE status IN ('pending', 'submitting');
+-- The delivery report lists a company's messages by when they were queued.
+CREATE INDEX messages_report ON messages(company_id, queued_at);

@@ -30,6 +30,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/lang/{code}", get(set_language))
+        .route("/reports/export.csv", get(report_csv))
         .nest(api::PATH, api::router())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -50,6 +51,34 @@ pub fn app(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The delivery report as a CSV download, for the session's company, in its language.
+async fn report_csv(
+    State(state): State<AppState>,
+    axum::Extension(operator): axum::Extension<app::auth::ssr::Operator>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<app::reports::ReportQuery>,
+) -> Response {
+    let lang = headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(app::i18n::Lang::from_cookie_header)
+        .unwrap_or_default();
+    match app::reports::ssr::csv(&state.db, operator.company_id, &query, lang).await {
+        Ok(csv) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"raport-sms.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => (e.status(), Json(e)).into_response(),
+    }
 }
 
 /// Paths anyone may open: the login page and its server function, static assets, health.

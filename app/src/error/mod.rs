@@ -85,6 +85,9 @@ pub enum Field {
     /// An uploaded file as a whole (the address book import).
     File,
     Procedures,
+    /// A report's period.
+    PeriodFrom,
+    PeriodTo,
 }
 
 impl Field {
@@ -132,6 +135,8 @@ impl Field {
             Field::OperatorLogin => "operator_login",
             Field::File => "file",
             Field::Procedures => "procedures",
+            Field::PeriodFrom => "from",
+            Field::PeriodTo => "to",
         }
     }
 }

@@ -34,7 +34,7 @@ pub enum Status {
 }
 
 impl Status {
-    const ALL: [Status; 8] = [
+    pub const ALL: [Status; 8] = [
         Status::Draft,
         Status::Pending,
         Status::Sent,
@@ -68,6 +68,13 @@ impl Status {
             self,
             Status::Delivered | Status::Undelivered | Status::Expired | Status::Rejected
         )
+    }
+
+    /// Every status a message has once it is sent (all but draft).
+    pub fn sent() -> impl Iterator<Item = Status> {
+        Self::ALL
+            .into_iter()
+            .filter(|status| *status != Status::Draft)
     }
 
     /// Still on its way: the list keeps asking for news.
