@@ -22,8 +22,9 @@ PG_URL := postgres://esemes:esemes@127.0.0.1:5432
 run: tools build-release
 	LEPTOS_SITE_ROOT=target/site LEPTOS_ENV=PROD ./target/release/server
 
-## Every test: Rust unit/integration tests on SQLite and PostgreSQL, the HTTP API checked against
-## its OpenAPI document by schemathesis, then Playwright in Chromium.
+## Every test: Rust unit/integration tests on SQLite and PostgreSQL (the SMPP and Kannel drivers
+## against an SMS centre fixture and Debian's Kannel), the HTTP API checked against its OpenAPI
+## document by schemathesis, then Playwright in Chromium.
 test: tools test-tools postgres build-debug test-rust test-api test-e2e
 
 # Pages other than login, composer and messages are lazy routes whose code is split out of the
@@ -68,8 +69,8 @@ bench-web: tools test-tools build-release
 	cd end2end && node bench-web.mjs
 
 test-tools:
-	@if ! command -v chromium >/dev/null || ! command -v pg_ctlcluster >/dev/null; then \
-		apt-get update && apt-get install -y chromium postgresql; \
+	@if ! command -v chromium >/dev/null || ! command -v pg_ctlcluster >/dev/null || ! command -v bearerbox >/dev/null; then \
+		apt-get update && apt-get install -y chromium postgresql kannel; \
 	fi
 	cd end2end && npm ci --no-audit --no-fund
 	npm ci --prefix end2end/fixtures/smsc --no-audit --no-fund

@@ -26,6 +26,12 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// The app with `gateway_routes` beside it: the callbacks of the gateway drivers (Kannel's
+/// delivery reports), which authenticate by their own token and need no session.
+pub fn app_with(state: AppState, gateway_routes: Router) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/health", get(health))
@@ -51,6 +57,8 @@ pub fn app(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+        // Outside the session check and the page headers.
+        .merge(gateway_routes)
 }
 
 /// The delivery report as a CSV download, for the session's company, in its language.

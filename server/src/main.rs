@@ -8,6 +8,7 @@ use leptos::config::get_configuration;
 use server::config::{Command, Config, GatewayCommand, LogFormat, TokenCommand};
 use server::dispatcher::Dispatcher;
 use server::gateway::connections::{self, Connection, Driver};
+use server::gateway::kannel::{self, Kannel};
 use server::gateway::smpp::Smpp;
 use server::gateway::{simulator::Simulator, Gateway, ReportSink};
 use tokio::sync::{mpsc, watch, Notify};
@@ -77,7 +78,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     // Every account sends through the first connection (routing accounts is not built yet).
     let connection = connections[0].clone();
     tracing::info!(connection = %connection.name, "sending through");
-    let gateway = start_gateway(&connection, report_tx);
+    let gateway = start_gateway(&connection, report_tx.clone()).map_err(anyhow::Error::msg)?;
     let outbox = Arc::new(Notify::new());
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let dispatcher = tokio::spawn(
@@ -106,7 +107,8 @@ async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!("listening on http://{}", config.bind);
     println!("Esemes is running at http://{}", config.bind);
     // The client's address throttles its failed logins (`app::auth::ssr::client_address`).
-    let app = server::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = server::app_with(state, kannel::routes(report_tx))
+        .into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -122,11 +124,12 @@ async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn start_gateway(connection: &Connection, reports: ReportSink) -> Arc<dyn Gateway> {
-    match &connection.driver {
+fn start_gateway(connection: &Connection, reports: ReportSink) -> Result<Arc<dyn Gateway>, String> {
+    Ok(match &connection.driver {
         Driver::Simulator { delivery_delay } => Arc::new(Simulator::new(*delivery_delay, reports)),
         Driver::Smpp(settings) => Smpp::start(settings.clone(), reports),
-    }
+        Driver::Kannel(settings) => Arc::new(Kannel::new(settings.clone())?),
+    })
 }
 
 async fn check_gateway(connections: &[Connection], name: &str) -> anyhow::Result<()> {
@@ -137,6 +140,10 @@ async fn check_gateway(connections: &[Connection], name: &str) -> anyhow::Result
     let found = match &connection.driver {
         Driver::Simulator { .. } => Ok(format!("{name}: the built-in simulator is always ready")),
         Driver::Smpp(settings) => Smpp::check(settings).await,
+        Driver::Kannel(settings) => Ok(format!(
+            "{name}: sends to {} (Kannel is asked at the first message)",
+            settings.sendsms_url
+        )),
     };
     println!("{}", found.map_err(anyhow::Error::msg)?);
     Ok(())

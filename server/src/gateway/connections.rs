@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::kannel::KannelSettings;
 use super::smpp::receipt::ReceiptIds;
 use super::smpp::{GsmPacking, SmppSettings};
 use crate::dispatcher::{InDoubt, Policy};
@@ -23,6 +24,7 @@ pub struct Connection {
 pub enum Driver {
     Simulator { delivery_delay: Duration },
     Smpp(SmppSettings),
+    Kannel(KannelSettings),
 }
 
 #[derive(Deserialize)]
@@ -36,6 +38,7 @@ struct File {
 enum DriverKind {
     Simulator,
     Smpp,
+    Kannel,
 }
 
 #[derive(Deserialize)]
@@ -57,7 +60,11 @@ struct Entry {
     // The simulator's.
     #[serde(default = "default_delay_ms")]
     delivery_delay_ms: u64,
-    // SMPP's.
+    // Kannel's.
+    sendsms_url: Option<String>,
+    username: Option<String>,
+    dlr_url: Option<String>,
+    // SMPP's (and the password and source Kannel's too).
     address: Option<String>,
     system_id: Option<String>,
     password: Option<String>,
@@ -140,32 +147,38 @@ pub fn parse(
                 InDoubtSetting::Resend => InDoubt::Resend,
             },
         };
+        let required = |key: &str, value: Option<String>| -> Result<String, String> {
+            let value = value.ok_or_else(|| problem(format!("`{key}` is missing")))?;
+            expand(&value, &env)
+                .map_err(|var| problem(format!("`{key}` names ${{{var}}}, which is not set")))
+        };
         let driver = match entry.driver {
             DriverKind::Simulator => Driver::Simulator {
                 delivery_delay: Duration::from_millis(entry.delivery_delay_ms),
             },
-            DriverKind::Smpp => {
-                let required = |key: &str, value: Option<String>| -> Result<String, String> {
-                    let value = value.ok_or_else(|| problem(format!("`{key}` is missing")))?;
-                    expand(&value, &env).map_err(|var| {
-                        problem(format!("`{key}` names ${{{var}}}, which is not set"))
-                    })
-                };
-                Driver::Smpp(SmppSettings {
-                    name: name.clone(),
-                    address: required("address", entry.address)?,
-                    system_id: required("system_id", entry.system_id)?,
-                    password: required("password", entry.password)?,
-                    system_type: entry.system_type,
-                    source: entry.source,
-                    window: entry.window,
-                    max_per_second: entry.max_per_second,
-                    response_timeout: Duration::from_secs(entry.response_timeout_seconds),
-                    enquire_link: Duration::from_secs(entry.enquire_link_seconds),
-                    receipt_ids: entry.receipt_ids,
-                    gsm_packing: entry.gsm_packing,
-                })
-            }
+            DriverKind::Kannel => Driver::Kannel(KannelSettings {
+                name: name.clone(),
+                sendsms_url: required("sendsms_url", entry.sendsms_url)?,
+                username: required("username", entry.username)?,
+                password: required("password", entry.password)?,
+                source: entry.source,
+                dlr_base_url: required("dlr_url", entry.dlr_url)?,
+                timeout: Duration::from_secs(entry.response_timeout_seconds),
+            }),
+            DriverKind::Smpp => Driver::Smpp(SmppSettings {
+                name: name.clone(),
+                address: required("address", entry.address)?,
+                system_id: required("system_id", entry.system_id)?,
+                password: required("password", entry.password)?,
+                system_type: entry.system_type,
+                source: entry.source,
+                window: entry.window,
+                max_per_second: entry.max_per_second,
+                response_timeout: Duration::from_secs(entry.response_timeout_seconds),
+                enquire_link: Duration::from_secs(entry.enquire_link_seconds),
+                receipt_ids: entry.receipt_ids,
+                gsm_packing: entry.gsm_packing,
+            }),
         };
         connections.push(Connection {
             name,
@@ -206,7 +219,7 @@ mod tests {
     }
 
     fn env(var: &str) -> Option<String> {
-        (var == "SMSC_PASSWORD").then(|| "tajne".to_string())
+        matches!(var, "SMSC_PASSWORD" | "KANNEL_PASSWORD").then(|| "tajne".to_string())
     }
 
     #[test]
@@ -216,7 +229,7 @@ mod tests {
             panic!("the example is refused");
         };
         let names: Vec<&str> = connections.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(names, ["operator", "simulator"]);
+        assert_eq!(names, ["operator", "kannel", "simulator"]);
         let Driver::Smpp(smpp) = &connections[0].driver else {
             panic!("the first is SMPP");
         };

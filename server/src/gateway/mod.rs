@@ -3,6 +3,7 @@
 //! through the `ReportSink` the driver was built with.
 
 pub mod connections;
+pub mod kannel;
 pub mod simulator;
 pub mod smpp;
 

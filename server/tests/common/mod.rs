@@ -3,6 +3,7 @@
 //! (ESEMES_TEST_POSTGRES_URL, e.g. postgres://esemes:esemes@127.0.0.1:5432).
 #![allow(dead_code)] // each test file uses part of this
 
+pub mod kannel;
 pub mod site;
 pub mod smsc;
 

@@ -35,16 +35,19 @@ pub fn parse(
     ids: ReceiptIds,
 ) -> Option<Receipt> {
     let text = String::from_utf8_lossy(text);
-    let field = |name: &str| {
-        let start = text.find(&format!("{name}:"))? + name.len() + 1;
-        let value = text[start..].split_whitespace().next().unwrap_or("");
-        Some(value.to_string())
-    };
     let id = match receipted_message_id.filter(|id| !id.is_empty()) {
         Some(id) => id.to_string(),
-        None => text_id_as_response(&field("id")?, ids)?,
+        None => text_id_as_response(&field(&text, "id")?, ids)?,
     };
-    // The TLV is the standard's; the text is what SMS centres of SMPP 3.3 send.
+    Some(Receipt {
+        id,
+        outcome: outcome(&text, message_state),
+    })
+}
+
+/// What a receipt says became of the part: `None` while not final (ENROUTE, ACCEPTD). The
+/// `message_state` TLV is the standard's; the text is what SMS centres of SMPP 3.3 send.
+pub fn outcome(text: &str, message_state: Option<u8>) -> Option<ReportOutcome> {
     let stat = match message_state {
         Some(2) => "DELIVRD".to_string(),
         Some(3) => "EXPIRED".to_string(),
@@ -52,14 +55,14 @@ pub fn parse(
         Some(5) => "UNDELIV".to_string(),
         Some(8) => "REJECTD".to_string(),
         Some(7) => "UNKNOWN".to_string(),
-        _ => field("stat").unwrap_or_default().to_uppercase(),
+        _ => field(text, "stat").unwrap_or_default().to_uppercase(),
     };
-    let err = field("err").filter(|e| !e.trim_start_matches('0').is_empty());
+    let err = field(text, "err").filter(|e| !e.trim_start_matches('0').is_empty());
     let reason = |what: &str| match &err {
         Some(err) => format!("{what} (error {err})"),
         None => what.to_string(),
     };
-    let outcome = match stat.as_str() {
+    match stat.as_str() {
         "DELIVRD" => Some(ReportOutcome::Delivered),
         "EXPIRED" => Some(ReportOutcome::Expired(reason(
             "EXPIRED: not delivered in time",
@@ -72,9 +75,20 @@ pub fn parse(
             "DELETED: deleted by the SMS centre",
         ))),
         "UNKNOWN" => Some(ReportOutcome::Undelivered(reason("UNKNOWN: state unknown"))),
-        _ => None, // ENROUTE, ACCEPTD: not final
-    };
-    Some(Receipt { id, outcome })
+        _ => None,
+    }
+}
+
+/// The value after `name:` in a receipt text, up to the next space.
+fn field(text: &str, name: &str) -> Option<String> {
+    let start = text.find(&format!("{name}:"))? + name.len() + 1;
+    Some(
+        text[start..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    )
 }
 
 fn text_id_as_response(id: &str, ids: ReceiptIds) -> Option<String> {
