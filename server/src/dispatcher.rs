@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use app::messages::ssr::{self as store, PartOutcome, ReportEffect};
 use app::ssr::{now_ms, Db};
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{mpsc, watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::gateway::{split, DeliveryReport, Gateway, SubmitError};
@@ -60,6 +60,8 @@ pub struct Dispatcher {
     gateway: Arc<dyn Gateway>,
     outbox: Arc<Notify>,
     policy: Policy,
+    /// The gateway's window: a part is marked `submitting` only with a place in it.
+    window: Arc<Semaphore>,
 }
 
 impl Dispatcher {
@@ -74,6 +76,7 @@ impl Dispatcher {
         policy: Policy,
     ) -> Self {
         Self {
+            window: Arc::new(Semaphore::new(gateway.window())),
             db,
             gateway,
             outbox,
@@ -117,9 +120,10 @@ impl Dispatcher {
             let mut sends = JoinSet::new();
             for message in batch {
                 let (db, gateway, policy) = (self.db.clone(), self.gateway.clone(), self.policy);
+                let window = self.window.clone();
                 sends.spawn(async move {
                     let id = message.id;
-                    if send(&db, gateway.as_ref(), policy, message).await.is_err() {
+                    if send(&db, gateway.as_ref(), &window, policy, message).await.is_err() {
                         // The database refused a write; the lease runs out and it is tried again.
                         tracing::error!(message_id = id, "could not record a submission");
                     }
@@ -136,6 +140,7 @@ impl Dispatcher {
 async fn send(
     db: &Db,
     gateway: &dyn Gateway,
+    window: &Semaphore,
     policy: Policy,
     message: store::Outgoing,
 ) -> app::error::Result<()> {
@@ -193,6 +198,7 @@ async fn send(
             store::record_part(db, message.id, open.seq, &PartOutcome::Rejected(reason)).await?;
             continue;
         };
+        let _place = window.acquire().await.expect("the window is never closed");
         if !store::begin_submission(db, message.id, open.seq).await? {
             return Ok(()); // another dispatcher has it
         }

@@ -279,3 +279,47 @@ async fn a_wrong_password_is_named_and_an_unreachable_centre_retried() {
         "{error}"
     );
 }
+
+/// Two servers on one database (two dispatchers, two binds) share the outbox: each sends a
+/// share, and no part goes out twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_one_database_share_the_outbox_without_sending_twice() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let smsc = Smsc::start(&[]).await;
+        let _first = dispatch(&db, settings(&smsc)).await;
+        let _second = dispatch(&db, settings(&smsc)).await;
+        let mut ids = Vec::new();
+        for n in 0..150 {
+            let text = if n % 3 == 0 {
+                "x".repeat(300)
+            } else {
+                format!("wiadomość {n}")
+            };
+            ids.push(queue(&db, &operator, &format!("6001{n:05}"), &text).await);
+        }
+        for id in &ids {
+            settled(&db, *id, "delivered").await;
+        }
+        let submits = smsc.submits().await;
+        let mut parts: Vec<(String, i64)> = submits
+            .iter()
+            .map(|s| {
+                let seq = s["udh"]["seq"].as_i64().unwrap_or(1);
+                (s["destination_addr"].as_str().unwrap().to_string(), seq)
+            })
+            .collect();
+        let all = parts.len();
+        parts.sort();
+        parts.dedup();
+        assert_eq!(all, parts.len(), "no part twice");
+        assert_eq!(all, 100 + 50 * 2, "300 characters are two parts");
+        let sessions: std::collections::HashSet<i64> = submits
+            .iter()
+            .map(|s| s["session"].as_i64().unwrap())
+            .collect();
+        assert_eq!(sessions.len(), 2, "both servers sent");
+    })
+    .await;
+}

@@ -77,6 +77,12 @@ pub trait Gateway: Send + Sync + 'static {
     /// Stored with each part, so reports from several gateways cannot be confused.
     fn name(&self) -> &'static str;
 
+    /// Submissions that may be under way at once. The dispatcher marks no more parts
+    /// `submitting` than this, so a crash leaves at most this many in doubt.
+    fn window(&self) -> usize {
+        32
+    }
+
     /// Submits one part; its gateway id when accepted.
     async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError>;
 }

@@ -191,6 +191,10 @@ impl Gateway for Smpp {
         self.name
     }
 
+    fn window(&self) -> usize {
+        self.settings.window.max(1)
+    }
+
     async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError> {
         let submit = self.submit_sm(part)?;
         let _permit = self.window.acquire().await.expect("window never closed");
