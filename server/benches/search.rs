@@ -12,7 +12,9 @@ use app::address_book::{
     check_subject, RepresentativeInput, SubjectInput, SubjectKind, SubjectQuery,
 };
 use app::ssr::Db;
-use sqlx::{Connection, Executor, PgConnection};
+
+#[path = "support/databases.rs"]
+mod databases;
 
 const SUBJECTS: usize = 100_000;
 const ROUNDS: usize = 40;
@@ -230,28 +232,5 @@ async fn run(db: Db, label: &str) {
 #[tokio::main]
 async fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
-    let path = std::env::temp_dir().join(format!("esemes-bench-{}.db", std::process::id()));
-    let db = Db::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    run(db, "SQLite").await;
-    let _ = std::fs::remove_file(&path);
-
-    if let Ok(server) = std::env::var("ESEMES_BENCH_POSTGRES_URL") {
-        let name = format!("esemes_bench_{}", std::process::id());
-        let mut admin = PgConnection::connect(&format!("{server}/postgres"))
-            .await
-            .unwrap();
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .unwrap();
-        let db = Db::connect(&format!("{server}/{name}")).await.unwrap();
-        run(db.clone(), "PostgreSQL").await;
-        db.pool.close().await;
-        admin
-            .execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-            .await
-            .unwrap();
-    }
+    databases::on_each("bench", run).await;
 }

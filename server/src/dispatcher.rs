@@ -20,7 +20,8 @@ use tokio::task::JoinSet;
 
 use crate::gateway::{split, DeliveryReport, Gateway, SubmitError};
 
-const BATCH: i64 = 32;
+/// Messages claimed at once; their sends run side by side within the gateway's window.
+const BATCH: i64 = 256;
 const LEASE_MS: i64 = 60_000;
 /// How often the outbox is checked without a wake-up (retries after temporary failures).
 const POLL: Duration = Duration::from_secs(1);
@@ -123,7 +124,10 @@ impl Dispatcher {
                 let window = self.window.clone();
                 sends.spawn(async move {
                     let id = message.id;
-                    if send(&db, gateway.as_ref(), &window, policy, message).await.is_err() {
+                    if send(&db, gateway.as_ref(), &window, policy, message)
+                        .await
+                        .is_err()
+                    {
                         // The database refused a write; the lease runs out and it is tried again.
                         tracing::error!(message_id = id, "could not record a submission");
                     }
