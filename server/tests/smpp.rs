@@ -287,11 +287,9 @@ async fn two_servers_on_one_database_share_the_outbox_without_sending_twice() {
     on_both(|db| async move {
         seeded(&db).await;
         let operator = admin(&db).await;
-        let smsc = Smsc::start(&[]).await;
-        let _first = dispatch(&db, settings(&smsc)).await;
-        let _second = dispatch(&db, settings(&smsc)).await;
+        // More messages than one dispatcher claims at once (256), queued before both start.
         let mut ids = Vec::new();
-        for n in 0..150 {
+        for n in 0..600 {
             let text = if n % 3 == 0 {
                 "x".repeat(300)
             } else {
@@ -299,6 +297,9 @@ async fn two_servers_on_one_database_share_the_outbox_without_sending_twice() {
             };
             ids.push(queue(&db, &operator, &format!("6001{n:05}"), &text).await);
         }
+        let smsc = Smsc::start(&[]).await;
+        let _first = dispatch(&db, settings(&smsc)).await;
+        let _second = dispatch(&db, settings(&smsc)).await;
         for id in &ids {
             settled(&db, *id, "delivered").await;
         }
@@ -314,7 +315,7 @@ async fn two_servers_on_one_database_share_the_outbox_without_sending_twice() {
         parts.sort();
         parts.dedup();
         assert_eq!(all, parts.len(), "no part twice");
-        assert_eq!(all, 100 + 50 * 2, "300 characters are two parts");
+        assert_eq!(all, 400 + 200 * 2, "300 characters are two parts");
         let sessions: std::collections::HashSet<i64> = submits
             .iter()
             .map(|s| s["session"].as_i64().unwrap())
