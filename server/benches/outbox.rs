@@ -86,6 +86,7 @@ async fn outbox_run(db: &Db, smsc: &Smsc, n: usize) -> (f64, f64) {
             source: "ESEMES".into(),
             window: WINDOW,
             max_per_second: 1_000_000,
+            validity: Duration::from_secs(24 * 3600),
             response_timeout: Duration::from_secs(10),
             enquire_link: Duration::from_secs(30),
             receipt_ids: ReceiptIds::Same,

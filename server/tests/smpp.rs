@@ -27,6 +27,7 @@ fn settings(smsc: &Smsc) -> SmppSettings {
         source: "ESEMES".into(),
         window: 10,
         max_per_second: 200,
+        validity: Duration::from_secs(24 * 3600),
         response_timeout: Duration::from_secs(1),
         enquire_link: Duration::from_secs(30),
         receipt_ids: ReceiptIds::Same,
@@ -166,6 +167,7 @@ async fn single_and_multi_part_gsm_and_polish_messages_arrive_exactly_and_are_de
                     (&json!("ESEMES"), &json!(5), &json!(1))
                 );
                 assert_eq!(submit["registered_delivery"], 1);
+                assert_eq!(submit["validity_period"], "000001000000000R", "24 hours");
             }
         }
     })

@@ -174,6 +174,7 @@ pub fn parse(
                 source: entry.source,
                 window: entry.window,
                 max_per_second: entry.max_per_second,
+                validity: Duration::from_secs(u64::from(entry.validity_hours) * 3600),
                 response_timeout: Duration::from_secs(entry.response_timeout_seconds),
                 enquire_link: Duration::from_secs(entry.enquire_link_seconds),
                 receipt_ids: entry.receipt_ids,

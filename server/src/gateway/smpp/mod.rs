@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use futures::StreamExt;
 use rusmpp::pdus::{BindTransceiver, DeliverSm, DeliverSmResp, SubmitSm};
 use rusmpp::tlvs::TlvValue;
-use rusmpp::types::{COctetString, OctetString};
+use rusmpp::types::{COctetString, EmptyOrFullCOctetString, OctetString};
 use rusmpp::values::{DataCoding, EsmClass, InterfaceVersion, Npi, RegisteredDelivery, Ton};
 use rusmpp::{Command, CommandId, Pdu};
 use rusmppc::{Client, ConnectionBuilder, Event};
@@ -53,6 +53,8 @@ pub struct SmppSettings {
     /// Submits waiting for their answer at once.
     pub window: usize,
     pub max_per_second: u32,
+    /// How long the SMS centre keeps trying to deliver a part (`validity_period`).
+    pub validity: Duration,
     pub response_timeout: Duration,
     pub enquire_link: Duration,
     pub receipt_ids: ReceiptIds,
@@ -168,10 +170,21 @@ impl Smpp {
             )
             .esm_class(EsmClass::from(esm_class))
             .registered_delivery(RegisteredDelivery::from(1))
+            .validity_period(
+                EmptyOrFullCOctetString::from_str(&relative_time(self.settings.validity))
+                    .map_err(|_| invalid("validity period"))?,
+            )
             .data_coding(data_coding)
             .short_message(OctetString::from_vec(short_message).map_err(|_| invalid("length"))?)
             .build())
     }
+}
+
+/// SMPP's relative time format, `YYMMDDhhmmss000R`, for a period of whole hours (up to 99
+/// days).
+fn relative_time(period: Duration) -> String {
+    let hours = (period.as_secs() / 3600).min(99 * 24);
+    format!("0000{:02}{:02}0000000R", hours / 24, hours % 24)
 }
 
 /// TON/NPI by the kind of sender: a name 5/0, an international number 1/1, a short code 3/0.
@@ -369,4 +382,22 @@ fn read_receipt(deliver: &DeliverSm, ids: ReceiptIds) -> Option<receipt::Receipt
         state,
         ids,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validity_is_written_as_a_relative_time() {
+        assert_eq!(
+            relative_time(Duration::from_secs(24 * 3600)),
+            "000001000000000R"
+        );
+        assert_eq!(
+            relative_time(Duration::from_secs(30 * 3600)),
+            "000001060000000R"
+        );
+        assert_eq!(relative_time(Duration::from_secs(3600)), "000000010000000R");
+    }
 }
