@@ -36,3 +36,27 @@ CREATE INDEX message_parts_gateway_id ON message_parts(gateway, gateway_message_
 CREATE INDEX message_parts_open ON message_parts(message_id) WHERE status IN ('pending', 'submitting');
 -- The delivery report lists a company's messages by when they were queued.
 CREATE INDEX messages_report ON messages(company_id, queued_at);
+
+-- Incoming (mobile-originated) messages as the gateways deliver them, long ones reassembled
+-- from their parts. Which company one belongs to is decided when replies are handled.
+CREATE TABLE incoming_messages (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    gateway TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    body TEXT NOT NULL,
+    parts BIGINT NOT NULL,
+    received_at BIGINT NOT NULL
+);
+-- Parts of a long incoming message until all have arrived.
+CREATE TABLE incoming_parts (
+    gateway TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    reference BIGINT NOT NULL,
+    total BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    recipient TEXT NOT NULL,
+    text TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    PRIMARY KEY (gateway, sender, reference, total, seq)
+);

@@ -105,3 +105,27 @@ CREATE INDEX message_parts_gateway_id ON message_parts(gateway, gateway_message_
 CREATE INDEX message_parts_open ON message_parts(message_id) WHERE status IN ('pending', 'submitting');
 -- The delivery report lists a company's messages by when they were queued.
 CREATE INDEX messages_report ON messages(company_id, queued_at);
+
+-- Incoming (mobile-originated) messages as the gateways deliver them, long ones reassembled
+-- from their parts. Which company one belongs to is decided when replies are handled.
+CREATE TABLE incoming_messages (
+    id INTEGER PRIMARY KEY,
+    gateway TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    body TEXT NOT NULL,
+    parts INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+);
+-- Parts of a long incoming message until all have arrived.
+CREATE TABLE incoming_parts (
+    gateway TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    reference INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    recipient TEXT NOT NULL,
+    text TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (gateway, sender, reference, total, seq)
+);

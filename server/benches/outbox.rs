@@ -93,6 +93,7 @@ async fn outbox_run(db: &Db, smsc: &Smsc, n: usize) -> (f64, f64) {
             gsm_packing: GsmPacking::Unpacked,
         },
         reports_tx,
+        Some(db.clone()),
     );
     smpp.wait_bound(Duration::from_secs(10)).await.unwrap();
     let (_shutdown, shutdown_rx) = watch::channel(false);

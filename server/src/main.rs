@@ -78,7 +78,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     // Every account sends through the first connection (routing accounts is not built yet).
     let connection = connections[0].clone();
     tracing::info!(connection = %connection.name, "sending through");
-    let gateway = start_gateway(&connection, report_tx.clone()).map_err(anyhow::Error::msg)?;
+    let gateway = start_gateway(&connection, report_tx.clone(), &db).map_err(anyhow::Error::msg)?;
     let outbox = Arc::new(Notify::new());
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let dispatcher = tokio::spawn(
@@ -124,10 +124,14 @@ async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn start_gateway(connection: &Connection, reports: ReportSink) -> Result<Arc<dyn Gateway>, String> {
+fn start_gateway(
+    connection: &Connection,
+    reports: ReportSink,
+    db: &Db,
+) -> Result<Arc<dyn Gateway>, String> {
     Ok(match &connection.driver {
         Driver::Simulator { delivery_delay } => Arc::new(Simulator::new(*delivery_delay, reports)),
-        Driver::Smpp(settings) => Smpp::start(settings.clone(), reports),
+        Driver::Smpp(settings) => Smpp::start(settings.clone(), reports, Some(db.clone())),
         Driver::Kannel(settings) => Arc::new(Kannel::new(settings.clone())?),
     })
 }

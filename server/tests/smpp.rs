@@ -42,7 +42,7 @@ struct Sending {
 
 async fn dispatch(db: &Db, settings: SmppSettings) -> Sending {
     let (reports_tx, reports_rx) = mpsc::channel(256);
-    let smpp = Smpp::start(settings, reports_tx);
+    let smpp = Smpp::start(settings, reports_tx, Some(db.clone()));
     smpp.wait_bound(Duration::from_secs(10))
         .await
         .expect("bound");
@@ -323,6 +323,55 @@ async fn two_servers_on_one_database_share_the_outbox_without_sending_twice() {
             .map(|s| s["session"].as_i64().unwrap())
             .collect();
         assert_eq!(sessions.len(), 2, "both servers sent");
+    })
+    .await;
+}
+
+/// Incoming messages from the SMS centre are stored, long ones reassembled from their parts.
+#[tokio::test]
+async fn incoming_messages_are_stored_whole() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let smsc = Smsc::start(&[]).await;
+        let _sending = dispatch(&db, settings(&smsc)).await;
+        let texts = [
+            "TAK, potwierdzam wizyte.".to_string(),
+            format!(
+                "Prosze o kontakt. {}",
+                "Dziekuje za informacje. ".repeat(10)
+            ),
+            format!("Zażółć gęślą jaźń: {}", "płatność ".repeat(12)),
+        ];
+        for text in &texts {
+            let sent = json!({ "from": "48600100200", "to": "ESEMES", "text": text });
+            smsc.control("POST", "/deliver", Some(sent)).await;
+        }
+        let mut stored: Vec<(String, String, String, i64)> = Vec::new();
+        for _ in 0..200 {
+            stored = sqlx::query_as(
+                "SELECT sender, recipient, body, parts FROM incoming_messages ORDER BY id",
+            )
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+            if stored.len() == texts.len() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let bodies: Vec<&str> = stored.iter().map(|s| s.2.as_str()).collect();
+        assert_eq!(bodies, texts.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(
+            (stored[0].0.as_str(), stored[0].1.as_str()),
+            ("+48600100200", "ESEMES")
+        );
+        let parts: Vec<i64> = stored.iter().map(|s| s.3).collect();
+        assert_eq!(parts, [1, 2, 2]);
+        let waiting: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incoming_parts")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(waiting, 0, "no part left waiting");
     })
     .await;
 }

@@ -19,6 +19,7 @@
 pub mod encoding;
 pub mod national;
 pub mod phone;
+pub mod receive;
 pub mod split;
 pub mod transliterate;
 

@@ -461,3 +461,76 @@ pub async fn history(db: &Db, message_id: i64) -> Result<Vec<(Status, Option<Str
         .filter_map(|(s, d)| Some((Status::parse(&s)?, d)))
         .collect())
 }
+
+/// One received part of an incoming message. A single part is stored as a message at once; a
+/// part of a long one waits until all its parts have arrived, then they are stored as one
+/// message in order (a part delivered twice counts once). Returns the message's id once stored.
+pub async fn receive_part(
+    db: &Db,
+    gateway: &str,
+    sender: &str,
+    recipient: &str,
+    part: &sms::receive::ReceivedPart,
+) -> Result<Option<i64>> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let (body, parts) = match part.concatenation {
+        None => (part.text.clone(), 1),
+        Some(c) => {
+            let key = (i64::from(c.reference), i64::from(c.total));
+            sqlx::query(
+                "INSERT INTO incoming_parts (gateway, sender, reference, total, seq, recipient, text, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+            )
+            .bind(gateway)
+            .bind(sender)
+            .bind(key.0)
+            .bind(key.1)
+            .bind(i64::from(c.seq))
+            .bind(recipient)
+            .bind(&part.text)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let texts: Vec<String> = sqlx::query_scalar(
+                "SELECT text FROM incoming_parts \
+                 WHERE gateway = $1 AND sender = $2 AND reference = $3 AND total = $4 ORDER BY seq",
+            )
+            .bind(gateway)
+            .bind(sender)
+            .bind(key.0)
+            .bind(key.1)
+            .fetch_all(&mut *tx)
+            .await?;
+            if texts.len() < usize::from(c.total) {
+                tx.commit().await?;
+                return Ok(None);
+            }
+            sqlx::query(
+                "DELETE FROM incoming_parts \
+                 WHERE gateway = $1 AND sender = $2 AND reference = $3 AND total = $4",
+            )
+            .bind(gateway)
+            .bind(sender)
+            .bind(key.0)
+            .bind(key.1)
+            .execute(&mut *tx)
+            .await?;
+            (texts.concat(), key.1)
+        }
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO incoming_messages (gateway, sender, recipient, body, parts, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(gateway)
+    .bind(sender)
+    .bind(recipient)
+    .bind(body)
+    .bind(parts)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}

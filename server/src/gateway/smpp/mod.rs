@@ -70,6 +70,8 @@ enum Session {
 
 pub struct Smpp {
     name: &'static str,
+    /// Where incoming messages are stored.
+    db: Option<app::ssr::Db>,
     settings: SmppSettings,
     session: watch::Receiver<Session>,
     window: Semaphore,
@@ -83,10 +85,16 @@ const RECONNECT_FIRST: Duration = Duration::from_millis(500);
 const RECONNECT_MAX: Duration = Duration::from_secs(30);
 
 impl Smpp {
-    /// Starts keeping the bind up in the background; receipts go to `reports`.
-    pub fn start(settings: SmppSettings, reports: ReportSink) -> Arc<Smpp> {
+    /// Starts keeping the bind up in the background; receipts go to `reports`, incoming
+    /// messages into `db`.
+    pub fn start(
+        settings: SmppSettings,
+        reports: ReportSink,
+        db: Option<app::ssr::Db>,
+    ) -> Arc<Smpp> {
         let (session_tx, session) = watch::channel(Session::Down("not connected yet".into()));
         let smpp = Arc::new(Smpp {
+            db,
             // Connections live as long as the server: their names are leaked once.
             name: Box::leak(settings.name.clone().into_boxed_str()),
             window: Semaphore::new(settings.window.max(1)),
@@ -340,10 +348,10 @@ async fn incoming(smpp: &Smpp, client: &Client, reports: &ReportSink, command: C
     if let Err(e) = answered {
         tracing::warn!(connection = smpp.name, error = %e, "deliver_sm_resp not sent");
     }
-    // esm_class bits 2-5 = 0001: an SMS centre delivery receipt.
-    if u8::from(deliver.esm_class) & 0x3C != 0x04 {
-        // Incoming (mobile-originated) messages are stored by the next step of the outbox.
-        tracing::info!(connection = smpp.name, "incoming SMS received");
+    // esm_class bits 2-5 = 0001: an SMS centre delivery receipt; anything else is an SMS.
+    let esm_class = u8::from(deliver.esm_class);
+    if esm_class & 0x3C != 0x04 {
+        store_incoming(smpp, deliver, esm_class & 0x40 != 0).await;
         return;
     }
     let Some(receipt) = read_receipt(deliver, smpp.settings.receipt_ids) else {
@@ -363,6 +371,35 @@ async fn incoming(smpp: &Smpp, client: &Client, reports: &ReportSink, command: C
     };
     if reports.send(report).await.is_err() {
         tracing::debug!("shutting down: receipt not applied");
+    }
+}
+
+async fn store_incoming(smpp: &Smpp, deliver: &DeliverSm, has_udh: bool) {
+    let coding = match u8::from(deliver.data_coding) {
+        8 => sms::receive::Coding::Ucs2,
+        _ => sms::receive::Coding::Gsm7 {
+            packed: smpp.settings.gsm_packing == GsmPacking::Packed,
+        },
+    };
+    let Some(part) = sms::receive::read_part(deliver.short_message().as_ref(), has_udh, coding)
+    else {
+        tracing::warn!(connection = smpp.name, "incoming SMS with a broken header");
+        return;
+    };
+    let Some(db) = &smpp.db else { return };
+    let sender = format!(
+        "+{}",
+        deliver.source_addr.to_string().trim_start_matches('+')
+    );
+    let recipient = deliver.destination_addr.to_string();
+    match app::messages::ssr::receive_part(db, smpp.name, &sender, &recipient, &part).await {
+        Ok(Some(id)) => tracing::info!(
+            connection = smpp.name,
+            incoming_id = id,
+            "incoming SMS stored"
+        ),
+        Ok(None) => {}
+        Err(_) => tracing::error!(connection = smpp.name, "incoming SMS not stored"),
     }
 }
 
