@@ -79,6 +79,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let connection = connections[0].clone();
     tracing::info!(connection = %connection.name, "sending through");
     let gateway = start_gateway(&connection, report_tx.clone(), &db).map_err(anyhow::Error::msg)?;
+    let gateway_name = gateway.name();
     let outbox = Arc::new(Notify::new());
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let dispatcher = tokio::spawn(
@@ -107,7 +108,15 @@ async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!("listening on http://{}", config.bind);
     println!("Esemes is running at http://{}", config.bind);
     // The client's address throttles its failed logins (`app::auth::ssr::client_address`).
-    let app = server::app_with(state, kannel::routes(report_tx))
+    let inbox = match &connection.driver {
+        Driver::Kannel(settings) => Some(kannel::Inbox {
+            db: state.db.clone(),
+            connection: gateway_name,
+            secret: settings.incoming_secret.clone(),
+        }),
+        _ => None,
+    };
+    let app = server::app_with(state, kannel::routes(report_tx, inbox))
         .into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::ssr::Db;
-use common::kannel::{Kannel, SENDSMS_PASSWORD, USERNAME};
+use common::kannel::{Kannel, INCOMING_SECRET, SENDSMS_PASSWORD, USERNAME};
 use common::smsc::Smsc;
 use common::{admin, on_both, queue, seeded};
 use serde_json::json;
@@ -16,27 +16,35 @@ use server::dispatcher::Dispatcher;
 use server::gateway::kannel::{self as driver, KannelSettings};
 use tokio::sync::{mpsc, watch, Notify};
 
-/// The dispatcher sending through Kannel, and this server's report route on a free port; both
-/// stop when the returned sender is dropped.
-async fn dispatch(db: &Db, kannel: &Kannel) -> watch::Sender<bool> {
-    let (reports_tx, reports_rx) = mpsc::channel(256);
+/// Kannel in front of `smsc`, the dispatcher sending through it, and this server's Kannel
+/// routes on a free port; they stop when the returned values are dropped.
+async fn start(db: &Db, smsc: &Smsc) -> (Kannel, watch::Sender<bool>, String) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let reports_at = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, driver::routes(reports_tx)).await });
+    let callbacks = format!("http://{}", listener.local_addr().unwrap());
+    let kannel = Kannel::start(smsc, &callbacks).await;
+    let (reports_tx, reports_rx) = mpsc::channel(256);
+    let inbox = driver::Inbox {
+        db: db.clone(),
+        connection: "kannel",
+        secret: INCOMING_SECRET.into(),
+    };
+    let routes = driver::routes(reports_tx, Some(inbox));
+    tokio::spawn(async move { axum::serve(listener, routes).await });
     let settings = KannelSettings {
         name: "kannel".into(),
         sendsms_url: format!("http://127.0.0.1:{}/cgi-bin/sendsms", kannel.sendsms_port),
         username: USERNAME.into(),
         password: SENDSMS_PASSWORD.into(),
         source: "ESEMES".into(),
-        dlr_base_url: reports_at,
+        dlr_base_url: callbacks.clone(),
+        incoming_secret: INCOMING_SECRET.into(),
         timeout: Duration::from_secs(5),
     };
     let gateway = Arc::new(driver::Kannel::new(settings).unwrap());
     let (shutdown, shutdown_rx) = watch::channel(false);
     let dispatcher = Dispatcher::new(db.clone(), gateway, Arc::new(Notify::new()));
     tokio::spawn(dispatcher.run(reports_rx, shutdown_rx));
-    shutdown
+    (kannel, shutdown, callbacks)
 }
 
 async fn settled(db: &Db, id: i64, wanted: &str) -> Option<String> {
@@ -63,8 +71,7 @@ async fn messages_go_through_kannel_exactly_and_its_reports_settle_them() {
         let smsc = Smsc::start(&[]).await;
         smsc.rule("48600100502", json!({ "receipt": "UNDELIV", "err": "005" }))
             .await;
-        let kannel = Kannel::start(&smsc).await;
-        let _sending = dispatch(&db, &kannel).await;
+        let _running = start(&db, &smsc).await;
 
         let texts = [
             (
@@ -102,6 +109,54 @@ async fn messages_go_through_kannel_exactly_and_its_reports_settle_them() {
         }
         // Each part once: 1 + 2 + 3 parts, and the failing one.
         assert_eq!(smsc.submits().await.len(), 7);
+    })
+    .await;
+}
+
+/// Incoming messages reach Kannel from the SMS centre and are handed over by its sms-service,
+/// long ones joined by Kannel; a wrong secret is refused.
+#[tokio::test]
+async fn incoming_messages_come_through_kannel() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let smsc = Smsc::start(&[]).await;
+        let (_kannel, _sending, callbacks) = start(&db, &smsc).await;
+        let texts = [
+            "TAK".to_string(),
+            // (Kannel trims the text's ends.)
+            format!("Zażółć gęślą jaźń: {}koniec.", "płatność ".repeat(12)),
+        ];
+        for text in &texts {
+            let sent = json!({ "from": "48600100200", "to": "ESEMES", "text": text });
+            smsc.control("POST", "/deliver", Some(sent)).await;
+        }
+        let mut bodies: Vec<String> = Vec::new();
+        for _ in 0..400 {
+            bodies = sqlx::query_scalar("SELECT body FROM incoming_messages ORDER BY id")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+            if bodies.len() == texts.len() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(bodies, texts);
+
+        // Without the secret, nothing is stored.
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let address = callbacks.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        let forged = "GET /gateway/kannel/incoming?secret=zgaduje&from=48600100200&to=ESEMES&text=x HTTP/1.0\r\n\r\n";
+        stream.write_all(forged.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.0 403") || answer.starts_with("HTTP/1.1 403"), "{answer}");
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incoming_messages")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, 2);
     })
     .await;
 }

@@ -64,6 +64,7 @@ struct Entry {
     sendsms_url: Option<String>,
     username: Option<String>,
     dlr_url: Option<String>,
+    incoming_secret: Option<String>,
     // SMPP's (and the password and source Kannel's too).
     address: Option<String>,
     system_id: Option<String>,
@@ -163,6 +164,10 @@ pub fn parse(
                 password: required("password", entry.password)?,
                 source: entry.source,
                 dlr_base_url: required("dlr_url", entry.dlr_url)?,
+                incoming_secret: match entry.incoming_secret {
+                    Some(secret) => required("incoming_secret", Some(secret))?,
+                    None => String::new(),
+                },
                 timeout: Duration::from_secs(entry.response_timeout_seconds),
             }),
             DriverKind::Smpp => Driver::Smpp(SmppSettings {
@@ -220,7 +225,11 @@ mod tests {
     }
 
     fn env(var: &str) -> Option<String> {
-        matches!(var, "SMSC_PASSWORD" | "KANNEL_PASSWORD").then(|| "tajne".to_string())
+        matches!(
+            var,
+            "SMSC_PASSWORD" | "KANNEL_PASSWORD" | "KANNEL_INCOMING_SECRET"
+        )
+        .then(|| "tajne".to_string())
     }
 
     #[test]

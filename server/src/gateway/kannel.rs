@@ -21,6 +21,8 @@ use super::{DeliveryReport, Gateway, OutgoingPart, ReportOutcome, ReportSink, Su
 
 /// Where Kannel's delivery reports come back to (below the server's own address).
 pub const DLR_PATH: &str = "/gateway/kannel/dlr";
+/// Where Kannel's sms-service hands incoming messages over (`get-url`, see the README).
+pub const INCOMING_PATH: &str = "/gateway/kannel/incoming";
 
 /// No `Debug`: it holds the password.
 #[derive(Clone)]
@@ -34,6 +36,9 @@ pub struct KannelSettings {
     pub source: String,
     /// This server's address as Kannel reaches it, e.g. `http://127.0.0.1:3000`.
     pub dlr_base_url: String,
+    /// What Kannel's sms-service `get-url` carries as `secret` with incoming messages; empty
+    /// refuses them.
+    pub incoming_secret: String,
     pub timeout: Duration,
 }
 
@@ -174,16 +179,64 @@ struct Dlr {
     reply: String,
 }
 
-/// The route Kannel calls with delivery reports; the token in it is the only credential, so it
-/// needs no session. Reports go to the dispatcher through `reports`.
-pub fn routes(reports: ReportSink) -> Router {
+/// Where incoming messages go: the database, and the secret Kannel's `get-url` carries.
+#[derive(Clone)]
+pub struct Inbox {
+    pub db: app::ssr::Db,
+    pub connection: &'static str,
+    pub secret: String,
+}
+
+#[derive(Clone)]
+struct Callbacks {
+    reports: ReportSink,
+    inbox: Option<Inbox>,
+}
+
+/// The routes Kannel calls: delivery reports (the token in each is its only credential) and,
+/// with an `inbox`, incoming messages (by the connection's secret). They need no session.
+pub fn routes(reports: ReportSink, inbox: Option<Inbox>) -> Router {
     Router::new()
         .route(DLR_PATH, get(delivery_report))
-        .with_state(reports)
+        .route(INCOMING_PATH, get(incoming))
+        .with_state(Callbacks { reports, inbox })
+}
+
+#[derive(Deserialize)]
+struct Incoming {
+    secret: String,
+    from: String,
+    to: String,
+    text: String,
+}
+
+/// Kannel has already joined a long message's parts and decoded its text (`mo-recode`).
+async fn incoming(
+    State(callbacks): State<Callbacks>,
+    Query(sms): Query<Incoming>,
+) -> (axum::http::StatusCode, &'static str) {
+    use axum::http::StatusCode;
+    let known = |inbox: &Inbox| !inbox.secret.is_empty() && inbox.secret == sms.secret;
+    let Some(inbox) = callbacks.inbox.filter(known) else {
+        tracing::warn!("incoming SMS from Kannel refused: wrong secret");
+        return (StatusCode::FORBIDDEN, "");
+    };
+    let part = sms::receive::ReceivedPart {
+        concatenation: None,
+        text: sms.text,
+    };
+    let sender = format!("+{}", sms.from.trim_start_matches('+'));
+    let stored =
+        app::messages::ssr::receive_part(&inbox.db, inbox.connection, &sender, &sms.to, &part);
+    match stored.await {
+        // The sms-service answers the sender with this body; empty sends no reply.
+        Ok(_) => (StatusCode::OK, ""),
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, ""),
+    }
 }
 
 async fn delivery_report(
-    State(reports): State<ReportSink>,
+    State(Callbacks { reports, .. }): State<Callbacks>,
     Query(dlr): Query<Dlr>,
 ) -> &'static str {
     let Some(outcome) = outcome(dlr.kind, &dlr.reply) else {

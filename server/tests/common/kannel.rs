@@ -11,6 +11,8 @@ use super::smsc::{Smsc, PASSWORD, SYSTEM_ID};
 
 pub const USERNAME: &str = "esemes";
 pub const SENDSMS_PASSWORD: &str = "kannel-secret";
+/// What Kannel's get-url carries with incoming messages.
+pub const INCOMING_SECRET: &str = "incoming-secret";
 
 pub struct Kannel {
     _bearerbox: Child,
@@ -38,7 +40,8 @@ async fn wait_for_port(port: u16, what: &str) {
 }
 
 impl Kannel {
-    pub async fn start(smsc: &Smsc) -> Kannel {
+    /// Kannel sending to `smsc`, handing incoming messages to `callbacks` (this server).
+    pub async fn start(smsc: &Smsc, callbacks: &str) -> Kannel {
         let (admin, smsbox, sendsms) = (free_port(), free_port(), free_port());
         let dir = std::env::temp_dir().join(format!("esemes-kannel-{admin}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -70,6 +73,7 @@ group = smsbox
 bearerbox-host = 127.0.0.1
 bearerbox-port = {smsbox}
 sendsms-port = {sendsms}
+mo-recode = true
 log-level = 1
 log-file = "{dir}/smsbox.log"
 
@@ -83,7 +87,7 @@ group = sms-service
 keyword = default
 catch-all = true
 max-messages = 0
-text = ""
+get-url = "{callbacks}/gateway/kannel/incoming?secret={INCOMING_SECRET}&from=%p&to=%P&text=%a"
 "#,
             dir = dir.display(),
             smpp = smsc.smpp_port,
