@@ -19,7 +19,11 @@ pub struct AppState {
     pub outbox: Arc<Notify>,
     /// Marks the session cookie `Secure` (set when the app is served over HTTPS).
     pub secure_cookies: bool,
+    /// The gateway connections' state now, for the administration page.
+    pub gateways: GatewayStatus,
 }
+
+pub type GatewayStatus = Arc<dyn Fn() -> Vec<crate::admin::ConnectionStatus> + Send + Sync>;
 
 pub fn app_state() -> AppState {
     expect_context::<AppState>()

@@ -2,7 +2,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::{AppState, Db};
+use app::ssr::{AppState, Db, GatewayStatus};
 use clap::Parser;
 use leptos::config::get_configuration;
 use server::config::{Command, Config, GatewayCommand, LogFormat, TokenCommand};
@@ -78,7 +78,8 @@ async fn run(config: Config) -> anyhow::Result<()> {
     // Every account sends through the first connection (routing accounts is not built yet).
     let connection = connections[0].clone();
     tracing::info!(connection = %connection.name, "sending through");
-    let gateway = start_gateway(&connection, report_tx.clone(), &db).map_err(anyhow::Error::msg)?;
+    let (gateway, status) =
+        start_gateway(&connection, report_tx.clone(), &db).map_err(anyhow::Error::msg)?;
     let gateway_name = gateway.name();
     let outbox = Arc::new(Notify::new());
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -101,6 +102,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         db,
         outbox,
         secure_cookies: config.secure_cookies,
+        gateways: status,
     };
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -133,15 +135,36 @@ async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The connection's driver, and how to read its state for the administration page.
 fn start_gateway(
     connection: &Connection,
     reports: ReportSink,
     db: &Db,
-) -> Result<Arc<dyn Gateway>, String> {
+) -> Result<(Arc<dyn Gateway>, GatewayStatus), String> {
+    let ready = |driver: &'static str| -> GatewayStatus {
+        let name = connection.name.clone();
+        let since = Some(app::ssr::local_time(app::ssr::now_ms()));
+        Arc::new(move || {
+            vec![app::admin::ConnectionStatus {
+                name: name.clone(),
+                driver: driver.into(),
+                ready: true,
+                since,
+                error: None,
+            }]
+        })
+    };
     Ok(match &connection.driver {
-        Driver::Simulator { delivery_delay } => Arc::new(Simulator::new(*delivery_delay, reports)),
-        Driver::Smpp(settings) => Smpp::start(settings.clone(), reports, Some(db.clone())),
-        Driver::Kannel(settings) => Arc::new(Kannel::new(settings.clone())?),
+        Driver::Simulator { delivery_delay } => (
+            Arc::new(Simulator::new(*delivery_delay, reports)),
+            ready("simulator"),
+        ),
+        Driver::Smpp(settings) => {
+            let smpp = Smpp::start(settings.clone(), reports, Some(db.clone()));
+            let watched = smpp.clone();
+            (smpp, Arc::new(move || vec![watched.status()]))
+        }
+        Driver::Kannel(settings) => (Arc::new(Kannel::new(settings.clone())?), ready("kannel")),
     })
 }
 

@@ -232,7 +232,8 @@ async fn an_operator_cannot_use_administrator_functions_of_their_own_account() {
         operator(&db, ours.account, "ewa", "operator", &[ours.company]).await;
         let server = start(db.clone());
         let ewa = server.log_in_as("ewa", OTHER_PASSWORD).await;
-        let calls = administration(&ours, ours.company);
+        let mut calls = administration(&ours, ours.company);
+        calls.push(("admin_gateways", String::new()));
         expect(
             &server,
             &ewa,
@@ -242,6 +243,11 @@ async fn an_operator_cannot_use_administrator_functions_of_their_own_account() {
         )
         .await;
         nothing_changed(&server, &db, &ours).await;
+        // An administrator sees the gateway's state.
+        let owner = server.log_in().await;
+        let reply = server.call("admin_gateways", "", Some(&owner)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(reply.body.contains(r#""ready":true"#), "{}", reply.body);
     })
     .await;
 }

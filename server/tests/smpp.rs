@@ -271,6 +271,27 @@ async fn a_wrong_password_is_named_and_an_unreachable_centre_retried() {
         Smpp::check(&settings(&smsc)).await,
         Ok(format!("smsc: bound to {} as esemes", smsc.address()))
     );
+    // The administration page's view of a bind that keeps failing, and of one that is up.
+    let (reports, _) = mpsc::channel(1);
+    let wrong = SmppSettings {
+        password: "zle".into(),
+        ..settings(&smsc)
+    };
+    let refused = Smpp::start(wrong, reports.clone(), None);
+    assert!(refused
+        .wait_bound(Duration::from_millis(500))
+        .await
+        .is_err());
+    let status = refused.status();
+    assert!(!status.ready);
+    assert_eq!(
+        status.error.as_deref(),
+        Some("bind refused: ESME_RBINDFAIL (0x0000000D): bind failed")
+    );
+    let bound = Smpp::start(settings(&smsc), reports, None);
+    bound.wait_bound(Duration::from_secs(5)).await.unwrap();
+    assert!(bound.status().ready);
+
     let unreachable = SmppSettings {
         address: "127.0.0.1:1".into(),
         ..settings(&smsc)

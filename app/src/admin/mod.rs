@@ -199,6 +199,30 @@ pub async fn switch_company(company_id: i64) -> Result<()> {
     .await
 }
 
+/// A gateway connection as the administration page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionStatus {
+    pub name: String,
+    /// `smpp`, `kannel` or `simulator`.
+    pub driver: String,
+    /// Bound (SMPP) or ready to send.
+    pub ready: bool,
+    /// Since when it is in this state.
+    pub since: Option<crate::format::LocalTime>,
+    /// The last error, e.g. why the bind failed.
+    pub error: Option<String>,
+}
+
+/// The state of the gateway connections. Administrators only.
+#[server(endpoint = "admin_gateways")]
+pub async fn gateway_status() -> Result<Vec<ConnectionStatus>> {
+    crate::error::respond(async move {
+        crate::auth::ssr::require_administrator()?;
+        Ok((crate::ssr::app_state().gateways)())
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::texts::{use_texts, Texts};
 use super::{
-    list_companies, list_operators, Company, CompanyInput, OperatorInput, OperatorRow,
-    RevokeSessions, Role, SaveCompany, SaveOperator, SwitchCompany,
+    gateway_status, list_companies, list_operators, Company, CompanyInput, OperatorInput,
+    OperatorRow, RevokeSessions, Role, SaveCompany, SaveOperator, SwitchCompany,
 };
 use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
@@ -37,11 +37,44 @@ pub fn AdminPage() -> impl IntoView {
                                 <h2 id="operators-title">{t.operators_title}</h2>
                                 <Operators operators companies save=save_operator revoke />
                             </section>
+                            <Gateways />
                         }.into_any(),
                         (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Transition>
+    }
+}
+
+/// Each gateway connection: ready or not, since when, and its last error.
+#[component]
+fn Gateways() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_language();
+    let connections = Resource::new(|| (), |_| gateway_status());
+    view! {
+        <section aria-labelledby="gateways-title">
+            <h2 id="gateways-title">{t.gateways_title}</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    connections.await.ok().map(|list| view! {
+                        <ul class="records gateways">
+                            {list.into_iter().map(|c| {
+                                let state = if c.ready { t.gateway_ready } else { t.gateway_down };
+                                view! {
+                                    <li class="record" class:down=!c.ready>
+                                        <strong>{c.name}</strong>" ("{c.driver}"): "
+                                        <span class=if c.ready { "status status-delivered" } else { "status status-undelivered" }>{state}</span>
+                                        {c.since.map(|at| view! { " "{t.gateway_since}" "{at.format(lang)} })}
+                                        {c.error.map(|e| view! { <br /><span class="hint">{t.gateway_last_error}": "{e}</span> })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }
 

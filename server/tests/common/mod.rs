@@ -123,6 +123,15 @@ pub fn app_state(db: Db, outbox: Arc<Notify>) -> AppState {
         db,
         outbox,
         secure_cookies: false,
+        gateways: Arc::new(|| {
+            vec![app::admin::ConnectionStatus {
+                name: "simulator".into(),
+                driver: "simulator".into(),
+                ready: true,
+                since: None,
+                error: None,
+            }]
+        }),
     }
 }
 

@@ -77,6 +77,8 @@ pub struct Smpp {
     window: Semaphore,
     /// The earliest moment the next submit may leave (rate limit, throttling).
     next_slot: Mutex<Instant>,
+    /// Whether the bind is up, since when (epoch ms), and the last error.
+    link: Mutex<(bool, i64, Option<String>)>,
 }
 
 /// After being throttled, the connection sends at most one submit per this long for a while.
@@ -99,6 +101,7 @@ impl Smpp {
             name: Box::leak(settings.name.clone().into_boxed_str()),
             window: Semaphore::new(settings.window.max(1)),
             next_slot: Mutex::new(Instant::now()),
+            link: Mutex::new((false, app::ssr::now_ms(), None)),
             settings,
             session,
         });
@@ -130,6 +133,32 @@ impl Smpp {
                 Session::Down(error) => Err(error.clone()),
                 Session::Bound(_) => Ok(()),
             },
+        }
+    }
+
+    /// The bind's state for the administration page.
+    pub fn status(&self) -> app::admin::ConnectionStatus {
+        let ready = matches!(&*self.session.borrow(), Session::Bound(client) if client.is_active());
+        let (_, since, error) = self.link.lock().expect("link lock").clone();
+        app::admin::ConnectionStatus {
+            name: self.name.to_string(),
+            driver: "smpp".into(),
+            ready,
+            since: Some(app::ssr::local_time(since)),
+            error,
+        }
+    }
+
+    /// Notes a change of the bind: up (`None`) or down with why. Failing to bind again keeps
+    /// the moment it went down; the error is the latest.
+    fn link_changed(&self, error: Option<String>) {
+        let mut link = self.link.lock().expect("link lock");
+        let up = error.is_none();
+        if up != link.0 {
+            *link = (up, app::ssr::now_ms(), link.2.take());
+        }
+        if error.is_some() {
+            link.2 = error;
         }
     }
 
@@ -303,6 +332,7 @@ async fn keep_bound(smpp: Arc<Smpp>, session: watch::Sender<Session>, reports: R
             Ok((client, mut events)) => {
                 tracing::info!(connection = smpp.name, "SMPP bound");
                 wait = RECONNECT_FIRST;
+                smpp.link_changed(None);
                 if session.send(Session::Bound(client.clone())).is_err() {
                     return; // the driver is gone
                 }
@@ -320,10 +350,12 @@ async fn keep_bound(smpp: Arc<Smpp>, session: watch::Sender<Session>, reports: R
                     connection = smpp.name,
                     "SMPP connection lost; binding again"
                 );
+                smpp.link_changed(Some("connection lost".into()));
                 let _ = session.send(Session::Down("connection lost".into()));
             }
             Err(error) => {
                 tracing::warn!(connection = smpp.name, %error, retry_in = ?wait, "SMPP bind failed");
+                smpp.link_changed(Some(error.clone()));
                 let _ = session.send(Session::Down(error));
             }
         }
