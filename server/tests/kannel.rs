@@ -141,7 +141,11 @@ async fn incoming_messages_come_through_kannel() {
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        assert_eq!(bodies, texts);
+        // smsbox hands messages over side by side: their order is not kept.
+        let mut expected = texts.to_vec();
+        expected.sort();
+        bodies.sort();
+        assert_eq!(bodies, expected);
 
         // Without the secret, nothing is stored.
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
