@@ -11,18 +11,10 @@ use std::time::Duration;
 
 use app::ssr::Db;
 use common::smsc::{Smsc, PASSWORD, SYSTEM_ID};
-use common::{admin, queue, seeded};
+use common::{admin, count, free_port, queue, seeded};
 use tokio::process::{Child, Command};
 
 const MESSAGES: usize = 2000;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// The server binary on `url`, sending through `gateways`.
 fn server(url: &str, gateways: &std::path::Path) -> Child {
@@ -37,10 +29,6 @@ fn server(url: &str, gateways: &std::path::Path) -> Child {
         .kill_on_drop(true)
         .spawn()
         .expect("the server binary")
-}
-
-async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()
 }
 
 async fn crash_and_resume(db: Db, url: String) {

@@ -8,15 +8,11 @@ use std::time::Duration;
 
 use app::messages::ssr as messages;
 use app::ssr::Db;
-use common::{admin, on_both, queue, seeded};
+use common::{admin, count, on_both, queue, seeded};
 use server::dispatcher::{Dispatcher, InDoubt, Policy};
 use server::gateway::simulator::Simulator;
 use server::gateway::{split, DeliveryReport, Gateway};
 use tokio::sync::{mpsc, watch, Notify};
-
-async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()
-}
 
 /// Waits until `sql` counts `expected` (reports that overtook the recording of their part are
 /// tried again with back-off over about 50 s: the dispatcher's REPORT_RETRIES).

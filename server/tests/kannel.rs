@@ -10,7 +10,7 @@ use std::time::Duration;
 use app::ssr::Db;
 use common::kannel::{Kannel, INCOMING_SECRET, SENDSMS_PASSWORD, USERNAME};
 use common::smsc::Smsc;
-use common::{admin, on_both, queue, seeded};
+use common::{admin, on_both, queue, seeded, settled};
 use serde_json::json;
 use server::dispatcher::Dispatcher;
 use server::gateway::kannel::{self as driver, KannelSettings};
@@ -45,22 +45,6 @@ async fn start(db: &Db, smsc: &Smsc) -> (Kannel, watch::Sender<bool>, String) {
     let dispatcher = Dispatcher::new(db.clone(), gateway, Arc::new(Notify::new()));
     tokio::spawn(dispatcher.run(reports_rx, shutdown_rx));
     (kannel, shutdown, callbacks)
-}
-
-async fn settled(db: &Db, id: i64, wanted: &str) -> Option<String> {
-    for _ in 0..600 {
-        let (status, error): (String, Option<String>) =
-            sqlx::query_as("SELECT status, error FROM messages WHERE id = $1")
-                .bind(id)
-                .fetch_one(&db.pool)
-                .await
-                .unwrap();
-        if status == wanted {
-            return error;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("message {id} never {wanted}");
 }
 
 #[tokio::test]

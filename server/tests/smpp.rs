@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use app::ssr::Db;
 use common::smsc::{Smsc, PASSWORD, SYSTEM_ID};
-use common::{admin, on_both, queue, seeded};
+use common::{admin, on_both, queue, seeded, settled};
 use serde_json::{json, Value};
 use server::dispatcher::Dispatcher;
 use server::gateway::smpp::receipt::ReceiptIds;
@@ -52,35 +52,6 @@ async fn dispatch(db: &Db, settings: SmppSettings) -> Sending {
     Sending {
         _shutdown: shutdown,
     }
-}
-
-async fn status_and_error(db: &Db, id: i64) -> (String, Option<String>) {
-    sqlx::query_as("SELECT status, error FROM messages WHERE id = $1")
-        .bind(id)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap()
-}
-
-/// Waits until message `id` has status `wanted`; its (status, error) then.
-async fn settled(db: &Db, id: i64, wanted: &str) -> (String, Option<String>) {
-    for _ in 0..400 {
-        let now = status_and_error(db, id).await;
-        if now.0 == wanted {
-            return now;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    let parts: Vec<(i64, String, Option<String>)> =
-        sqlx::query_as("SELECT seq, status, error FROM message_parts WHERE message_id = $1")
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await
-            .unwrap();
-    panic!(
-        "message {id} never {wanted}: {:?}, parts {parts:?}",
-        status_and_error(db, id).await
-    );
 }
 
 fn text_to(messages: &[Value], destination: &str) -> Vec<String> {
@@ -196,15 +167,15 @@ async fn refusals_throttling_and_failed_deliveries_end_as_promised() {
         let expired = queue(&db, &operator, "600100304", "za późno").await;
 
         assert_eq!(
-            settled(&db, rejected, "rejected").await.1.as_deref(),
+            settled(&db, rejected, "rejected").await.as_deref(),
             Some("ESME_RINVDSTADR (0x0000000B): invalid destination address")
         );
-        assert_eq!(settled(&db, throttled, "delivered").await.1, None);
+        assert_eq!(settled(&db, throttled, "delivered").await, None);
         assert_eq!(
-            settled(&db, undelivered, "undelivered").await.1.as_deref(),
+            settled(&db, undelivered, "undelivered").await.as_deref(),
             Some("UNDELIV: undeliverable (error 005)")
         );
-        assert_eq!(settled(&db, expired, "expired").await.0, "expired");
+        settled(&db, expired, "expired").await;
 
         let submits = smsc.submits().await;
         let to = |destination: &str| -> Vec<String> {
@@ -234,7 +205,7 @@ async fn a_lost_answer_or_connection_leaves_the_part_in_doubt_and_nothing_twice(
         let _sending = dispatch(&db, settings(&smsc)).await;
 
         let unanswered = queue(&db, &operator, "600100401", "bez odpowiedzi").await;
-        let (_, error) = settled(&db, unanswered, "unknown").await;
+        let error = settled(&db, unanswered, "unknown").await;
         assert!(error.unwrap().contains("timed out"));
         let dropped = queue(&db, &operator, "600100402", "zerwane połączenie").await;
         settled(&db, dropped, "unknown").await;

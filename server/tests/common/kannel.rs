@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
+use super::free_port;
 use super::smsc::{Smsc, PASSWORD, SYSTEM_ID};
 
 pub const USERNAME: &str = "esemes";
@@ -19,14 +20,6 @@ pub struct Kannel {
     _smsbox: Child,
     _dir: std::path::PathBuf,
     pub sendsms_port: u16,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn wait_for_port(port: u16, what: &str) {

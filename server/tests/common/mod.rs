@@ -123,15 +123,7 @@ pub fn app_state(db: Db, outbox: Arc<Notify>) -> AppState {
         db,
         outbox,
         secure_cookies: false,
-        gateways: Arc::new(|| {
-            vec![app::admin::ConnectionStatus {
-                name: "simulator".into(),
-                driver: "simulator".into(),
-                ready: true,
-                since: None,
-                error: None,
-            }]
-        }),
+        gateways: app::ssr::always_ready("simulator".into(), "simulator"),
     }
 }
 
@@ -217,4 +209,49 @@ pub async fn login_failures(db: &Db) -> i64 {
         .fetch_one(&db.pool)
         .await
         .unwrap()
+}
+
+/// A TCP port free on 127.0.0.1 a moment ago, for a peer given its port on its command line.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The one number `sql` selects.
+pub async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()
+}
+
+/// Waits (up to 10 s) until message `id` has status `wanted`; its error then. Otherwise fails
+/// showing where the message and its parts are.
+pub async fn settled(db: &Db, id: i64, wanted: &str) -> Option<String> {
+    let now = || async {
+        sqlx::query_as::<_, (String, Option<String>)>(
+            "SELECT status, error FROM messages WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+    };
+    for _ in 0..400 {
+        let (status, error) = now().await;
+        if status == wanted {
+            return error;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let parts: Vec<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT seq, status, error FROM message_parts WHERE message_id = $1")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    panic!(
+        "message {id} never {wanted}: {:?}, parts {parts:?}",
+        now().await
+    );
 }
