@@ -49,9 +49,10 @@ pub async fn list(
     Ok(rows
         .into_iter()
         .map(|row| {
-            let (body, complete) = match row.body.char_indices().nth(PREVIEW_CHARS) {
-                Some((end, _)) if show != Some(row.id) => (row.body[..end].to_string(), false),
-                _ => (row.body, true),
+            let (body, complete) = if show == Some(row.id) {
+                (row.body, true)
+            } else {
+                preview(row.body)
             };
             MessageRow {
                 id: row.id,
@@ -65,6 +66,18 @@ pub async fn list(
             }
         })
         .collect())
+}
+
+/// The first `PREVIEW_CHARS` characters of a text, and whether that is all of it. The lists
+/// select one character more (`substr(body, 1, PREVIEW_CHARS + 1)`) to tell.
+pub fn preview(mut text: String) -> (String, bool) {
+    match text.char_indices().nth(PREVIEW_CHARS) {
+        Some((end, _)) => {
+            text.truncate(end);
+            (text, false)
+        }
+        None => (text, true),
+    }
 }
 
 pub async fn record_event(

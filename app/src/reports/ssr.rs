@@ -6,14 +6,13 @@ use chrono::{Duration, NaiveDate, TimeZone};
 use super::{PartDetail, Report, ReportQuery, ReportRow};
 use crate::error::{AppError, Field, Problem, Result};
 use crate::i18n::Lang;
+use crate::messages::ssr::{preview, PREVIEW_CHARS};
 use crate::messages::Status;
 use crate::ssr::{contains_pattern, local_time, now_ms, search_words, Db, TIME_ZONE};
 
 pub const PAGE: u32 = 50;
 /// A CSV export holds at most this many messages (a busy company's month).
 pub const MAX_EXPORT: u32 = 50_000;
-/// The list shows the start of each text; the CSV the whole.
-const PREVIEW_CHARS: usize = 160;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -169,9 +168,9 @@ async fn rows(
 }
 
 fn report_row(row: Row) -> ReportRow {
-    let body = match row.body.char_indices().nth(PREVIEW_CHARS) {
-        Some((end, _)) => format!("{}…", &row.body[..end]),
-        None => row.body,
+    let body = match preview(row.body) {
+        (start, false) => format!("{start}…"),
+        (whole, true) => whole,
     };
     ReportRow {
         id: row.id,
