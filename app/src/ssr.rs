@@ -25,6 +25,21 @@ pub struct AppState {
 
 pub type GatewayStatus = Arc<dyn Fn() -> Vec<crate::admin::ConnectionStatus> + Send + Sync>;
 
+/// The status of a connection that needs no link kept up (the simulator, Kannel's HTTP): ready
+/// since the server started.
+pub fn always_ready(name: String, driver: &'static str) -> GatewayStatus {
+    let since = Some(local_time(now_ms()));
+    Arc::new(move || {
+        vec![crate::admin::ConnectionStatus {
+            name: name.clone(),
+            driver: driver.into(),
+            ready: true,
+            since,
+            error: None,
+        }]
+    })
+}
+
 pub fn app_state() -> AppState {
     expect_context::<AppState>()
 }

@@ -141,19 +141,7 @@ fn start_gateway(
     reports: ReportSink,
     db: &Db,
 ) -> Result<(Arc<dyn Gateway>, GatewayStatus), String> {
-    let ready = |driver: &'static str| -> GatewayStatus {
-        let name = connection.name.clone();
-        let since = Some(app::ssr::local_time(app::ssr::now_ms()));
-        Arc::new(move || {
-            vec![app::admin::ConnectionStatus {
-                name: name.clone(),
-                driver: driver.into(),
-                ready: true,
-                since,
-                error: None,
-            }]
-        })
-    };
+    let ready = |driver| app::ssr::always_ready(connection.name.clone(), driver);
     Ok(match &connection.driver {
         Driver::Simulator { delivery_delay } => (
             Arc::new(Simulator::new(*delivery_delay, reports)),
