@@ -21,9 +21,6 @@ pub struct OutgoingPart {
     pub key: String,
     /// E.164 destination.
     pub to: String,
-    /// Position in the message, from 0, and how many parts it has.
-    pub seq: u32,
-    pub total: u32,
     /// The SMS exactly as it goes on the wire (UDH and payload), split by the `sms` crate with
     /// the same rules the composer counted and the operator was charged by.
     pub part: sms::Part,
@@ -33,15 +30,12 @@ pub struct OutgoingPart {
 pub fn split(id: i64, to: &str, text: &str) -> Result<Vec<OutgoingPart>, sms::SmsError> {
     let reference = (id & 0xFFFF) as u16;
     let parts = sms::split_with_reference(text, &app::composer::sending_options(), reference)?;
-    let total = parts.len() as u32;
     Ok(parts
         .into_iter()
         .enumerate()
         .map(|(seq, part)| OutgoingPart {
             key: format!("esemes-{id}-{seq}"),
             to: to.to_string(),
-            seq: seq as u32,
-            total,
             part,
         })
         .collect())

@@ -20,7 +20,7 @@ use rusmpp::types::{COctetString, EmptyOrFullCOctetString, OctetString};
 use rusmpp::values::{DataCoding, EsmClass, InterfaceVersion, Npi, RegisteredDelivery, Ton};
 use rusmpp::{Command, CommandId, Pdu};
 use rusmppc::{Client, ConnectionBuilder, Event};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 use tokio::time::Instant;
 
 use self::receipt::ReceiptIds;
@@ -74,7 +74,6 @@ pub struct Smpp {
     db: Option<app::ssr::Db>,
     settings: SmppSettings,
     session: watch::Receiver<Session>,
-    window: Semaphore,
     /// The earliest moment the next submit may leave (rate limit, throttling).
     next_slot: Mutex<Instant>,
     /// Whether the bind is up, since when (epoch ms), and the last error.
@@ -99,7 +98,6 @@ impl Smpp {
             db,
             // Connections live as long as the server: their names are leaked once.
             name: Box::leak(settings.name.clone().into_boxed_str()),
-            window: Semaphore::new(settings.window.max(1)),
             next_slot: Mutex::new(Instant::now()),
             link: Mutex::new((false, app::ssr::now_ms(), None)),
             settings,
@@ -241,13 +239,13 @@ impl Gateway for Smpp {
         self.name
     }
 
+    /// The dispatcher keeps at most this many submits outstanding.
     fn window(&self) -> usize {
         self.settings.window.max(1)
     }
 
     async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError> {
         let submit = self.submit_sm(part)?;
-        let _permit = self.window.acquire().await.expect("window never closed");
         self.pace().await;
         let client = match &*self.session.borrow() {
             Session::Bound(client) if client.is_active() => client.clone(),
