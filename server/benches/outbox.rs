@@ -190,7 +190,7 @@ async fn bench(label: &str, db: Db, n: usize) {
         "{label}: {n} messages queued in {:.1} s",
         filling.elapsed().as_secs_f64()
     );
-    let smsc = Smsc::start(&["--receipt-delay-ms", "20"]).await;
+    let smsc = Smsc::start(&["--receipt-delay-ms", "20", "--keep-log", "no"]).await;
     let (accepted, delivered) = outbox_run(&db, &smsc, n).await;
     println!(
         "{label}: all accepted after {accepted:.1} s ({:.0} messages/s), all delivered after {delivered:.1} s ({:.0}/s)",

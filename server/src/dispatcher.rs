@@ -13,15 +13,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::messages::ssr::{self as store, PartOutcome, ReportEffect};
+use app::error::{AppError, Result};
+use app::messages::ssr::{self as store, PartOutcome, ReportEffect, Write, Written};
+use app::messages::Status;
 use app::ssr::{now_ms, Db};
-use tokio::sync::{mpsc, watch, Notify, Semaphore};
+use tokio::sync::{mpsc, oneshot, watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::gateway::{split, DeliveryReport, Gateway, SubmitError};
 
-/// Messages claimed at once; their sends run side by side within the gateway's window.
-const BATCH: i64 = 256;
+/// Messages under way at once; their sends run side by side within the gateway's window.
+const BATCH: usize = 256;
 const LEASE_MS: i64 = 60_000;
 /// How often the outbox is checked without a wake-up (retries after temporary failures).
 const POLL: Duration = Duration::from_secs(1);
@@ -85,20 +87,21 @@ impl Dispatcher {
         }
     }
 
-    /// Runs until `shutdown` turns true; a batch already claimed is finished first.
+    /// Runs until `shutdown` turns true; messages already claimed are finished first.
     pub async fn run(
         self,
         reports: mpsc::Receiver<DeliveryReport>,
         mut shutdown: watch::Receiver<bool>,
     ) {
+        let recorder = Recorder::start(self.db.clone());
         let reports_task = tokio::spawn(apply_reports(
-            self.db.clone(),
+            recorder.clone(),
             self.gateway.name(),
             reports,
             shutdown.clone(),
         ));
         while !*shutdown.borrow() {
-            self.drain().await;
+            self.drain(&recorder).await;
             tokio::select! {
                 // A dropped sender stops the dispatcher too (instead of waking it forever).
                 changed = shutdown.changed() => if changed.is_err() { break },
@@ -110,30 +113,38 @@ impl Dispatcher {
         tracing::info!("dispatcher stopped");
     }
 
-    /// Submits pending messages until none is left.
-    pub async fn drain(&self) {
+    /// Submits pending messages until none is left. Up to `BATCH` messages are under way at
+    /// once; more are claimed as soon as half of them are done, so the gateway's window never
+    /// waits for a batch's slowest message.
+    async fn drain(&self, recorder: &Recorder) {
+        let mut sends = JoinSet::new();
+        let mut outbox_empty = false;
         loop {
-            let batch = match store::claim_pending(&self.db, BATCH, LEASE_MS).await {
-                Ok(batch) if batch.is_empty() => return,
-                Ok(batch) => batch,
-                Err(_) => return, // logged by the store; tried again at the next poll
-            };
-            let mut sends = JoinSet::new();
-            for message in batch {
-                let (db, gateway, policy) = (self.db.clone(), self.gateway.clone(), self.policy);
-                let window = self.window.clone();
-                sends.spawn(async move {
-                    let id = message.id;
-                    if send(&db, gateway.as_ref(), &window, policy, message)
-                        .await
-                        .is_err()
-                    {
-                        // The database refused a write; the lease runs out and it is tried again.
-                        tracing::error!(message_id = id, "could not record a submission");
-                    }
-                });
+            if !outbox_empty && sends.len() < BATCH / 2 {
+                let wanted = BATCH - sends.len();
+                let claimed = store::claim_pending(&self.db, wanted as i64, LEASE_MS)
+                    .await
+                    .unwrap_or_default(); // logged by the store; tried again at the next poll
+                outbox_empty = claimed.len() < wanted;
+                for message in claimed {
+                    let (gateway, policy) = (self.gateway.clone(), self.policy);
+                    let (window, recorder) = (self.window.clone(), recorder.clone());
+                    sends.spawn(async move {
+                        let id = message.id;
+                        if send(&recorder, gateway.as_ref(), &window, policy, message)
+                            .await
+                            .is_err()
+                        {
+                            // The database refused a write; the lease runs out and it is
+                            // tried again.
+                            tracing::error!(message_id = id, "could not record a submission");
+                        }
+                    });
+                }
             }
-            while sends.join_next().await.is_some() {}
+            if sends.join_next().await.is_none() && outbox_empty {
+                return;
+            }
         }
     }
 }
@@ -142,30 +153,25 @@ impl Dispatcher {
 /// Stops at a temporary failure (the message comes back when that part may be retried) and at
 /// a rejection (the message is then rejected as a whole).
 async fn send(
-    db: &Db,
+    recorder: &Recorder,
     gateway: &dyn Gateway,
     window: &Semaphore,
     policy: Policy,
     message: store::Outgoing,
-) -> app::error::Result<()> {
+) -> Result<()> {
     let parts = match split(message.id, &message.phone, &message.body) {
         Ok(parts) => parts,
         // Checked before it was stored; a text stored by an older rule can still fail here.
         Err(e) => {
             tracing::warn!(message_id = message.id, error = %e, "cannot be split for sending");
-            for open in store::open_parts(db, message.id).await? {
-                store::record_part(
-                    db,
-                    message.id,
-                    open.seq,
-                    &PartOutcome::Rejected(e.to_string()),
-                )
-                .await?;
+            for open in &message.parts {
+                let outcome = PartOutcome::Rejected(e.to_string());
+                recorder.record(message.id, open.seq, outcome).await?;
             }
             return Ok(());
         }
     };
-    for open in store::open_parts(db, message.id).await? {
+    for open in &message.parts {
         let now = now_ms();
         if open.status == "submitting" {
             // Its dispatcher stopped between sending and recording the answer.
@@ -183,63 +189,166 @@ async fn send(
                 ?outcome,
                 "part in doubt"
             );
-            store::record_part(db, message.id, open.seq, &outcome).await?;
+            recorder.record(message.id, open.seq, outcome).await?;
             if policy.in_doubt == InDoubt::Hold {
                 continue;
             }
         } else if let Some(retry_at) = open.retry_at.filter(|at| *at > now) {
-            return store::release(db, message.id, retry_at).await;
+            return store::release(&recorder.db, message.id, retry_at).await;
         }
         if now > message.queued_at + policy.validity_ms {
             let hours = policy.validity_ms / 3_600_000;
             let last = open.error.as_deref().unwrap_or("no answer");
             let reason = format!("not accepted within the validity period ({hours} h): {last}");
-            store::record_part(db, message.id, open.seq, &PartOutcome::Expired(reason)).await?;
+            recorder
+                .record(message.id, open.seq, PartOutcome::Expired(reason))
+                .await?;
             continue;
         }
         let Some(part) = parts.get(open.seq as usize) else {
             let reason = format!("the text no longer has a part {}", open.seq + 1);
-            store::record_part(db, message.id, open.seq, &PartOutcome::Rejected(reason)).await?;
+            recorder
+                .record(message.id, open.seq, PartOutcome::Rejected(reason))
+                .await?;
             continue;
         };
-        let _place = window.acquire().await.expect("the window is never closed");
-        if !store::begin_submission(db, message.id, open.seq).await? {
+        let place = window.acquire().await.expect("the window is never closed");
+        if !recorder.begin(message.id, open.seq).await? {
             return Ok(()); // another dispatcher has it
         }
-        let outcome = match gateway.submit(part).await {
+        let answer = gateway.submit(part).await;
+        drop(place); // the answer is in: the window has room again
+        let retry_at = || now_ms() + backoff_ms(message.id, open.seq, open.attempts + 1);
+        let outcome = match answer {
             Ok(id) => PartOutcome::Accepted {
                 gateway: gateway.name().to_string(),
                 id,
             },
             Err(SubmitError::Temporary(error)) => PartOutcome::Retry {
-                retry_at: now_ms() + backoff_ms(message.id, open.seq, open.attempts + 1),
+                retry_at: retry_at(),
                 error,
             },
             Err(SubmitError::Rejected(error)) => PartOutcome::Rejected(error),
             Err(SubmitError::InDoubt(error)) => match policy.in_doubt {
                 InDoubt::Hold => PartOutcome::InDoubt(error),
                 InDoubt::Resend => PartOutcome::Retry {
-                    retry_at: now_ms() + backoff_ms(message.id, open.seq, open.attempts + 1),
+                    retry_at: retry_at(),
                     error,
                 },
             },
         };
-        tracing::info!(
-            message_id = message.id,
-            seq = open.seq,
-            ?outcome,
-            "part submitted"
-        );
-        let status = store::record_part(db, message.id, open.seq, &outcome).await?;
+        if !matches!(outcome, PartOutcome::Accepted { .. }) {
+            tracing::info!(
+                message_id = message.id,
+                seq = open.seq,
+                ?outcome,
+                "part not accepted"
+            );
+        }
+        let status = recorder
+            .record(message.id, open.seq, outcome.clone())
+            .await?;
         match outcome {
             PartOutcome::Retry { retry_at, .. } => {
-                return store::release(db, message.id, retry_at).await
+                return store::release(&recorder.db, message.id, retry_at).await
             }
             _ if status.is_final() => return Ok(()),
             _ => {}
         }
     }
     Ok(())
+}
+
+/// Every write of one dispatcher (its sends and the reports it applies) goes through its
+/// recorder, which makes whatever writes arrived while its last transaction ran in the next
+/// one (group commit): thousands of parts a second cost a few transactions, not thousands. A
+/// part still leaves only once its `submitting` is committed.
+#[derive(Clone)]
+struct Recorder {
+    db: Db,
+    writes: mpsc::Sender<(Write, oneshot::Sender<Result<Written>>)>,
+}
+
+/// Writes made in one transaction at most.
+const WRITES_PER_TRANSACTION: usize = 512;
+
+impl Recorder {
+    fn start(db: Db) -> Recorder {
+        let (writes, queued) = mpsc::channel(4 * WRITES_PER_TRANSACTION);
+        tokio::spawn(record(db.clone(), queued));
+        Recorder { db, writes }
+    }
+
+    async fn write(&self, write: Write) -> Result<Written> {
+        let (answer, answered) = oneshot::channel();
+        // The recorder stops only with the dispatcher.
+        self.writes
+            .send((write, answer))
+            .await
+            .map_err(|_| AppError::Internal)?;
+        answered.await.map_err(|_| AppError::Internal)?
+    }
+
+    async fn begin(&self, message_id: i64, seq: i64) -> Result<bool> {
+        match self.write(Write::Begin { message_id, seq }).await? {
+            Written::Begun(begun) => Ok(begun),
+            other => unreachable!("a begin answered with {other:?}"),
+        }
+    }
+
+    async fn record(&self, message_id: i64, seq: i64, outcome: PartOutcome) -> Result<Status> {
+        match self
+            .write(Write::Record {
+                message_id,
+                seq,
+                outcome,
+            })
+            .await?
+        {
+            Written::Recorded(status) => Ok(status),
+            other => unreachable!("a record answered with {other:?}"),
+        }
+    }
+
+    async fn report(&self, gateway: &str, report: &DeliveryReport) -> Result<ReportEffect> {
+        let write = Write::Report {
+            gateway: gateway.to_string(),
+            id: report.gateway_message_id.clone(),
+            outcome: report.outcome.clone(),
+            at: report.at_ms,
+        };
+        match self.write(write).await? {
+            Written::Reported(effect) => Ok(effect),
+            other => unreachable!("a report answered with {other:?}"),
+        }
+    }
+}
+
+/// The recorder's loop: one transaction at a time, each with every write queued meanwhile.
+async fn record(db: Db, mut queued: mpsc::Receiver<(Write, oneshot::Sender<Result<Written>>)>) {
+    let mut batch = Vec::with_capacity(WRITES_PER_TRANSACTION);
+    while queued.recv_many(&mut batch, WRITES_PER_TRANSACTION).await > 0 {
+        let (writes, answers): (Vec<Write>, Vec<_>) = batch.drain(..).unzip();
+        match store::write(&db, &writes).await {
+            Ok(written) => {
+                for (answer, written) in answers.into_iter().zip(written) {
+                    let _ = answer.send(Ok(written));
+                }
+            }
+            // One write the database refuses must not fail the others: each on its own.
+            Err(_) if writes.len() > 1 => {
+                for (write, answer) in writes.into_iter().zip(answers) {
+                    let written = store::write(&db, std::slice::from_ref(&write)).await;
+                    let _ = answer.send(written.map(|mut w| w.remove(0)));
+                }
+            }
+            Err(e) => {
+                for answer in answers {
+                    let _ = answer.send(Err(e.clone()));
+                }
+            }
+        }
+    }
 }
 
 /// 2 s, 4 s, 8 s … up to 5 minutes, each stretched by up to a fifth so parts throttled together
@@ -252,7 +361,7 @@ fn backoff_ms(message_id: i64, seq: i64, attempts: i64) -> i64 {
 }
 
 async fn apply_reports(
-    db: Db,
+    recorder: Recorder,
     gateway: &'static str,
     mut reports: mpsc::Receiver<DeliveryReport>,
     mut shutdown: watch::Receiver<bool>,
@@ -262,22 +371,14 @@ async fn apply_reports(
             _ = shutdown.changed() => return,
             report = reports.recv() => match report { Some(r) => r, None => return },
         };
-        let db = db.clone();
-        tokio::spawn(async move { apply_report(&db, gateway, report).await });
+        let recorder = recorder.clone();
+        tokio::spawn(async move { apply_report(&recorder, gateway, report).await });
     }
 }
 
-async fn apply_report(db: &Db, gateway: &str, report: DeliveryReport) {
+async fn apply_report(recorder: &Recorder, gateway: &str, report: DeliveryReport) {
     for attempt in 0..=REPORT_RETRIES {
-        let result = store::apply_delivery_report(
-            db,
-            gateway,
-            &report.gateway_message_id,
-            &report.outcome,
-            report.at_ms,
-        )
-        .await;
-        match result {
+        match recorder.report(gateway, &report).await {
             Ok(ReportEffect::UnknownPart) | Err(_) if attempt < REPORT_RETRIES => {
                 tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
             }

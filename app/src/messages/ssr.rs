@@ -1,6 +1,8 @@
 //! Message storage: the list, the outbox the dispatcher drains, and delivery reports.
 //! Every change of status appends to `message_events`, the message's history.
 
+use std::collections::{HashMap, HashSet};
+
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{MessageRow, Status, StatusFilter};
@@ -108,6 +110,9 @@ pub struct Outgoing {
     pub body: String,
     pub attempts: i64,
     pub queued_at: i64,
+    /// Its parts still to submit (or caught `submitting`), in order.
+    #[sqlx(skip)]
+    pub parts: Vec<OpenPart>,
 }
 
 /// Gives a message queued for sending its parts, each `pending`, in the transaction that queues
@@ -125,16 +130,16 @@ pub async fn queue_parts(conn: &mut AnyConnection, message_id: i64, parts: u32) 
     Ok(())
 }
 
-/// Claims up to `limit` pending messages for `lease_ms`. Messages claimed by a dispatcher that
-/// died come back when its lease runs out. On PostgreSQL, concurrent servers skip each other's
-/// rows instead of waiting for them.
+/// Claims up to `limit` pending messages for `lease_ms`, with their open parts. Messages
+/// claimed by a dispatcher that died come back when its lease runs out. On PostgreSQL,
+/// concurrent servers skip each other's rows instead of waiting for them.
 pub async fn claim_pending(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Outgoing>> {
     let lock = match db.backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
     let now = now_ms();
-    Ok(sqlx::query_as(&format!(
+    let mut claimed: Vec<Outgoing> = sqlx::query_as(&format!(
         "UPDATE messages SET claimed_until = $1, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM messages \
                       WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < $2) \
@@ -145,13 +150,25 @@ pub async fn claim_pending(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Out
     .bind(now)
     .bind(limit)
     .fetch_all(&db.pool)
-    .await?)
+    .await?;
+    let ids: Vec<i64> = claimed.iter().map(|m| m.id).collect();
+    let mut parts = open_parts_of(db, &ids).await?.into_iter().peekable();
+    claimed.sort_by_key(|m| m.id);
+    for message in &mut claimed {
+        while let Some(part) = parts.next_if(|p| p.message_id <= message.id) {
+            if part.message_id == message.id {
+                message.parts.push(part);
+            }
+        }
+    }
+    Ok(claimed)
 }
 
 /// A part still to be submitted (`pending`), or one whose submission was under way when its
 /// dispatcher stopped (`submitting`: in doubt).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OpenPart {
+    pub message_id: i64,
     pub seq: i64,
     pub status: String,
     pub attempts: i64,
@@ -160,31 +177,46 @@ pub struct OpenPart {
 }
 
 pub async fn open_parts(db: &Db, message_id: i64) -> Result<Vec<OpenPart>> {
-    Ok(sqlx::query_as(
-        "SELECT seq, status, attempts, retry_at, error FROM message_parts \
-         WHERE message_id = $1 AND status IN ('pending', 'submitting') ORDER BY seq",
-    )
-    .bind(message_id)
-    .fetch_all(&db.pool)
-    .await?)
+    open_parts_of(db, &[message_id]).await
 }
 
-/// Written before a part leaves: if the server dies before the answer is recorded, the part is
-/// known to be in doubt. False when the part is no longer pending (another dispatcher has it).
-pub async fn begin_submission(db: &Db, message_id: i64, seq: i64) -> Result<bool> {
-    let now = now_ms();
-    let updated = sqlx::query(
-        "UPDATE message_parts SET status = 'submitting', attempts = attempts + 1, \
-                submitting_at = $1, retry_at = NULL \
-         WHERE message_id = $2 AND seq = $3 AND status = 'pending'",
-    )
-    .bind(now)
-    .bind(message_id)
-    .bind(seq)
-    .execute(&db.pool)
-    .await?
-    .rows_affected();
-    Ok(updated == 1)
+/// The open parts of these messages, by message and in order.
+async fn open_parts_of(db: &Db, message_ids: &[i64]) -> Result<Vec<OpenPart>> {
+    if message_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT message_id, seq, status, attempts, retry_at, error FROM message_parts \
+         WHERE message_id IN ({}) AND status IN ('pending', 'submitting') ORDER BY message_id, seq",
+        placeholders(message_ids.len(), 1)
+    );
+    let mut query = sqlx::query_as(&sql);
+    for id in message_ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_all(&db.pool).await?)
+}
+
+/// `$first, $first+1, …`: `count` placeholders for an `IN` list.
+fn placeholders(count: usize, first: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `WITH v(columns) AS (VALUES (…), (…))` with `rows` rows of typed placeholders from $first:
+/// one statement then updates many rows, each with its own values, on both databases (the
+/// casts give PostgreSQL the types of values that may be NULL).
+fn values(columns: &str, types: &[&str], rows: usize, first: usize) -> String {
+    let row = |r: usize| {
+        let cells: Vec<String> = (types.iter().enumerate())
+            .map(|(c, ty)| format!("CAST(${} AS {ty})", first + r * types.len() + c))
+            .collect();
+        format!("({})", cells.join(", "))
+    };
+    let rows: Vec<String> = (0..rows).map(row).collect();
+    format!("WITH v({columns}) AS (VALUES {}) ", rows.join(", "))
 }
 
 /// What became of one submission of a part.
@@ -200,57 +232,6 @@ pub enum PartOutcome {
     Expired(String),
     /// The answer never came: it may have been accepted. Held for the operator to decide.
     InDoubt(String),
-}
-
-/// Records what became of a part's submission (a part `submitting`, or `pending` for an
-/// expiry) and settles its message. Returns the message's status afterwards.
-pub async fn record_part(
-    db: &Db,
-    message_id: i64,
-    seq: i64,
-    outcome: &PartOutcome,
-) -> Result<Status> {
-    let now = now_ms();
-    let query = match outcome {
-        PartOutcome::Accepted { gateway, id } => sqlx::query(
-            "UPDATE message_parts SET status = 'sent', gateway = $1, gateway_message_id = $2, \
-                    sent_at = $3, error = NULL \
-             WHERE message_id = $4 AND seq = $5 AND status = 'submitting'",
-        )
-        .bind(gateway)
-        .bind(id)
-        .bind(now),
-        PartOutcome::Retry { error, retry_at } => sqlx::query(
-            "UPDATE message_parts SET status = 'pending', error = $1, retry_at = $2 \
-             WHERE message_id = $3 AND seq = $4 AND status = 'submitting'",
-        )
-        .bind(error)
-        .bind(*retry_at),
-        PartOutcome::Rejected(error)
-        | PartOutcome::Expired(error)
-        | PartOutcome::InDoubt(error) => sqlx::query(
-            "UPDATE message_parts SET status = $1, error = $2, done_at = $3 \
-                 WHERE message_id = $4 AND seq = $5 AND status IN ('pending', 'submitting')",
-        )
-        .bind(part_status(outcome))
-        .bind(error)
-        .bind(now),
-    };
-    let mut tx = db.begin_write().await?;
-    query.bind(message_id).bind(seq).execute(&mut *tx).await?;
-    let status = settle_message(&mut tx, message_id, now).await?;
-    tx.commit().await?;
-    Ok(status)
-}
-
-fn part_status(outcome: &PartOutcome) -> &'static str {
-    match outcome {
-        PartOutcome::Accepted { .. } => "sent",
-        PartOutcome::Retry { .. } => "pending",
-        PartOutcome::Rejected(_) => "rejected",
-        PartOutcome::Expired(_) => "expired",
-        PartOutcome::InDoubt(_) => "unknown",
-    }
 }
 
 /// The message goes back to the outbox at `retry_at` (its parts wait for it anyway).
@@ -316,8 +297,112 @@ pub enum ReportEffect {
     UnknownPart,
 }
 
-/// Applies a delivery report for one part (sent, or in doubt: the report shows it did leave),
-/// then settles the message. Statuses never move backwards.
+/// One write of the dispatcher's. It makes many in one transaction (`write`): at thousands of
+/// parts a second, a transaction (and its statements) per part would be the limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Marks a pending part `submitting`, before it leaves: if the server dies before its
+    /// answer is recorded, the part is known to be in doubt.
+    Begin { message_id: i64, seq: i64 },
+    /// What became of a part's submission (a part `submitting`, or `pending` for an expiry or
+    /// a rejection before it left).
+    Record {
+        message_id: i64,
+        seq: i64,
+        outcome: PartOutcome,
+    },
+    /// A delivery report about the part `gateway` knows by `id` (sent, or in doubt: the report
+    /// shows it did leave). SMS centres reuse ids: it is about the latest part sent with it.
+    Report {
+        gateway: String,
+        id: String,
+        outcome: ReportOutcome,
+        at: i64,
+    },
+}
+
+/// The answer to each `Write`, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Whether the part was still pending (false: another dispatcher has it).
+    Begun(bool),
+    /// The message's status afterwards.
+    Recorded(Status),
+    Reported(ReportEffect),
+}
+
+/// Makes the writes in one transaction, a few statements for all of them: begins, then
+/// outcomes, then reports (one may be about a part recorded in the same batch), then every
+/// message they touched is settled. Statuses only move forward.
+pub async fn write(db: &Db, writes: &[Write]) -> Result<Vec<Written>> {
+    let now = now_ms();
+    let mut tx = db.begin_write().await?;
+    let begun = begin_parts(&mut tx, writes, now).await?;
+    let mut touched: HashMap<i64, i64> = (writes.iter())
+        .filter_map(|w| match w {
+            Write::Record { message_id, .. } => Some((*message_id, now)),
+            _ => None,
+        })
+        .collect();
+    record_parts(&mut tx, writes, now).await?;
+    let reports = apply_reports(&mut tx, writes).await?;
+    for (message_id, at) in reports.values().filter_map(|(_, applied)| *applied) {
+        let latest = touched.entry(message_id).or_insert(at);
+        *latest = (*latest).max(at);
+    }
+    let statuses = settle(&mut tx, db.backend, &touched).await?;
+    tx.commit().await?;
+    Ok((writes.iter().enumerate())
+        .map(|(i, w)| match w {
+            Write::Begin { message_id, seq } => {
+                Written::Begun(begun.contains(&(*message_id, *seq)))
+            }
+            Write::Record { message_id, .. } => {
+                Written::Recorded(statuses.get(message_id).copied().unwrap_or(Status::Pending))
+            }
+            Write::Report { .. } => Written::Reported(reports[&i].0),
+        })
+        .collect())
+}
+
+/// One write on its own.
+async fn write_one(db: &Db, write_: Write) -> Result<Written> {
+    Ok(write(db, &[write_]).await?.remove(0))
+}
+
+/// Marks a pending part `submitting` (see `Write::Begin`). False when it is no longer pending.
+pub async fn begin_submission(db: &Db, message_id: i64, seq: i64) -> Result<bool> {
+    match write_one(db, Write::Begin { message_id, seq }).await? {
+        Written::Begun(begun) => Ok(begun),
+        other => unreachable!("a begin answered with {other:?}"),
+    }
+}
+
+/// Records what became of a part's submission (see `Write::Record`); the message's status
+/// afterwards.
+pub async fn record_part(
+    db: &Db,
+    message_id: i64,
+    seq: i64,
+    outcome: &PartOutcome,
+) -> Result<Status> {
+    let outcome = outcome.clone();
+    match write_one(
+        db,
+        Write::Record {
+            message_id,
+            seq,
+            outcome,
+        },
+    )
+    .await?
+    {
+        Written::Recorded(status) => Ok(status),
+        other => unreachable!("a record answered with {other:?}"),
+    }
+}
+
+/// Applies one delivery report (see `Write::Report`).
 pub async fn apply_delivery_report(
     db: &Db,
     gateway: &str,
@@ -325,140 +410,358 @@ pub async fn apply_delivery_report(
     outcome: &ReportOutcome,
     at: i64,
 ) -> Result<ReportEffect> {
-    let (status, error) = match outcome {
-        ReportOutcome::Delivered => ("delivered", None),
-        ReportOutcome::Undelivered(e) => ("undelivered", Some(e.as_str())),
-        ReportOutcome::Expired(e) => ("expired", Some(e.as_str())),
+    let report = Write::Report {
+        gateway: gateway.to_string(),
+        id: gateway_message_id.to_string(),
+        outcome: outcome.clone(),
+        at,
     };
-    let mut tx = db.begin_write().await?;
-    // SMS centres reuse ids: the report is about the latest part sent with this one.
-    let message_id: Option<i64> = sqlx::query_scalar(
-        "UPDATE message_parts SET status = $1, error = $2, done_at = $3 \
-         WHERE (message_id, seq) = (SELECT message_id, seq FROM message_parts \
-                                    WHERE gateway = $4 AND gateway_message_id = $5 \
-                                    ORDER BY sent_at DESC LIMIT 1) \
-           AND status IN ('sent', 'unknown') \
-         RETURNING message_id",
-    )
-    .bind(status)
-    .bind(error)
-    .bind(at)
-    .bind(gateway)
-    .bind(gateway_message_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(message_id) = message_id else {
-        // The part may have been recorded between the UPDATE and this read (on PostgreSQL each
-        // statement sees the latest commits): only a part already final ignores the report.
-        let known: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM message_parts WHERE gateway = $1 AND gateway_message_id = $2 \
-             ORDER BY sent_at DESC LIMIT 1",
-        )
-        .bind(gateway)
-        .bind(gateway_message_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        return Ok(match known.as_deref().and_then(Status::parse) {
-            Some(status) if status.is_final() => ReportEffect::Ignored,
-            _ => ReportEffect::UnknownPart,
-        });
-    };
-    settle_message(&mut tx, message_id, at).await?;
-    tx.commit().await?;
-    Ok(ReportEffect::Applied)
+    match write_one(db, report).await? {
+        Written::Reported(effect) => Ok(effect),
+        other => unreachable!("a report answered with {other:?}"),
+    }
 }
 
-/// The message's status from its parts': rejected, undelivered or expired as soon as one part
-/// is (its parts not yet submitted are then not sent: they share the outcome), delivered when
-/// all are, in doubt when nothing is left to submit and a part is in doubt, sent when every
-/// part is accepted. A final status is never changed. Returns the status afterwards.
-async fn settle_message(
+/// The parts of the `Begin` writes that were pending and are now `submitting`.
+async fn begin_parts(
     tx: &mut Transaction<'static, Any>,
-    message_id: i64,
-    at: i64,
-) -> Result<Status> {
-    // Two parts of one message can be settled at the same moment; on PostgreSQL each would
-    // count the other's part as unchanged. Locking the message row first makes the second wait.
-    let current: String = sqlx::query_scalar(
-        "UPDATE messages SET updated_at = updated_at WHERE id = $1 RETURNING status",
-    )
-    .bind(message_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let current = Status::parse(&current).unwrap_or(Status::Pending);
-    if current.is_final() {
-        return Ok(current);
-    }
-    let parts: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT status, error FROM message_parts WHERE message_id = $1 ORDER BY seq",
-    )
-    .bind(message_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let statuses: Vec<Status> = parts
-        .iter()
-        .map(|(s, _)| Status::parse(s).unwrap_or(Status::Pending))
+    writes: &[Write],
+    now: i64,
+) -> Result<HashSet<(i64, i64)>> {
+    let parts: Vec<(i64, i64)> = (writes.iter())
+        .filter_map(|w| match w {
+            Write::Begin { message_id, seq } => Some((*message_id, *seq)),
+            _ => None,
+        })
         .collect();
-    let first = |wanted: Status| {
-        parts
-            .iter()
-            .zip(&statuses)
-            .find(|(_, status)| **status == wanted)
-            .map(|((_, error), _)| error.clone())
+    if parts.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let sql = format!(
+        "{}UPDATE message_parts SET status = 'submitting', attempts = attempts + 1, \
+                submitting_at = $1, retry_at = NULL \
+         FROM v WHERE message_parts.message_id = v.m AND message_parts.seq = v.s \
+           AND message_parts.status = 'pending' \
+         RETURNING message_parts.message_id, message_parts.seq",
+        values("m, s", &["BIGINT", "BIGINT"], parts.len(), 2)
+    );
+    let mut query = sqlx::query_as(&sql).bind(now);
+    for (message_id, seq) in &parts {
+        query = query.bind(*message_id).bind(*seq);
+    }
+    let begun: Vec<(i64, i64)> = query.fetch_all(&mut **tx).await?;
+    Ok(begun.into_iter().collect())
+}
+
+/// Records the `Record` writes' outcomes on their parts.
+async fn record_parts(
+    tx: &mut Transaction<'static, Any>,
+    writes: &[Write],
+    now: i64,
+) -> Result<()> {
+    let records: Vec<(i64, i64, &PartOutcome)> = (writes.iter())
+        .filter_map(|w| match w {
+            Write::Record {
+                message_id,
+                seq,
+                outcome,
+            } => Some((*message_id, *seq, outcome)),
+            _ => None,
+        })
+        .collect();
+    if records.is_empty() {
+        return Ok(());
+    }
+    // A part `submitting` takes any outcome; a `pending` one (not sent yet) only a final one.
+    let sql = format!(
+        "{}UPDATE message_parts SET status = v.st, \
+                gateway = COALESCE(v.gw, message_parts.gateway), \
+                gateway_message_id = COALESCE(v.gid, message_parts.gateway_message_id), \
+                sent_at = CASE WHEN v.st = 'sent' THEN $1 ELSE message_parts.sent_at END, \
+                done_at = CASE WHEN v.fin = 1 THEN $1 ELSE message_parts.done_at END, \
+                error = v.err, retry_at = v.retry \
+         FROM v WHERE message_parts.message_id = v.m AND message_parts.seq = v.s \
+           AND (message_parts.status = 'submitting' \
+                OR (message_parts.status = 'pending' AND v.fin = 1))",
+        values(
+            "m, s, st, gw, gid, err, retry, fin",
+            &["BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT"],
+            records.len(),
+            2
+        )
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    for (message_id, seq, outcome) in records {
+        let (status, gateway, id, error, retry_at, done) = match outcome {
+            PartOutcome::Accepted { gateway, id } => {
+                ("sent", Some(gateway), Some(id), None, None, 0)
+            }
+            PartOutcome::Retry { error, retry_at } => {
+                ("pending", None, None, Some(error), Some(*retry_at), 0)
+            }
+            PartOutcome::Rejected(error) => ("rejected", None, None, Some(error), None, 1),
+            PartOutcome::Expired(error) => ("expired", None, None, Some(error), None, 1),
+            PartOutcome::InDoubt(error) => ("unknown", None, None, Some(error), None, 1),
+        };
+        query = query
+            .bind(message_id)
+            .bind(seq)
+            .bind(status)
+            .bind(gateway.map(String::as_str))
+            .bind(id.map(String::as_str))
+            .bind(error.map(String::as_str))
+            .bind(retry_at)
+            .bind(done as i64);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Applies the `Report` writes: for each (by its index in `writes`) its effect, and the
+/// message and time it was applied to.
+async fn apply_reports(
+    tx: &mut Transaction<'static, Any>,
+    writes: &[Write],
+) -> Result<HashMap<usize, (ReportEffect, Option<(i64, i64)>)>> {
+    let reports: Vec<(usize, &str, &str, &ReportOutcome, i64)> = (writes.iter().enumerate())
+        .filter_map(|(i, w)| match w {
+            Write::Report {
+                gateway,
+                id,
+                outcome,
+                at,
+            } => Some((i, gateway.as_str(), id.as_str(), outcome, *at)),
+            _ => None,
+        })
+        .collect();
+    let mut effects = HashMap::new();
+    if reports.is_empty() {
+        return Ok(effects);
+    }
+    let sql = format!(
+        "{}UPDATE message_parts SET status = v.st, error = v.err, done_at = v.at \
+         FROM v WHERE message_parts.gateway = v.gw AND message_parts.gateway_message_id = v.gid \
+           AND message_parts.status IN ('sent', 'unknown') \
+           AND message_parts.sent_at = (SELECT MAX(p.sent_at) FROM message_parts p \
+                                        WHERE p.gateway = v.gw AND p.gateway_message_id = v.gid) \
+         RETURNING message_parts.message_id, message_parts.gateway, \
+                   message_parts.gateway_message_id, message_parts.done_at",
+        values(
+            "gw, gid, st, err, at",
+            &["TEXT", "TEXT", "TEXT", "TEXT", "BIGINT"],
+            reports.len(),
+            1
+        )
+    );
+    let mut query = sqlx::query_as(&sql);
+    for (_, gateway, id, outcome, at) in &reports {
+        let (status, error) = match outcome {
+            ReportOutcome::Delivered => ("delivered", None),
+            ReportOutcome::Undelivered(e) => ("undelivered", Some(e.as_str())),
+            ReportOutcome::Expired(e) => ("expired", Some(e.as_str())),
+        };
+        query = query
+            .bind(*gateway)
+            .bind(*id)
+            .bind(status)
+            .bind(error)
+            .bind(*at);
+    }
+    let applied: Vec<(i64, String, String, i64)> = query.fetch_all(&mut **tx).await?;
+    let applied: HashMap<(&str, &str), (i64, i64)> = (applied.iter())
+        .map(|(message_id, gateway, id, at)| ((gateway.as_str(), id.as_str()), (*message_id, *at)))
+        .collect();
+    for (i, gateway, id, _, _) in reports {
+        let effect = match applied.get(&(gateway, id)) {
+            Some(&part) => (ReportEffect::Applied, Some(part)),
+            None => (unapplied_report(tx, gateway, id).await?, None),
+        };
+        effects.insert(i, effect);
+    }
+    Ok(effects)
+}
+
+/// Why a report changed nothing: its part is final already (a duplicate or late report), or
+/// not known yet (its submission may not be recorded yet: the caller tries again). On
+/// PostgreSQL the part may have been recorded since the UPDATE: each statement sees the latest
+/// commits.
+async fn unapplied_report(
+    tx: &mut Transaction<'static, Any>,
+    gateway: &str,
+    id: &str,
+) -> Result<ReportEffect> {
+    let known: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM message_parts WHERE gateway = $1 AND gateway_message_id = $2 \
+         ORDER BY sent_at DESC LIMIT 1",
+    )
+    .bind(gateway)
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(match known.as_deref().and_then(Status::parse) {
+        Some(status) if status.is_final() => ReportEffect::Ignored,
+        _ => ReportEffect::UnknownPart,
+    })
+}
+
+/// Settles the `touched` messages (id → time of the change): each gets its status from its
+/// parts' (`settled`), with its history. Returns every touched message's status afterwards.
+async fn settle(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    touched: &HashMap<i64, i64>,
+) -> Result<HashMap<i64, Status>> {
+    let mut statuses = HashMap::new();
+    if touched.is_empty() {
+        return Ok(statuses);
+    }
+    let mut ids: Vec<i64> = touched.keys().copied().collect();
+    ids.sort_unstable();
+    // Two parts of one message can be settled at the same moment by two servers; on PostgreSQL
+    // each would count the other's part as unchanged. Locking the messages first (always in
+    // the same order) makes the second wait.
+    let lock = match backend {
+        Backend::Postgres => " FOR UPDATE",
+        Backend::Sqlite => "",
     };
-    // "submitting" is no message status: it reads as pending, still open.
-    let open = statuses.contains(&Status::Pending);
+    let list = placeholders(ids.len(), 1);
+    let current_sql =
+        format!("SELECT id, status FROM messages WHERE id IN ({list}) ORDER BY id{lock}");
+    let parts_sql = format!(
+        "SELECT message_id, status, error FROM message_parts \
+         WHERE message_id IN ({list}) ORDER BY message_id, seq"
+    );
+    let mut current = sqlx::query_as(&current_sql);
+    let mut parts = sqlx::query_as(&parts_sql);
+    for id in &ids {
+        current = current.bind(*id);
+        parts = parts.bind(*id);
+    }
+    let current: Vec<(i64, String)> = current.fetch_all(&mut **tx).await?;
+    let parts: Vec<(i64, String, Option<String>)> = parts.fetch_all(&mut **tx).await?;
+    let mut by_message: HashMap<i64, Vec<(Status, Option<String>)>> = HashMap::new();
+    for (message_id, status, error) in parts {
+        // "submitting" is no message status: it reads as pending, still open.
+        let status = Status::parse(&status).unwrap_or(Status::Pending);
+        by_message
+            .entry(message_id)
+            .or_default()
+            .push((status, error));
+    }
+    let mut changes = Vec::new();
+    for (id, status) in current {
+        let status = Status::parse(&status).unwrap_or(Status::Pending);
+        let parts = by_message.remove(&id).unwrap_or_default();
+        match settled(status, &parts) {
+            Some((new, error)) => {
+                statuses.insert(id, new);
+                changes.push((id, new, error, touched[&id]));
+            }
+            None => {
+                statuses.insert(id, status);
+            }
+        }
+    }
+    if changes.is_empty() {
+        return Ok(statuses);
+    }
+    let failed: Vec<_> = changes.iter().filter(|c| c.1.is_final()).collect();
+    if !failed.is_empty() {
+        // Parts not yet submitted are not sent any more: they share the message's outcome.
+        let sql = format!(
+            "{}UPDATE message_parts SET status = v.st, error = $1, done_at = v.at \
+             FROM v WHERE message_parts.message_id = v.m AND message_parts.status = 'pending'",
+            values("m, st, at", &["BIGINT", "TEXT", "BIGINT"], failed.len(), 2)
+        );
+        let mut query = sqlx::query(&sql).bind("not sent: another part of the message failed");
+        for (id, status, _, at) in failed {
+            query = query.bind(*id).bind(status.as_str()).bind(*at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    let sql = format!(
+        "{}UPDATE messages SET status = v.st, error = v.err, updated_at = v.at, \
+                done_at = COALESCE(v.done, messages.done_at), \
+                submitted_at = COALESCE(messages.submitted_at, v.submitted), \
+                claimed_until = CASE WHEN v.st = 'pending' THEN messages.claimed_until ELSE NULL END \
+         FROM v WHERE messages.id = v.m",
+        values(
+            "m, st, err, at, done, submitted",
+            &["BIGINT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT"],
+            changes.len(),
+            1
+        )
+    );
+    let mut query = sqlx::query(&sql);
+    for (id, status, error, at) in &changes {
+        query = query
+            .bind(*id)
+            .bind(status.as_str())
+            .bind(error.as_deref())
+            .bind(*at)
+            .bind(status.is_final().then_some(*at))
+            .bind((*status == Status::Sent).then_some(*at));
+    }
+    query.execute(&mut **tx).await?;
+    let rows: Vec<String> = (0..changes.len())
+        .map(|r| {
+            format!(
+                "(${}, ${}, ${}, ${})",
+                4 * r + 1,
+                4 * r + 2,
+                4 * r + 3,
+                4 * r + 4
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO message_events (message_id, status, detail, at) VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for (id, status, error, at) in &changes {
+        query = query
+            .bind(*id)
+            .bind(status.as_str())
+            .bind(error.as_deref())
+            .bind(*at);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(statuses)
+}
+
+/// A message's status from its parts' (`None`: unchanged): rejected, undelivered or expired as
+/// soon as one part is, delivered when all are, pending while a part is left to submit, in
+/// doubt when nothing is left and a part is in doubt, sent when every part is accepted. A
+/// final status is never changed.
+fn settled(
+    current: Status,
+    parts: &[(Status, Option<String>)],
+) -> Option<(Status, Option<String>)> {
+    if current.is_final() {
+        return None;
+    }
+    let first = |wanted: Status| {
+        (parts.iter())
+            .find(|(status, _)| *status == wanted)
+            .map(|(_, error)| error.clone())
+    };
     let (status, error) = if let Some(error) = first(Status::Rejected) {
         (Status::Rejected, error)
     } else if let Some(error) = first(Status::Undelivered) {
         (Status::Undelivered, error)
     } else if let Some(error) = first(Status::Expired) {
         (Status::Expired, error)
-    } else if !statuses.is_empty() && statuses.iter().all(|s| *s == Status::Delivered) {
+    } else if !parts.is_empty() && parts.iter().all(|(s, _)| *s == Status::Delivered) {
         (Status::Delivered, None)
-    } else if open {
+    } else if first(Status::Pending).is_some() {
         (Status::Pending, None)
     } else if let Some(error) = first(Status::Unknown) {
         (Status::Unknown, error)
     } else {
         (Status::Sent, None)
     };
-    if status == current {
-        return Ok(current);
-    }
-    if status.is_final() {
-        // Parts not yet submitted are not sent any more: they share the message's outcome.
-        sqlx::query(
-            "UPDATE message_parts SET status = $1, error = $2, done_at = $3 \
-             WHERE message_id = $4 AND status = 'pending'",
-        )
-        .bind(status.as_str())
-        .bind("not sent: another part of the message failed")
-        .bind(at)
-        .bind(message_id)
-        .execute(&mut **tx)
-        .await?;
-    }
-    let (done_at, submitted_at) = (
-        status.is_final().then_some(at),
-        (status == Status::Sent).then_some(at),
-    );
-    sqlx::query(
-        "UPDATE messages SET status = $1, error = $2, updated_at = $3, \
-                done_at = COALESCE($4, done_at), submitted_at = COALESCE(submitted_at, $5), \
-                claimed_until = CASE WHEN $1 = 'pending' THEN claimed_until ELSE NULL END \
-         WHERE id = $6",
-    )
-    .bind(status.as_str())
-    .bind(error.as_deref())
-    .bind(at)
-    .bind(done_at)
-    .bind(submitted_at)
-    .bind(message_id)
-    .execute(&mut **tx)
-    .await?;
-    record_event(tx, message_id, status, error.as_deref(), at).await?;
-    Ok(status)
+    (status != current).then_some((status, error))
 }
 
 /// A message's status history, oldest first.
