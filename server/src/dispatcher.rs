@@ -16,14 +16,14 @@ use std::time::Duration;
 use app::error::{AppError, Result};
 use app::messages::ssr::{self as store, PartOutcome, ReportEffect, Write, Written};
 use app::messages::Status;
-use app::ssr::{now_ms, Db};
+use app::ssr::{now_ms, Backend, Db};
 use tokio::sync::{mpsc, oneshot, watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::gateway::{split, DeliveryReport, Gateway, SubmitError};
 
 /// Messages under way at once; their sends run side by side within the gateway's window.
-const BATCH: usize = 256;
+const BATCH: usize = 1024;
 const LEASE_MS: i64 = 60_000;
 /// How often the outbox is checked without a wake-up (retries after temporary failures).
 const POLL: Duration = Duration::from_secs(1);
@@ -63,8 +63,16 @@ pub struct Dispatcher {
     gateway: Arc<dyn Gateway>,
     outbox: Arc<Notify>,
     policy: Policy,
-    /// The gateway's window: a part is marked `submitting` only with a place in it.
-    window: Arc<Semaphore>,
+    places: Arc<Places>,
+}
+
+/// A part is marked `submitting` only with a place among `submitting`, and leaves only with a
+/// place in the gateway's `window` (submits waiting for their answer). There are twice as many
+/// of the first, so the next parts' `submitting` is written while the window is full, and the
+/// window never waits for the database; a crash leaves at most twice the window in doubt.
+struct Places {
+    submitting: Semaphore,
+    window: Semaphore,
 }
 
 impl Dispatcher {
@@ -79,7 +87,10 @@ impl Dispatcher {
         policy: Policy,
     ) -> Self {
         Self {
-            window: Arc::new(Semaphore::new(gateway.window())),
+            places: Arc::new(Places {
+                submitting: Semaphore::new(2 * gateway.window()),
+                window: Semaphore::new(gateway.window()),
+            }),
             db,
             gateway,
             outbox,
@@ -128,10 +139,10 @@ impl Dispatcher {
                 outbox_empty = claimed.len() < wanted;
                 for message in claimed {
                     let (gateway, policy) = (self.gateway.clone(), self.policy);
-                    let (window, recorder) = (self.window.clone(), recorder.clone());
+                    let (places, recorder) = (self.places.clone(), recorder.clone());
                     sends.spawn(async move {
                         let id = message.id;
-                        if send(&recorder, gateway.as_ref(), &window, policy, message)
+                        if send(&recorder, gateway.as_ref(), &places, policy, message)
                             .await
                             .is_err()
                         {
@@ -155,7 +166,7 @@ impl Dispatcher {
 async fn send(
     recorder: &Recorder,
     gateway: &dyn Gateway,
-    window: &Semaphore,
+    places: &Places,
     policy: Policy,
     message: store::Outgoing,
 ) -> Result<()> {
@@ -212,12 +223,13 @@ async fn send(
                 .await?;
             continue;
         };
-        let place = window.acquire().await.expect("the window is never closed");
+        let submitting = places.submitting.acquire().await.expect("never closed");
         if !recorder.begin(message.id, open.seq).await? {
             return Ok(()); // another dispatcher has it
         }
+        let in_window = places.window.acquire().await.expect("never closed");
         let answer = gateway.submit(part).await;
-        drop(place); // the answer is in: the window has room again
+        drop((in_window, submitting)); // the answer is in: both have room again
         let retry_at = || now_ms() + backoff_ms(message.id, open.seq, open.attempts + 1);
         let outcome = match answer {
             Ok(id) => PartOutcome::Accepted {
@@ -269,13 +281,24 @@ struct Recorder {
     writes: mpsc::Sender<(Write, oneshot::Sender<Result<Written>>)>,
 }
 
+type Queued = mpsc::Receiver<(Write, oneshot::Sender<Result<Written>>)>;
+
 /// Writes made in one transaction at most.
 const WRITES_PER_TRANSACTION: usize = 512;
 
 impl Recorder {
     fn start(db: Db) -> Recorder {
         let (writes, queued) = mpsc::channel(4 * WRITES_PER_TRANSACTION);
-        tokio::spawn(record(db.clone(), queued));
+        let queued = Arc::new(tokio::sync::Mutex::new(queued));
+        // SQLite has one writer at a time; PostgreSQL commits several transactions with one
+        // flush of its log, so while one waits for its commit the next can be under way.
+        let transactions = match db.backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 4,
+        };
+        for _ in 0..transactions {
+            tokio::spawn(record(db.clone(), queued.clone()));
+        }
         Recorder { db, writes }
     }
 
@@ -325,11 +348,20 @@ impl Recorder {
 }
 
 /// The recorder's loop: one transaction at a time, each with every write queued meanwhile.
-async fn record(db: Db, mut queued: mpsc::Receiver<(Write, oneshot::Sender<Result<Written>>)>) {
+async fn record(db: Db, queued: Arc<tokio::sync::Mutex<Queued>>) {
     let mut batch = Vec::with_capacity(WRITES_PER_TRANSACTION);
-    while queued.recv_many(&mut batch, WRITES_PER_TRANSACTION).await > 0 {
+    loop {
+        let taken = queued
+            .lock()
+            .await
+            .recv_many(&mut batch, WRITES_PER_TRANSACTION)
+            .await;
+        if taken == 0 {
+            return;
+        }
         let (writes, answers): (Vec<Write>, Vec<_>) = batch.drain(..).unzip();
-        match store::write(&db, &writes).await {
+        let written = store::write(&db, &writes).await;
+        match written {
             Ok(written) => {
                 for (answer, written) in answers.into_iter().zip(written) {
                     let _ = answer.send(Ok(written));

@@ -188,7 +188,7 @@ async fn open_parts_of(db: &Db, message_ids: &[i64]) -> Result<Vec<OpenPart>> {
     let sql = format!(
         "SELECT message_id, seq, status, attempts, retry_at, error FROM message_parts \
          WHERE message_id IN ({}) AND status IN ('pending', 'submitting') ORDER BY message_id, seq",
-        placeholders(message_ids.len(), 1)
+        Placeholders::new(db.backend).list(message_ids.len())
     );
     let mut query = sqlx::query_as(&sql);
     for id in message_ids {
@@ -197,26 +197,49 @@ async fn open_parts_of(db: &Db, message_ids: &[i64]) -> Result<Vec<OpenPart>> {
     Ok(query.fetch_all(&db.pool).await?)
 }
 
-/// `$first, $first+1, …`: `count` placeholders for an `IN` list.
-fn placeholders(count: usize, first: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Placeholders for statements written for many rows, numbered in the order they appear in
+/// the text: bind in that order. SQLite gets anonymous `?`: sqlx asks SQLite each parameter's
+/// name, which it finds by walking all the names, so a thousand `$n` would cost a million steps.
+struct Placeholders {
+    backend: Backend,
+    next: usize,
 }
 
-/// `WITH v(columns) AS (VALUES (…), (…))` with `rows` rows of typed placeholders from $first:
-/// one statement then updates many rows, each with its own values, on both databases (the
-/// casts give PostgreSQL the types of values that may be NULL).
-fn values(columns: &str, types: &[&str], rows: usize, first: usize) -> String {
-    let row = |r: usize| {
-        let cells: Vec<String> = (types.iter().enumerate())
-            .map(|(c, ty)| format!("CAST(${} AS {ty})", first + r * types.len() + c))
+impl Placeholders {
+    fn new(backend: Backend) -> Self {
+        Placeholders { backend, next: 1 }
+    }
+
+    fn one(&mut self) -> String {
+        self.next += 1;
+        match self.backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${}", self.next - 1),
+        }
+    }
+
+    /// `count` placeholders separated by commas, for an `IN` list or a row.
+    fn list(&mut self, count: usize) -> String {
+        (0..count)
+            .map(|_| self.one())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `WITH v(columns) AS (VALUES (…), (…))` with `rows` rows of typed placeholders: one
+    /// statement then updates many rows, each with its own values, on both databases (the
+    /// casts give PostgreSQL the types of values that may be NULL).
+    fn values(&mut self, columns: &str, types: &[&str], rows: usize) -> String {
+        let rows: Vec<String> = (0..rows)
+            .map(|_| {
+                let cells: Vec<String> = (types.iter())
+                    .map(|ty| format!("CAST({} AS {ty})", self.one()))
+                    .collect();
+                format!("({})", cells.join(", "))
+            })
             .collect();
-        format!("({})", cells.join(", "))
-    };
-    let rows: Vec<String> = (0..rows).map(row).collect();
-    format!("WITH v({columns}) AS (VALUES {}) ", rows.join(", "))
+        format!("WITH v({columns}) AS (VALUES {}) ", rows.join(", "))
+    }
 }
 
 /// What became of one submission of a part.
@@ -337,15 +360,15 @@ pub enum Written {
 pub async fn write(db: &Db, writes: &[Write]) -> Result<Vec<Written>> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
-    let begun = begin_parts(&mut tx, writes, now).await?;
+    let begun = begin_parts(&mut tx, db.backend, writes, now).await?;
     let mut touched: HashMap<i64, i64> = (writes.iter())
         .filter_map(|w| match w {
             Write::Record { message_id, .. } => Some((*message_id, now)),
             _ => None,
         })
         .collect();
-    record_parts(&mut tx, writes, now).await?;
-    let reports = apply_reports(&mut tx, writes).await?;
+    record_parts(&mut tx, db.backend, writes, now).await?;
+    let reports = apply_reports(&mut tx, db.backend, writes).await?;
     for (message_id, at) in reports.values().filter_map(|(_, applied)| *applied) {
         let latest = touched.entry(message_id).or_insert(at);
         *latest = (*latest).max(at);
@@ -425,6 +448,7 @@ pub async fn apply_delivery_report(
 /// The parts of the `Begin` writes that were pending and are now `submitting`.
 async fn begin_parts(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     writes: &[Write],
     now: i64,
 ) -> Result<HashSet<(i64, i64)>> {
@@ -437,18 +461,21 @@ async fn begin_parts(
     if parts.is_empty() {
         return Ok(HashSet::new());
     }
+    let mut p = Placeholders::new(backend);
     let sql = format!(
         "{}UPDATE message_parts SET status = 'submitting', attempts = attempts + 1, \
-                submitting_at = $1, retry_at = NULL \
+                submitting_at = {}, retry_at = NULL \
          FROM v WHERE message_parts.message_id = v.m AND message_parts.seq = v.s \
            AND message_parts.status = 'pending' \
          RETURNING message_parts.message_id, message_parts.seq",
-        values("m, s", &["BIGINT", "BIGINT"], parts.len(), 2)
+        p.values("m, s", &["BIGINT", "BIGINT"], parts.len()),
+        p.one()
     );
-    let mut query = sqlx::query_as(&sql).bind(now);
+    let mut query = sqlx::query_as(&sql);
     for (message_id, seq) in &parts {
         query = query.bind(*message_id).bind(*seq);
     }
+    query = query.bind(now);
     let begun: Vec<(i64, i64)> = query.fetch_all(&mut **tx).await?;
     Ok(begun.into_iter().collect())
 }
@@ -456,6 +483,7 @@ async fn begin_parts(
 /// Records the `Record` writes' outcomes on their parts.
 async fn record_parts(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     writes: &[Write],
     now: i64,
 ) -> Result<()> {
@@ -473,24 +501,26 @@ async fn record_parts(
         return Ok(());
     }
     // A part `submitting` takes any outcome; a `pending` one (not sent yet) only a final one.
+    let mut p = Placeholders::new(backend);
     let sql = format!(
         "{}UPDATE message_parts SET status = v.st, \
                 gateway = COALESCE(v.gw, message_parts.gateway), \
                 gateway_message_id = COALESCE(v.gid, message_parts.gateway_message_id), \
-                sent_at = CASE WHEN v.st = 'sent' THEN $1 ELSE message_parts.sent_at END, \
-                done_at = CASE WHEN v.fin = 1 THEN $1 ELSE message_parts.done_at END, \
+                sent_at = CASE WHEN v.st = 'sent' THEN {} ELSE message_parts.sent_at END, \
+                done_at = CASE WHEN v.fin = 1 THEN {} ELSE message_parts.done_at END, \
                 error = v.err, retry_at = v.retry \
          FROM v WHERE message_parts.message_id = v.m AND message_parts.seq = v.s \
            AND (message_parts.status = 'submitting' \
                 OR (message_parts.status = 'pending' AND v.fin = 1))",
-        values(
+        p.values(
             "m, s, st, gw, gid, err, retry, fin",
             &["BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT", "BIGINT", "BIGINT"],
             records.len(),
-            2
-        )
+        ),
+        p.one(),
+        p.one()
     );
-    let mut query = sqlx::query(&sql).bind(now);
+    let mut query = sqlx::query(&sql);
     for (message_id, seq, outcome) in records {
         let (status, gateway, id, error, retry_at, done) = match outcome {
             PartOutcome::Accepted { gateway, id } => {
@@ -513,7 +543,7 @@ async fn record_parts(
             .bind(retry_at)
             .bind(done as i64);
     }
-    query.execute(&mut **tx).await?;
+    query.bind(now).bind(now).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -521,6 +551,7 @@ async fn record_parts(
 /// message and time it was applied to.
 async fn apply_reports(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     writes: &[Write],
 ) -> Result<HashMap<usize, (ReportEffect, Option<(i64, i64)>)>> {
     let reports: Vec<(usize, &str, &str, &ReportOutcome, i64)> = (writes.iter().enumerate())
@@ -546,11 +577,10 @@ async fn apply_reports(
                                         WHERE p.gateway = v.gw AND p.gateway_message_id = v.gid) \
          RETURNING message_parts.message_id, message_parts.gateway, \
                    message_parts.gateway_message_id, message_parts.done_at",
-        values(
+        Placeholders::new(backend).values(
             "gw, gid, st, err, at",
             &["TEXT", "TEXT", "TEXT", "TEXT", "BIGINT"],
             reports.len(),
-            1
         )
     );
     let mut query = sqlx::query_as(&sql);
@@ -624,7 +654,7 @@ async fn settle(
         Backend::Postgres => " FOR UPDATE",
         Backend::Sqlite => "",
     };
-    let list = placeholders(ids.len(), 1);
+    let list = Placeholders::new(backend).list(ids.len());
     let current_sql =
         format!("SELECT id, status FROM messages WHERE id IN ({list}) ORDER BY id{lock}");
     let parts_sql = format!(
@@ -668,16 +698,19 @@ async fn settle(
     let failed: Vec<_> = changes.iter().filter(|c| c.1.is_final()).collect();
     if !failed.is_empty() {
         // Parts not yet submitted are not sent any more: they share the message's outcome.
+        let mut p = Placeholders::new(backend);
         let sql = format!(
-            "{}UPDATE message_parts SET status = v.st, error = $1, done_at = v.at \
+            "{}UPDATE message_parts SET status = v.st, error = {}, done_at = v.at \
              FROM v WHERE message_parts.message_id = v.m AND message_parts.status = 'pending'",
-            values("m, st, at", &["BIGINT", "TEXT", "BIGINT"], failed.len(), 2)
+            p.values("m, st, at", &["BIGINT", "TEXT", "BIGINT"], failed.len()),
+            p.one()
         );
-        let mut query = sqlx::query(&sql).bind("not sent: another part of the message failed");
+        let mut query = sqlx::query(&sql);
         for (id, status, _, at) in failed {
             query = query.bind(*id).bind(status.as_str()).bind(*at);
         }
-        query.execute(&mut **tx).await?;
+        let reason = "not sent: another part of the message failed";
+        query.bind(reason).execute(&mut **tx).await?;
     }
     let sql = format!(
         "{}UPDATE messages SET status = v.st, error = v.err, updated_at = v.at, \
@@ -685,11 +718,10 @@ async fn settle(
                 submitted_at = COALESCE(messages.submitted_at, v.submitted), \
                 claimed_until = CASE WHEN v.st = 'pending' THEN messages.claimed_until ELSE NULL END \
          FROM v WHERE messages.id = v.m",
-        values(
+        Placeholders::new(backend).values(
             "m, st, err, at, done, submitted",
             &["BIGINT", "TEXT", "TEXT", "BIGINT", "BIGINT", "BIGINT"],
             changes.len(),
-            1
         )
     );
     let mut query = sqlx::query(&sql);
@@ -703,16 +735,9 @@ async fn settle(
             .bind((*status == Status::Sent).then_some(*at));
     }
     query.execute(&mut **tx).await?;
+    let mut p = Placeholders::new(backend);
     let rows: Vec<String> = (0..changes.len())
-        .map(|r| {
-            format!(
-                "(${}, ${}, ${}, ${})",
-                4 * r + 1,
-                4 * r + 2,
-                4 * r + 3,
-                4 * r + 4
-            )
-        })
+        .map(|_| format!("({})", p.list(4)))
         .collect();
     let sql = format!(
         "INSERT INTO message_events (message_id, status, detail, at) VALUES {}",

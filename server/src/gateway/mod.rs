@@ -71,8 +71,8 @@ pub trait Gateway: Send + Sync + 'static {
     /// Stored with each part, so reports from several gateways cannot be confused.
     fn name(&self) -> &'static str;
 
-    /// Submissions that may be under way at once. The dispatcher marks no more parts
-    /// `submitting` than this, so a crash leaves at most this many in doubt.
+    /// Submissions that may be waiting for their answer at once. The dispatcher marks at most
+    /// twice this many parts `submitting`, so a crash leaves at most that many in doubt.
     fn window(&self) -> usize {
         32
     }
