@@ -232,5 +232,5 @@ async fn run(db: Db, label: &str) {
 #[tokio::main]
 async fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
-    databases::on_each("bench", run).await;
+    databases::on_each("bench", |db, label, _| run(db, label)).await;
 }

@@ -22,8 +22,12 @@ use tokio::task::JoinSet;
 
 use crate::gateway::{split, DeliveryReport, Gateway, SubmitError};
 
-/// Messages under way at once; their sends run side by side within the gateway's window.
-const BATCH: usize = 1024;
+/// Messages under way at once; their sends run side by side within the gateway's window, and
+/// their writes share transactions.
+const UNDER_WAY: usize = 1024;
+/// Messages claimed at once: a server claims no more than this while it is busy, so servers
+/// sharing the outbox share the work.
+const CLAIM: usize = 256;
 const LEASE_MS: i64 = 60_000;
 /// How often the outbox is checked without a wake-up (retries after temporary failures).
 const POLL: Duration = Duration::from_secs(1);
@@ -124,15 +128,15 @@ impl Dispatcher {
         tracing::info!("dispatcher stopped");
     }
 
-    /// Submits pending messages until none is left. Up to `BATCH` messages are under way at
-    /// once; more are claimed as soon as half of them are done, so the gateway's window never
-    /// waits for a batch's slowest message.
+    /// Submits pending messages until none is left: up to `UNDER_WAY` at once, claimed `CLAIM`
+    /// at a time as room is made, so the gateway's window never waits for a batch's slowest
+    /// message.
     async fn drain(&self, recorder: &Recorder) {
         let mut sends = JoinSet::new();
         let mut outbox_empty = false;
         loop {
-            if !outbox_empty && sends.len() < BATCH / 2 {
-                let wanted = BATCH - sends.len();
+            if !outbox_empty && sends.len() + CLAIM <= UNDER_WAY {
+                let wanted = CLAIM;
                 let claimed = store::claim_pending(&self.db, wanted as i64, LEASE_MS)
                     .await
                     .unwrap_or_default(); // logged by the store; tried again at the next poll

@@ -281,9 +281,10 @@ async fn two_servers_on_one_database_share_the_outbox_without_sending_twice() {
     on_both(|db| async move {
         seeded(&db).await;
         let operator = admin(&db).await;
-        // More messages than one dispatcher claims at once (256), queued before both start.
+        // More messages than one dispatcher has under way at once (1024), queued before both
+        // start.
         let mut ids = Vec::new();
-        for n in 0..600 {
+        for n in 0..1200 {
             let text = if n % 3 == 0 {
                 "x".repeat(300)
             } else {
@@ -309,7 +310,7 @@ async fn two_servers_on_one_database_share_the_outbox_without_sending_twice() {
         parts.sort();
         parts.dedup();
         assert_eq!(all, parts.len(), "no part twice");
-        assert_eq!(all, 400 + 200 * 2, "300 characters are two parts");
+        assert_eq!(all, 800 + 400 * 2, "300 characters are two parts");
         let sessions: std::collections::HashSet<i64> = submits
             .iter()
             .map(|s| s["session"].as_i64().unwrap())

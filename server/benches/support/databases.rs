@@ -6,17 +6,16 @@ use std::future::Future;
 use app::ssr::Db;
 use sqlx::{Connection, Executor, PgConnection};
 
-/// Runs `bench` on each database with its label, removing the database afterwards.
+/// Runs `bench` on each database with its label and URL, removing the database afterwards.
 pub async fn on_each<F, Fut>(name: &str, bench: F)
 where
-    F: Fn(Db, &'static str) -> Fut,
+    F: Fn(Db, &'static str, String) -> Fut,
     Fut: Future<Output = ()>,
 {
     let path = std::env::temp_dir().join(format!("esemes_{name}_{}.db", std::process::id()));
-    let db = Db::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    bench(db, "SQLite").await;
+    let url = format!("sqlite://{}", path.display());
+    let db = Db::connect(&url).await.unwrap();
+    bench(db, "SQLite", url).await;
     let _ = std::fs::remove_file(&path);
 
     if let Ok(server) = std::env::var("ESEMES_BENCH_POSTGRES_URL") {
@@ -28,8 +27,9 @@ where
             .execute(format!("CREATE DATABASE {database}").as_str())
             .await
             .unwrap();
-        let db = Db::connect(&format!("{server}/{database}")).await.unwrap();
-        bench(db.clone(), "PostgreSQL").await;
+        let url = format!("{server}/{database}");
+        let db = Db::connect(&url).await.unwrap();
+        bench(db.clone(), "PostgreSQL", url).await;
         db.pool.close().await;
         admin
             .execute(format!("DROP DATABASE {database} WITH (FORCE)").as_str())

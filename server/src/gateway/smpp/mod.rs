@@ -20,7 +20,7 @@ use rusmpp::types::{COctetString, EmptyOrFullCOctetString, OctetString};
 use rusmpp::values::{DataCoding, EsmClass, InterfaceVersion, Npi, RegisteredDelivery, Ton};
 use rusmpp::{Command, CommandId, Pdu};
 use rusmppc::{Client, ConnectionBuilder, Event};
-use tokio::sync::watch;
+use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 
 use self::receipt::ReceiptIds;
@@ -64,8 +64,56 @@ pub struct SmppSettings {
 /// The bind as the driver last knew it.
 #[derive(Clone)]
 enum Session {
-    Bound(Client),
+    Bound(Link),
     Down(String),
+}
+
+/// A client of the SMPP library with a doorbell. The library's connection takes at most five
+/// queued requests per turn and may then sleep with more waiting: nothing wakes it until the
+/// SMS centre sends something or the next enquire_link is due, so under load sending froze for
+/// up to `enquire_link` seconds. The connection is driven here, and every request rings the
+/// doorbell once it is queued, which makes the connection look again.
+#[derive(Clone)]
+pub struct Link {
+    pub client: Client,
+    doorbell: Arc<Notify>,
+}
+
+impl Link {
+    /// Connects to `smpp://address` with `builder`'s settings; the link and the stream of
+    /// commands the SMS centre sends.
+    pub async fn connect(
+        builder: ConnectionBuilder,
+        address: &str,
+    ) -> Result<(Link, impl futures::Stream<Item = Event> + Unpin + 'static), rusmppc::error::Error>
+    {
+        let (client, events, connection) = builder
+            .no_spawn()
+            .connect(format!("smpp://{address}"))
+            .await?;
+        let doorbell = Arc::new(Notify::new());
+        let rung = doorbell.clone();
+        tokio::spawn(async move {
+            tokio::pin!(connection);
+            loop {
+                tokio::select! {
+                    () = &mut connection => return,
+                    () = rung.notified() => {}
+                }
+            }
+        });
+        Ok((Link { client, doorbell }, events))
+    }
+
+    /// Runs one request of the client's (`request` queues it when first polled), ringing the
+    /// doorbell once it is queued.
+    pub async fn request<T>(&self, request: impl std::future::Future<Output = T>) -> T {
+        let ring = async {
+            tokio::task::yield_now().await;
+            self.doorbell.notify_one();
+        };
+        tokio::join!(request, ring).0
+    }
 }
 
 pub struct Smpp {
@@ -109,8 +157,8 @@ impl Smpp {
 
     /// Binds once and says how it went: for `server gateway check`.
     pub async fn check(settings: &SmppSettings) -> Result<String, String> {
-        let (client, _events) = bind(settings).await?;
-        let _ = client.unbind().await;
+        let (link, _events) = bind(settings).await?;
+        let _ = link.request(link.client.unbind()).await;
         Ok(format!(
             "{}: bound to {} as {}",
             settings.name, settings.address, settings.system_id
@@ -136,7 +184,8 @@ impl Smpp {
 
     /// The bind's state for the administration page.
     pub fn status(&self) -> app::admin::ConnectionStatus {
-        let ready = matches!(&*self.session.borrow(), Session::Bound(client) if client.is_active());
+        let ready =
+            matches!(&*self.session.borrow(), Session::Bound(link) if link.client.is_active());
         let (_, since, error) = self.link.lock().expect("link lock").clone();
         app::admin::ConnectionStatus {
             name: self.name.to_string(),
@@ -247,8 +296,8 @@ impl Gateway for Smpp {
     async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError> {
         let submit = self.submit_sm(part)?;
         self.pace().await;
-        let client = match &*self.session.borrow() {
-            Session::Bound(client) if client.is_active() => client.clone(),
+        let link = match &*self.session.borrow() {
+            Session::Bound(link) if link.client.is_active() => link.clone(),
             Session::Bound(_) => {
                 return Err(SubmitError::Temporary(format!(
                     "{}: connection lost",
@@ -262,7 +311,7 @@ impl Gateway for Smpp {
                 )))
             }
         };
-        match client.submit_sm(submit).await {
+        match link.request(link.client.submit_sm(submit)).await {
             Ok(response) => Ok(response.message_id().to_string()),
             Err(rusmppc::error::Error::UnexpectedResponse { response }) => {
                 let status = u32::from(response.status());
@@ -285,18 +334,19 @@ impl Gateway for Smpp {
 
 async fn bind(
     settings: &SmppSettings,
-) -> Result<(Client, impl futures::Stream<Item = Event> + Unpin + 'static), String> {
+) -> Result<(Link, impl futures::Stream<Item = Event> + Unpin + 'static), String> {
     fn text<const MAX: usize>(value: &str, what: &str) -> Result<COctetString<1, MAX>, String> {
         COctetString::from_str(value).map_err(|_| format!("{what} is too long for SMPP"))
     }
-    let (client, events) = ConnectionBuilder::new()
+    let builder = ConnectionBuilder::new()
         .enquire_link_interval(settings.enquire_link)
         .response_timeout(settings.response_timeout)
         // The SMS centre answers as 3.4; the client library speaks 5.0 otherwise alike.
-        .disable_interface_version_check()
-        .connect(format!("smpp://{}", settings.address))
+        .disable_interface_version_check();
+    let (link, events) = Link::connect(builder, &settings.address)
         .await
         .map_err(|e| format!("cannot connect to {}: {e}", settings.address))?;
+    let client = &link.client;
     let bind = BindTransceiver::builder()
         .system_id(text(&settings.system_id, "system_id")?)
         .password(text(&settings.password, "password")?)
@@ -306,17 +356,17 @@ async fn bind(
         .addr_npi(Npi::Unknown)
         .address_range(COctetString::empty())
         .build();
-    match client.bind_transceiver(bind).await {
-        Ok(_) => Ok((client, events)),
+    match link.request(client.bind_transceiver(bind)).await {
+        Ok(_) => Ok((link, events)),
         Err(rusmppc::error::Error::UnexpectedResponse { response }) => {
-            let _ = client.close().await;
+            let _ = link.request(client.close()).await;
             Err(format!(
                 "bind refused: {}",
                 receipt::describe(u32::from(response.status()))
             ))
         }
         Err(e) => {
-            let _ = client.close().await;
+            let _ = link.request(client.close()).await;
             Err(format!("bind failed: {e}"))
         }
     }
@@ -327,17 +377,17 @@ async fn keep_bound(smpp: Arc<Smpp>, session: watch::Sender<Session>, reports: R
     let mut wait = RECONNECT_FIRST;
     loop {
         match bind(&smpp.settings).await {
-            Ok((client, mut events)) => {
+            Ok((link, mut events)) => {
                 tracing::info!(connection = smpp.name, "SMPP bound");
                 wait = RECONNECT_FIRST;
                 smpp.link_changed(None);
-                if session.send(Session::Bound(client.clone())).is_err() {
+                if session.send(Session::Bound(link.clone())).is_err() {
                     return; // the driver is gone
                 }
                 while let Some(event) = events.next().await {
                     match event {
                         Event::Incoming(command) => {
-                            incoming(&smpp, &client, &reports, command).await;
+                            incoming(&smpp, &link, &reports, command).await;
                         }
                         Event::Error(e) => {
                             tracing::warn!(connection = smpp.name, error = %e, "SMPP connection error");
@@ -365,16 +415,15 @@ async fn keep_bound(smpp: Arc<Smpp>, session: watch::Sender<Session>, reports: R
     }
 }
 
-async fn incoming(smpp: &Smpp, client: &Client, reports: &ReportSink, command: Command) {
+async fn incoming(smpp: &Smpp, link: &Link, reports: &ReportSink, command: Command) {
     if command.id() != CommandId::DeliverSm {
         return; // enquire_link and the like are answered by the client library
     }
     let Some(Pdu::DeliverSm(deliver)) = command.pdu() else {
         return;
     };
-    let answered = client
-        .deliver_sm_resp(command.sequence_number(), DeliverSmResp::default())
-        .await;
+    let answer = (link.client).deliver_sm_resp(command.sequence_number(), DeliverSmResp::default());
+    let answered = link.request(answer).await;
     if let Err(e) = answered {
         tracing::warn!(connection = smpp.name, error = %e, "deliver_sm_resp not sent");
     }
