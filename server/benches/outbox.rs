@@ -8,43 +8,50 @@
 //! `cargo bench -p server --features app/ssr --bench outbox` (figures in BENCHMARKS.md; the
 //! fixture needs `npm ci --prefix end2end/fixtures/smsc`, which `make test` runs).
 
+#[path = "../tests/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
 #[path = "support/databases.rs"]
 mod databases;
-#[path = "../tests/common/smsc.rs"]
-#[allow(dead_code)]
-mod smsc;
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::ssr::{now_ms, Db};
+use common::kannel::{Kannel, INCOMING_SECRET, SENDSMS_PASSWORD, USERNAME};
+use common::smsc::{self, Smsc};
+use common::{count, free_port};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
 use rusmpp::pdus::{BindTransceiver, SubmitSm};
 use rusmpp::types::{COctetString, OctetString};
 use rusmpp::values::{InterfaceVersion, Npi, Ton};
 use server::gateway::smpp::Link;
-use smsc::Smsc;
 use tokio::sync::Semaphore;
 
 const WINDOW: usize = 50;
 
-fn messages() -> usize {
-    std::env::var("ESEMES_BENCH_MESSAGES")
+/// How many messages go through SMPP (`ESEMES_BENCH_MESSAGES`) and through Kannel
+/// (`ESEMES_BENCH_KANNEL_MESSAGES`).
+fn messages(variable: &str, default: usize) -> usize {
+    std::env::var(variable)
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(100_000)
+        .unwrap_or(default)
 }
 
-/// `n` messages queued for sending, one part each, as the composer queues them.
+/// `n` more messages queued for sending, one part each, as the composer queues them.
 async fn fill_outbox(db: &Db, n: usize) {
-    let seeded = server::demo::seed_if_empty(db, Some("bench-Haslo-1".into()))
-        .await
-        .unwrap()
-        .unwrap();
-    let operator: i64 = sqlx::query_scalar("SELECT MIN(id) FROM operators")
-        .fetch_one(&db.pool)
+    server::demo::seed_if_empty(db, Some("bench-Haslo-1".into()))
         .await
         .unwrap();
+    let (company, operator): (i64, i64) =
+        sqlx::query_as("SELECT MIN(company_id), MIN(operator_id) FROM operator_companies")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
     let now = now_ms();
     let mut tx = db.begin_write().await.unwrap();
     for i in 0..n {
@@ -53,7 +60,7 @@ async fn fill_outbox(db: &Db, n: usize) {
                                    created_at, updated_at, queued_at) \
              VALUES ($1, $2, $3, $4, 'gsm7', 1, 'pending', $5, $5, $5) RETURNING id",
         )
-        .bind(seeded.company_id)
+        .bind(company)
         .bind(operator)
         .bind(format!("+48600{i:06}"))
         .bind(format!("Zamowienie {i} gotowe do odbioru."))
@@ -68,10 +75,6 @@ async fn fill_outbox(db: &Db, n: usize) {
     tx.commit().await.unwrap();
 }
 
-async fn count(db: &Db, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()
-}
-
 /// What the server's run through the SMSC gave.
 struct Run {
     /// Seconds from the server's start until every part was accepted, and until delivered.
@@ -81,27 +84,11 @@ struct Run {
     peak_mb: f64,
 }
 
-/// Starts the server binary on `url` with one SMPP connection to `smsc` (window 50, no rate
-/// limit) and lets it send the outbox.
-async fn outbox_run(url: &str, db: &Db, smsc: &Smsc, n: usize) -> Run {
-    let gateways = std::env::temp_dir().join(format!("esemes-bench-{}.toml", smsc.smpp_port));
-    std::fs::write(
-        &gateways,
-        format!(
-            "[[connection]]\nname = \"bench\"\ndriver = \"smpp\"\naddress = \"{}\"\n\
-             system_id = \"{}\"\npassword = \"{}\"\nwindow = {WINDOW}\n\
-             max_per_second = 1000000\nresponse_timeout_seconds = 10\n",
-            smsc.address(),
-            smsc::SYSTEM_ID,
-            smsc::PASSWORD
-        ),
-    )
-    .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+/// Starts the server binary on `url`, listening on `port`, with the one gateway connection
+/// `connection` (TOML) and lets it send the outbox until `total` messages are delivered.
+async fn outbox_run(url: &str, db: &Db, connection: String, port: u16, total: usize) -> Run {
+    let gateways = std::env::temp_dir().join(format!("esemes-bench-{port}.toml"));
+    std::fs::write(&gateways, connection).unwrap();
     let start = Instant::now();
     let server = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .env("DATABASE_URL", url)
@@ -109,6 +96,7 @@ async fn outbox_run(url: &str, db: &Db, smsc: &Smsc, n: usize) -> Run {
         .env("ESEMES_BIND", format!("127.0.0.1:{port}"))
         .env("ESEMES_DEMO_DATA", "false")
         .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
         .kill_on_drop(true)
         .spawn()
         .expect("the server binary");
@@ -117,16 +105,11 @@ async fn outbox_run(url: &str, db: &Db, smsc: &Smsc, n: usize) -> Run {
     loop {
         tokio::time::sleep(Duration::from_millis(200)).await;
         let sent = "SELECT COUNT(*) FROM message_parts WHERE status IN ('sent', 'delivered')";
-        if accepted.is_none() && count(db, sent).await == n as i64 {
+        if accepted.is_none() && count(db, sent).await == total as i64 {
             accepted = Some(start.elapsed().as_secs_f64());
         }
-        if count(
-            db,
-            "SELECT COUNT(*) FROM messages WHERE status = 'delivered'",
-        )
-        .await
-            == n as i64
-        {
+        let delivered = "SELECT COUNT(*) FROM messages WHERE status = 'delivered'";
+        if count(db, delivered).await == total as i64 {
             let _ = std::fs::remove_file(&gateways);
             return Run {
                 accepted: accepted.unwrap_or_default(),
@@ -135,6 +118,51 @@ async fn outbox_run(url: &str, db: &Db, smsc: &Smsc, n: usize) -> Run {
             };
         }
     }
+}
+
+impl Run {
+    fn print(&self, what: &str, n: usize, bare: f64) {
+        println!(
+            "{what}: all accepted after {:.1} s ({:.0} messages/s, {:.0} % of the bare client), all delivered after {:.1} s ({:.0}/s); peak memory {:.0} MB",
+            self.accepted,
+            n as f64 / self.accepted,
+            100.0 * bare / self.accepted,
+            self.delivered,
+            n as f64 / self.delivered,
+            self.peak_mb
+        );
+    }
+}
+
+/// `n` sendsms requests straight to Kannel, `WINDOW` at a time, each on a new connection as the
+/// driver makes them; seconds.
+async fn bare_kannel(kannel: &Kannel, n: usize) -> f64 {
+    let window = Arc::new(Semaphore::new(WINDOW));
+    let start = Instant::now();
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let permit = window.clone().acquire_owned().await.unwrap();
+        let port = kannel.sendsms_port;
+        sends.spawn(async move {
+            let stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+            let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            let request = hyper::Request::get(format!(
+                "/cgi-bin/sendsms?username={USERNAME}&password={SENDSMS_PASSWORD}&from=ESEMES&to=48602{i:06}&text=Zamowienie+{i}"
+            ))
+            .header(hyper::header::HOST, format!("127.0.0.1:{port}"))
+            .body(Empty::<Bytes>::new())
+            .unwrap();
+            let response = sender.send_request(request).await.unwrap();
+            assert!(response.status().is_success(), "{}", response.status());
+            response.into_body().collect().await.unwrap();
+            drop(permit);
+        });
+    }
+    while sends.join_next().await.is_some() {}
+    start.elapsed().as_secs_f64()
 }
 
 /// A bare SMPP client: `n` submit_sm with `WINDOW` outstanding; seconds.
@@ -195,7 +223,7 @@ fn peak_memory_mb(status: &str) -> f64 {
         .unwrap_or_default()
 }
 
-async fn bench(label: &str, db: Db, url: String, n: usize) {
+async fn bench(label: &str, db: Db, url: String, n: usize, through_kannel: usize) {
     let filling = Instant::now();
     fill_outbox(&db, n).await;
     println!(
@@ -209,20 +237,46 @@ async fn bench(label: &str, db: Db, url: String, n: usize) {
         n as f64 / bare
     );
     let smsc = fixture().await;
-    let run = outbox_run(&url, &db, &smsc, n).await;
-    println!(
-        "{label}: server: all accepted after {:.1} s ({:.0} messages/s, {:.0} % of the bare client), all delivered after {:.1} s ({:.0}/s); peak memory {:.0} MB",
-        run.accepted,
-        n as f64 / run.accepted,
-        100.0 * bare / run.accepted,
-        run.delivered,
-        n as f64 / run.delivered,
-        run.peak_mb
+    let connection = format!(
+        "[[connection]]\nname = \"bench\"\ndriver = \"smpp\"\naddress = \"{}\"\n\
+         system_id = \"{}\"\npassword = \"{}\"\nwindow = {WINDOW}\n\
+         max_per_second = 1000000\nresponse_timeout_seconds = 10\n",
+        smsc.address(),
+        smsc::SYSTEM_ID,
+        smsc::PASSWORD
     );
+    outbox_run(&url, &db, connection, free_port(), n)
+        .await
+        .print(&format!("{label}: server through SMPP"), n, bare);
     let submits = smsc.control("GET", "/counts", None).await["submits"].clone();
     assert_eq!(
         submits, n,
         "the SMS centre received every part exactly once"
+    );
+
+    if through_kannel == 0 {
+        return;
+    }
+    fill_outbox(&db, through_kannel).await;
+    let (smsc, port) = (fixture().await, free_port());
+    let kannel = Kannel::start(&smsc, &format!("http://127.0.0.1:{port}")).await;
+    let bare = bare_kannel(&kannel, through_kannel).await;
+    println!(
+        "{label}: Kannel alone: {through_kannel} sendsms in {bare:.1} s ({:.0}/s)",
+        through_kannel as f64 / bare
+    );
+    let connection = format!(
+        "[[connection]]\nname = \"kannel\"\ndriver = \"kannel\"\n\
+         sendsms_url = \"http://127.0.0.1:{}/cgi-bin/sendsms\"\nusername = \"{USERNAME}\"\n\
+         password = \"{SENDSMS_PASSWORD}\"\ndlr_url = \"http://127.0.0.1:{port}\"\n\
+         incoming_secret = \"{INCOMING_SECRET}\"\nwindow = {WINDOW}\n",
+        kannel.sendsms_port
+    );
+    let run = outbox_run(&url, &db, connection, port, n + through_kannel).await;
+    run.print(
+        &format!("{label}: server through Kannel"),
+        through_kannel,
+        bare,
     );
 }
 
@@ -233,6 +287,10 @@ async fn fixture() -> Smsc {
 
 #[tokio::main]
 async fn main() {
-    let n = messages();
-    databases::on_each("outbox_bench", |db, label, url| bench(label, db, url, n)).await;
+    let n = messages("ESEMES_BENCH_MESSAGES", 100_000);
+    let through_kannel = messages("ESEMES_BENCH_KANNEL_MESSAGES", 20_000);
+    databases::on_each("outbox_bench", |db, label, url| {
+        bench(label, db, url, n, through_kannel)
+    })
+    .await;
 }

@@ -39,6 +39,7 @@ async fn start(db: &Db, smsc: &Smsc) -> (Kannel, watch::Sender<bool>, String) {
         dlr_base_url: callbacks.clone(),
         incoming_secret: INCOMING_SECRET.into(),
         timeout: Duration::from_secs(5),
+        window: 10,
     };
     let gateway = Arc::new(driver::Kannel::new(settings).unwrap());
     let (shutdown, shutdown_rx) = watch::channel(false);

@@ -169,6 +169,7 @@ pub fn parse(
                     None => String::new(),
                 },
                 timeout: Duration::from_secs(entry.response_timeout_seconds),
+                window: entry.window,
             }),
             DriverKind::Smpp => Driver::Smpp(SmppSettings {
                 name: name.clone(),

@@ -40,6 +40,8 @@ pub struct KannelSettings {
     /// refuses them.
     pub incoming_secret: String,
     pub timeout: Duration,
+    /// Requests waiting for Kannel's answer at once.
+    pub window: usize,
 }
 
 pub struct Kannel {
@@ -135,6 +137,10 @@ impl Kannel {
 impl Gateway for Kannel {
     fn name(&self) -> &'static str {
         self.name
+    }
+
+    fn window(&self) -> usize {
+        self.settings.window.max(1)
     }
 
     async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError> {
