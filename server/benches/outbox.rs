@@ -9,7 +9,6 @@
 //! fixture needs `npm ci --prefix end2end/fixtures/smsc`, which `make test` runs).
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 #[path = "support/databases.rs"]
 mod databases;
