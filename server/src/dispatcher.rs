@@ -412,20 +412,36 @@ async fn apply_reports(
     }
 }
 
+/// Applies a report, trying again while its part is unknown: its submission may not be
+/// recorded yet. A part in doubt that the report's details single out takes it (its answer
+/// was lost, but the SMS centre had accepted it); a report that finds no part is kept.
 async fn apply_report(recorder: &Recorder, gateway: &str, report: DeliveryReport) {
+    let (id, db) = (&report.gateway_message_id, &recorder.db);
     for attempt in 0..=REPORT_RETRIES {
         match recorder.report(gateway, &report).await {
-            Ok(ReportEffect::UnknownPart) | Err(_) if attempt < REPORT_RETRIES => {
-                tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
-            }
-            Ok(ReportEffect::UnknownPart) | Err(_) => {
-                tracing::warn!(id = %report.gateway_message_id, "delivery report dropped after retries");
-            }
+            Ok(ReportEffect::UnknownPart) | Err(_) => {}
             Ok(effect) => {
-                tracing::debug!(id = %report.gateway_message_id, ?effect, "delivery report");
+                tracing::debug!(%id, ?effect, "delivery report");
                 return;
             }
         }
+        if let Some(about) = &report.about {
+            let matched =
+                store::match_in_doubt(db, gateway, id, &report.outcome, report.at_ms, about);
+            if let Ok(Some(message_id)) = matched.await {
+                tracing::warn!(%id, message_id, "delivery report matched to a part in doubt");
+                return;
+            }
+        }
+        if attempt < REPORT_RETRIES {
+            tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+        }
+    }
+    tracing::warn!(%id, "delivery report for no known part: kept");
+    let about = report.about.as_ref();
+    let kept = store::keep_unmatched_report(db, gateway, id, &report.outcome, report.at_ms, about);
+    if kept.await.is_err() {
+        tracing::error!(%id, "delivery report for no known part could not be kept");
     }
 }
 

@@ -207,6 +207,14 @@ async fn a_lost_answer_or_connection_leaves_the_part_in_doubt_and_nothing_twice(
         let unanswered = queue(&db, &operator, "600100401", "bez odpowiedzi").await;
         let error = settled(&db, unanswered, "unknown").await;
         assert!(error.unwrap().contains("timed out"));
+        // The SMS centre had taken it after all: its receipt, for an id we never got, finds
+        // the part in doubt by number, time and quoted text.
+        let receipt = json!({
+            "message_id": "4242", "destination": "48600100401", "source": "ESEMES",
+            "text": "bez odpowiedzi",
+        });
+        smsc.control("POST", "/receipt", Some(receipt)).await;
+        settled(&db, unanswered, "delivered").await;
         let dropped = queue(&db, &operator, "600100402", "zerwane połączenie").await;
         settled(&db, dropped, "unknown").await;
         // The driver binds again and the next message goes through.

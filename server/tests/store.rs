@@ -490,6 +490,82 @@ async fn rejection_and_postponement_keep_the_message() {
 
 /// A part whose answer never came is held in doubt, not sent again, until the operator asks; a
 /// late report settles it; another company cannot resend it.
+/// A receipt for an id we never recorded finds the one part in doubt it can be about (same
+/// number, left before it, its text quoted), and only that one; a report nothing matches is
+/// kept.
+#[tokio::test]
+async fn a_report_for_an_unknown_id_finds_its_part_in_doubt_or_is_kept() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let id = queue(&db, &operator, "600100300", "Faktura 12/2026 zapłacona").await;
+        let twin = queue(&db, &operator, "600100301", "Faktura 12/2026 zapłacona").await;
+        messages::claim_pending(&db, 10, 60_000).await.unwrap();
+        for message in [id, twin] {
+            assert!(messages::begin_submission(&db, message, 0).await.unwrap());
+            let doubt = PartOutcome::InDoubt("no answer within 30 s".into());
+            messages::record_part(&db, message, 0, &doubt)
+                .await
+                .unwrap();
+        }
+        let now = app::ssr::now_ms();
+        let about = |destination: &str, quoted: &str| messages::ReportAbout {
+            destination: destination.into(),
+            quoted: Some(quoted.into()),
+            submitted_at: Some(now),
+        };
+        let delivered = ReportOutcome::Delivered;
+        let tries = [
+            (about("+48600100399", "Faktura 12/2026"), "another number"),
+            (about("+48600100300", "Zamowienie 7"), "another text"),
+            (
+                messages::ReportAbout {
+                    submitted_at: Some(now - 3_600_000),
+                    ..about("+48600100300", "Faktura 12/2026")
+                },
+                "taken an hour earlier",
+            ),
+        ];
+        for (about, why) in tries {
+            let matched = messages::match_in_doubt(&db, "test", "x1", &delivered, now + 5, &about);
+            assert_eq!(matched.await.unwrap(), None, "{why}");
+        }
+        let about = about("+48600100300", "Faktura 12/2026");
+        let matched = messages::match_in_doubt(&db, "test", "x1", &delivered, now + 5, &about);
+        assert_eq!(matched.await.unwrap(), Some(id));
+        assert_eq!(status_of(&db, &operator, id).await, Status::Delivered);
+        assert_eq!(status_of(&db, &operator, twin).await, Status::Unknown);
+        // The id is the part's now: a second copy of the receipt is a duplicate.
+        assert_eq!(
+            messages::apply_delivery_report(&db, "test", "x1", &delivered, now + 6)
+                .await
+                .unwrap(),
+            ReportEffect::Ignored
+        );
+
+        let failed = ReportOutcome::Undelivered("absent subscriber".into());
+        messages::keep_unmatched_report(&db, "test", "x2", &failed, now, Some(&about))
+            .await
+            .unwrap();
+        let kept: (String, String, Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT gateway_message_id, status, error, destination FROM unmatched_reports",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            kept,
+            (
+                "x2".into(),
+                "undelivered".into(),
+                Some("absent subscriber".into()),
+                Some("+48600100300".into())
+            )
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_part_in_doubt_waits_for_the_operator() {
     on_both(|db| async move {

@@ -310,6 +310,17 @@ pub enum ReportOutcome {
     Expired(String),
 }
 
+impl ReportOutcome {
+    /// The part's status it gives, and the error with it.
+    fn status_and_error(&self) -> (&'static str, Option<&str>) {
+        match self {
+            ReportOutcome::Delivered => ("delivered", None),
+            ReportOutcome::Undelivered(e) => ("undelivered", Some(e.as_str())),
+            ReportOutcome::Expired(e) => ("expired", Some(e.as_str())),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportEffect {
     /// The part's status moved forward.
@@ -585,11 +596,7 @@ async fn apply_reports(
     );
     let mut query = sqlx::query_as(&sql);
     for (_, gateway, id, outcome, at) in &reports {
-        let (status, error) = match outcome {
-            ReportOutcome::Delivered => ("delivered", None),
-            ReportOutcome::Undelivered(e) => ("undelivered", Some(e.as_str())),
-            ReportOutcome::Expired(e) => ("expired", Some(e.as_str())),
-        };
+        let (status, error) = outcome.status_and_error();
         query = query
             .bind(*gateway)
             .bind(*id)
@@ -874,4 +881,101 @@ pub async fn receive_part(
     .await?;
     tx.commit().await?;
     Ok(Some(id))
+}
+
+/// What a receipt says about the part it is for, besides the id: where the SMS centre sends
+/// them, they let a report for an id we never recorded find its part in doubt.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReportAbout {
+    /// The handset, E.164 with `+`.
+    pub destination: String,
+    /// The start of the part's text as the SMS centre quotes it (`text:`), if it does.
+    pub quoted: Option<String>,
+    /// When the SMS centre took the part (`submit date:`, to the minute), if it says.
+    pub submitted_at: Option<i64>,
+}
+
+/// A report for an id no part was recorded with. The part may be one whose answer never came
+/// (in doubt) but which the SMS centre accepted under that id: the only part in doubt to the
+/// same number, left before the report (within two minutes of the receipt's submit date, where
+/// it gives one) and whose message holds the quoted text, takes the id and the report. Returns
+/// its message, or `None` when no single part matches.
+pub async fn match_in_doubt(
+    db: &Db,
+    gateway: &str,
+    id: &str,
+    outcome: &ReportOutcome,
+    at: i64,
+    about: &ReportAbout,
+) -> Result<Option<i64>> {
+    let candidates: Vec<(i64, i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT p.message_id, p.seq, p.submitting_at, m.body \
+         FROM message_parts p JOIN messages m ON m.id = p.message_id \
+         WHERE p.status = 'unknown' AND p.gateway_message_id IS NULL AND m.phone = $1 \
+           AND p.submitting_at <= $2",
+    )
+    .bind(&about.destination)
+    .bind(at)
+    .fetch_all(&db.pool)
+    .await?;
+    // A quoted character outside the GSM alphabet comes back as '?': such a quote is not compared.
+    let quoted = about
+        .quoted
+        .as_deref()
+        .filter(|q| !q.is_empty() && !q.contains('?'));
+    let matching: Vec<_> = (candidates.into_iter())
+        .filter(|(_, _, left, body)| {
+            let in_time = match (about.submitted_at, left) {
+                (Some(submitted), Some(left)) => (left - submitted).abs() <= 120_000,
+                _ => true,
+            };
+            in_time && quoted.is_none_or(|q| body.contains(q))
+        })
+        .collect();
+    let [(message_id, seq, _, _)] = matching[..] else {
+        return Ok(None);
+    };
+    let claimed = sqlx::query(
+        "UPDATE message_parts SET gateway = $1, gateway_message_id = $2, sent_at = submitting_at \
+         WHERE message_id = $3 AND seq = $4 AND status = 'unknown' AND gateway_message_id IS NULL",
+    )
+    .bind(gateway)
+    .bind(id)
+    .bind(message_id)
+    .bind(seq)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        return Ok(None);
+    }
+    apply_delivery_report(db, gateway, id, outcome, at).await?;
+    Ok(Some(message_id))
+}
+
+/// Keeps a report that found no part, with what it says.
+pub async fn keep_unmatched_report(
+    db: &Db,
+    gateway: &str,
+    id: &str,
+    outcome: &ReportOutcome,
+    at: i64,
+    about: Option<&ReportAbout>,
+) -> Result<()> {
+    let (status, error) = outcome.status_and_error();
+    sqlx::query(
+        "INSERT INTO unmatched_reports \
+             (gateway, gateway_message_id, status, error, destination, quoted, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(gateway)
+    .bind(id)
+    .bind(status)
+    .bind(error)
+    .bind(about.map(|a| a.destination.as_str()))
+    .bind(about.and_then(|a| a.quoted.as_deref()))
+    .bind(at)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }

@@ -252,6 +252,7 @@ async fn delivery_report(
         gateway_message_id: dlr.id,
         outcome,
         at_ms: app::ssr::now_ms(),
+        about: None, // the token is ours: a report always finds its part
     };
     if reports.send(report).await.is_err() {
         tracing::debug!("shutting down: Kannel report not applied");

@@ -10,7 +10,7 @@ pub mod smpp;
 use async_trait::async_trait;
 use tokio::sync::mpsc;
 
-pub use app::messages::ssr::ReportOutcome;
+pub use app::messages::ssr::{ReportAbout, ReportOutcome};
 
 /// One SMS part to submit: the message's parts are submitted one by one, so a retry after a
 /// throttled second part submits the second and third, never the first again.
@@ -62,6 +62,9 @@ pub struct DeliveryReport {
     pub gateway_message_id: String,
     pub outcome: ReportOutcome,
     pub at_ms: i64,
+    /// What the report says about its part besides the id (SMPP receipts), to find the part
+    /// if its id was never recorded.
+    pub about: Option<ReportAbout>,
 }
 
 pub type ReportSink = mpsc::Sender<DeliveryReport>;

@@ -68,6 +68,7 @@ impl Gateway for Simulator {
                     gateway_message_id,
                     outcome,
                     at_ms: app::ssr::now_ms(),
+                    about: None,
                 };
                 // Fails only when shutting down.
                 let _ = reports.send(report).await;

@@ -24,7 +24,7 @@ use tokio::sync::{watch, Notify};
 use tokio::time::Instant;
 
 use self::receipt::ReceiptIds;
-use super::{DeliveryReport, Gateway, OutgoingPart, ReportSink, SubmitError};
+use super::{DeliveryReport, Gateway, OutgoingPart, ReportAbout, ReportSink, SubmitError};
 
 /// How GSM 7-bit text goes in `short_message`: most SMS centres take one septet per octet;
 /// some want the septets packed as on the air.
@@ -443,10 +443,16 @@ async fn incoming(smpp: &Smpp, link: &Link, reports: &ReportSink, command: Comma
     let Some(outcome) = receipt.outcome else {
         return; // intermediate: ENROUTE, ACCEPTD
     };
+    let handset = deliver.source_addr.to_string();
     let report = DeliveryReport {
         gateway_message_id: receipt.id,
         outcome,
         at_ms: app::ssr::now_ms(),
+        about: Some(ReportAbout {
+            destination: format!("+{}", handset.trim_start_matches('+')),
+            quoted: receipt.quoted,
+            submitted_at: receipt.submitted_at,
+        }),
     };
     if reports.send(report).await.is_err() {
         tracing::debug!("shutting down: receipt not applied");

@@ -10,6 +10,10 @@ pub struct Receipt {
     pub id: String,
     /// `None` for an intermediate receipt (ENROUTE, ACCEPTD): nothing final yet.
     pub outcome: Option<ReportOutcome>,
+    /// The start of the part's text the receipt quotes (`text:`), if any.
+    pub quoted: Option<String>,
+    /// When the SMS centre took the part (`submit date:` YYMMDDhhmm, read as UTC), if given.
+    pub submitted_at: Option<i64>,
 }
 
 /// How an SMS centre writes the id in the receipt text against the one in `submit_sm_resp`:
@@ -39,9 +43,16 @@ pub fn parse(
         Some(id) => id.to_string(),
         None => text_id_as_response(&field(&text, "id")?, ids)?,
     };
+    let quoted = (text.find("text:")).map(|at| text[at + "text:".len()..].to_string());
+    let submitted_at = field(&text, "submit date").and_then(|date| {
+        let date = chrono::NaiveDateTime::parse_from_str(&date, "%y%m%d%H%M").ok()?;
+        Some(date.and_utc().timestamp_millis())
+    });
     Some(Receipt {
         id,
         outcome: outcome(&text, message_state),
+        quoted,
+        submitted_at,
     })
 }
 
@@ -165,7 +176,10 @@ mod tests {
             from_text,
             Receipt {
                 id: "1000000007".into(),
-                outcome: Some(ReportOutcome::Delivered)
+                outcome: Some(ReportOutcome::Delivered),
+                quoted: Some("Dzien dobry".into()),
+                // 2026-11-30 12:00 UTC
+                submitted_at: Some(1_796_040_000_000),
             }
         );
         // The TLVs win over the text.
