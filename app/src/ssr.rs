@@ -36,6 +36,7 @@ pub fn always_ready(name: String, driver: &'static str) -> GatewayStatus {
             ready: true,
             since,
             error: None,
+            sending: Default::default(),
         }]
     })
 }

@@ -10,11 +10,11 @@
 //! least once; a gateway that honours our idempotency key, like the simulator, still sends it
 //! once).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::error::{AppError, Result};
-use app::messages::ssr::{self as store, PartOutcome, ReportEffect, Write, Written};
+use app::messages::ssr::{self as store, PartOutcome, ReportEffect, Route, Write, Written};
 use app::messages::Status;
 use app::ssr::{now_ms, Backend, Db};
 use tokio::sync::{mpsc, oneshot, watch, Notify, Semaphore};
@@ -68,6 +68,7 @@ pub struct Dispatcher {
     outbox: Arc<Notify>,
     policy: Policy,
     places: Arc<Places>,
+    route: Route,
 }
 
 /// A part is marked `submitting` only with a place among `submitting`, and leaves only with a
@@ -77,6 +78,53 @@ pub struct Dispatcher {
 struct Places {
     submitting: Semaphore,
     window: Semaphore,
+    size: usize,
+    /// Parts accepted in each of the last ten seconds, for the administration page.
+    accepted: Mutex<PerSecond>,
+}
+
+/// Counts of the last ten seconds, one per second.
+#[derive(Default)]
+struct PerSecond {
+    counts: [u64; 10],
+    /// The second (since the epoch) of the newest count.
+    newest: i64,
+}
+
+impl PerSecond {
+    /// Forgets the seconds older than ten before `now` (s).
+    fn advance(&mut self, now: i64) {
+        for second in (self.newest + 1)..=now.min(self.newest + 10) {
+            self.counts[second.rem_euclid(10) as usize] = 0;
+        }
+        self.newest = self.newest.max(now);
+    }
+
+    fn add(&mut self, now: i64) {
+        self.advance(now);
+        self.counts[now.rem_euclid(10) as usize] += 1;
+    }
+
+    fn per_second(&mut self, now: i64) -> f64 {
+        self.advance(now);
+        self.counts.iter().sum::<u64>() as f64 / 10.0
+    }
+}
+
+/// How a dispatcher is sending, for the administration page.
+#[derive(Clone)]
+pub struct Meter(Arc<Places>);
+
+impl Meter {
+    pub fn read(&self) -> app::admin::Sending {
+        let places = &self.0;
+        let now = now_ms() / 1000;
+        app::admin::Sending {
+            per_second: places.accepted.lock().expect("meter lock").per_second(now),
+            window_used: (places.size - places.window.available_permits()) as u32,
+            window_size: places.size as u32,
+        }
+    }
 }
 
 impl Dispatcher {
@@ -94,12 +142,24 @@ impl Dispatcher {
             places: Arc::new(Places {
                 submitting: Semaphore::new(2 * gateway.window()),
                 window: Semaphore::new(gateway.window()),
+                size: gateway.window(),
+                accepted: Mutex::new(PerSecond::default()),
             }),
+            route: Route::default(),
             db,
             gateway,
             outbox,
             policy,
         }
+    }
+
+    /// Sends only the `route`'s accounts' messages (all by default).
+    pub fn routed(self, route: Route) -> Self {
+        Self { route, ..self }
+    }
+
+    pub fn meter(&self) -> Meter {
+        Meter(self.places.clone())
     }
 
     /// Runs until `shutdown` turns true; messages already claimed are finished first.
@@ -137,7 +197,7 @@ impl Dispatcher {
         loop {
             if !outbox_empty && sends.len() + CLAIM <= UNDER_WAY {
                 let wanted = CLAIM;
-                let claimed = store::claim_pending(&self.db, wanted as i64, LEASE_MS)
+                let claimed = store::claim_routed(&self.db, &self.route, wanted as i64, LEASE_MS)
                     .await
                     .unwrap_or_default(); // logged by the store; tried again at the next poll
                 outbox_empty = claimed.len() < wanted;
@@ -253,7 +313,13 @@ async fn send(
                 },
             },
         };
-        if !matches!(outcome, PartOutcome::Accepted { .. }) {
+        if matches!(outcome, PartOutcome::Accepted { .. }) {
+            places
+                .accepted
+                .lock()
+                .expect("meter lock")
+                .add(now_ms() / 1000);
+        } else {
             tracing::info!(
                 message_id = message.id,
                 seq = open.seq,
@@ -447,7 +513,24 @@ async fn apply_report(recorder: &Recorder, gateway: &str, report: DeliveryReport
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{backoff_ms, PerSecond};
+
+    #[test]
+    fn the_rate_is_of_the_last_ten_seconds() {
+        let mut accepted = PerSecond::default();
+        for second in [100, 100, 105, 109] {
+            accepted.add(second);
+        }
+        assert_eq!(accepted.per_second(109), 0.4);
+        assert_eq!(
+            accepted.per_second(110),
+            0.2,
+            "second 100 is over ten seconds ago"
+        );
+        accepted.add(112);
+        assert_eq!(accepted.per_second(114), 0.3);
+        assert_eq!(accepted.per_second(200), 0.0, "long quiet");
+    }
 
     #[test]
     fn backoff_grows_is_capped_and_spread() {

@@ -2,6 +2,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::messages::ssr::Route;
 use app::ssr::{AppState, Db, GatewayStatus};
 use clap::Parser;
 use leptos::config::get_configuration;
@@ -74,19 +75,58 @@ async fn run(config: Config) -> anyhow::Result<()> {
         }
     }
 
-    let (report_tx, report_rx) = mpsc::channel(1024);
-    // Every account sends through the first connection (routing accounts is not built yet).
-    let connection = connections[0].clone();
-    tracing::info!(connection = %connection.name, "sending through");
-    let (gateway, status) =
-        start_gateway(&connection, report_tx.clone(), &db).map_err(anyhow::Error::msg)?;
-    let gateway_name = gateway.name();
+    // Accounts listed in a connection's `accounts` send through it, all others through the
+    // first: one dispatcher per connection, each claiming its accounts' messages.
+    let routed_elsewhere: Vec<i64> = (connections.iter().skip(1))
+        .flat_map(|c| c.accounts.clone())
+        .collect();
     let outbox = Arc::new(Notify::new());
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let dispatcher = tokio::spawn(
-        Dispatcher::with_policy(db.clone(), gateway, outbox.clone(), connection.policy)
-            .run(report_rx, shutdown_rx),
-    );
+    let (mut statuses, mut dispatchers, mut wakers) = (Vec::new(), Vec::new(), Vec::new());
+    let mut kannel_routes = axum::Router::new();
+    for (i, connection) in connections.iter().enumerate() {
+        let (report_tx, report_rx) = mpsc::channel(1024);
+        let (gateway, status) =
+            start_gateway(connection, report_tx.clone(), &db).map_err(anyhow::Error::msg)?;
+        if let Driver::Kannel(settings) = &connection.driver {
+            let inbox = kannel::Inbox {
+                db: db.clone(),
+                connection: gateway.name(),
+                secret: settings.incoming_secret.clone(),
+            };
+            kannel_routes = kannel::routes(report_tx, Some(inbox));
+        }
+        let route = match i {
+            0 => Route::AllBut(routed_elsewhere.clone()),
+            _ => Route::Only(connection.accounts.clone()),
+        };
+        tracing::info!(connection = %connection.name, ?route, "sending through");
+        let woken = Arc::new(Notify::new());
+        let dispatcher =
+            Dispatcher::with_policy(db.clone(), gateway, woken.clone(), connection.policy)
+                .routed(route);
+        statuses.push((status, dispatcher.meter()));
+        wakers.push(woken);
+        dispatchers.push(tokio::spawn(dispatcher.run(report_rx, shutdown_rx.clone())));
+    }
+    // A message queued wakes every dispatcher: the one of its account's connection claims it.
+    let queued = outbox.clone();
+    tokio::spawn(async move {
+        loop {
+            queued.notified().await;
+            wakers.iter().for_each(|waker| waker.notify_one());
+        }
+    });
+    let status: GatewayStatus = Arc::new(move || {
+        let mut all = Vec::new();
+        for (status, meter) in &statuses {
+            for mut connection in status() {
+                connection.sending = meter.read();
+                all.push(connection);
+            }
+        }
+        all
+    });
 
     tokio::spawn(forget_old_login_failures(db.clone()));
 
@@ -110,26 +150,16 @@ async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!("listening on http://{}", config.bind);
     println!("Esemes is running at http://{}", config.bind);
     // The client's address throttles its failed logins (`app::auth::ssr::client_address`).
-    let inbox = match &connection.driver {
-        Driver::Kannel(settings) => Some(kannel::Inbox {
-            db: state.db.clone(),
-            connection: gateway_name,
-            secret: settings.incoming_secret.clone(),
-        }),
-        _ => None,
-    };
-    let app = server::app_with(state, kannel::routes(report_tx, inbox))
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app =
+        server::app_with(state, kannel_routes).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
 
     tracing::info!("stopping: finishing in-flight sends");
     shutdown_tx.send(true)?;
-    if tokio::time::timeout(SHUTDOWN_GRACE, dispatcher)
-        .await
-        .is_err()
-    {
+    let stopped = futures::future::join_all(dispatchers);
+    if tokio::time::timeout(SHUTDOWN_GRACE, stopped).await.is_err() {
         tracing::warn!("in-flight sends did not finish in time; their leases expire and they resume at the next start");
     }
     Ok(())

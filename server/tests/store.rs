@@ -6,7 +6,7 @@ mod common;
 use app::auth::ssr::{log_in, operator_for_headers, Operator};
 use app::composer::{check, ssr as composer, Intent};
 use app::error::{AppError, Field, Problem};
-use app::messages::ssr::{self as messages, PartOutcome, ReportEffect, ReportOutcome};
+use app::messages::ssr::{self as messages, PartOutcome, ReportEffect, ReportOutcome, Route};
 use app::messages::{Status, StatusFilter};
 use app::ssr::Db;
 use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD, CLIENT};
@@ -672,6 +672,38 @@ async fn parts_expire_at_the_gateway_or_in_the_network() {
             .await
             .unwrap();
         assert_eq!(status_of(&db, &operator, network).await, Status::Expired);
+    })
+    .await;
+}
+
+/// Each connection's dispatcher claims only its accounts' messages: the listed ones, or (the
+/// first connection) all but those routed elsewhere.
+#[tokio::test]
+async fn a_dispatcher_claims_only_its_routes_accounts() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let (stranger, stranger_company) = common::other_account(&db).await;
+        let ours = queue(&db, &operator, "600100500", "nasza").await;
+        let theirs = queue(&db, &operator, "600100501", "ich").await;
+        sqlx::query("UPDATE messages SET company_id = $1 WHERE id = $2")
+            .bind(stranger_company)
+            .bind(theirs)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        // Leases already run out: each claim sees both messages again.
+        let claimed = |route: Route| {
+            let db = db.clone();
+            async move {
+                let claimed = messages::claim_routed(&db, &route, 10, -1).await.unwrap();
+                claimed.iter().map(|m| m.id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(claimed(Route::Only(vec![stranger])).await, [theirs]);
+        assert_eq!(claimed(Route::AllBut(vec![stranger])).await, [ours]);
+        assert_eq!(claimed(Route::AllBut(vec![])).await, [ours, theirs]);
+        assert!(claimed(Route::Only(vec![])).await.is_empty());
     })
     .await;
 }

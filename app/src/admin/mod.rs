@@ -211,6 +211,18 @@ pub struct ConnectionStatus {
     pub since: Option<crate::format::LocalTime>,
     /// The last error, e.g. why the bind failed.
     pub error: Option<String>,
+    /// How it is sending now.
+    pub sending: Sending,
+}
+
+/// A connection's sending: filled in by its dispatcher.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sending {
+    /// Parts the gateway accepted per second, over the last ten seconds.
+    pub per_second: f64,
+    /// Submissions waiting for the gateway's answer, of how many it takes at once.
+    pub window_used: u32,
+    pub window_size: u32,
 }
 
 /// The state of the gateway connections. Administrators only.

@@ -66,6 +66,11 @@ fn Gateways() -> impl IntoView {
                                         <strong>{c.name}</strong>" ("{c.driver}"): "
                                         <span class=if c.ready { "status status-delivered" } else { "status status-undelivered" }>{state}</span>
                                         {c.since.map(|at| view! { " "{t.gateway_since}" "{at.format(lang)} })}
+                                        <br />
+                                        <span class="hint">
+                                            {crate::format::integer(lang, c.sending.per_second.round() as i64)}" "{t.gateway_per_second}
+                                            " · "{t.gateway_window}" "{c.sending.window_used}" / "{c.sending.window_size}
+                                        </span>
                                         {c.error.map(|e| view! { <br /><span class="hint">{t.gateway_last_error}": "{e}</span> })}
                                     </li>
                                 }

@@ -130,19 +130,64 @@ pub async fn queue_parts(conn: &mut AnyConnection, message_id: i64, parts: u32) 
     Ok(())
 }
 
-/// Claims up to `limit` pending messages for `lease_ms`, with their open parts. Messages
-/// claimed by a dispatcher that died come back when its lease runs out. On PostgreSQL,
-/// concurrent servers skip each other's rows instead of waiting for them.
+/// Which accounts' messages a dispatcher sends: each gateway connection sends for its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// Every account but these (the first connection: all not routed elsewhere).
+    AllBut(Vec<i64>),
+    /// These accounts only.
+    Only(Vec<i64>),
+}
+
+impl Default for Route {
+    fn default() -> Self {
+        Route::AllBut(Vec::new())
+    }
+}
+
+/// Claims up to `limit` pending messages of any account (see `claim_routed`).
 pub async fn claim_pending(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Outgoing>> {
+    claim_routed(db, &Route::default(), limit, lease_ms).await
+}
+
+/// Claims up to `limit` pending messages of the `route`'s accounts for `lease_ms`, with their
+/// open parts. Messages claimed by a dispatcher that died come back when its lease runs out.
+/// On PostgreSQL, concurrent servers skip each other's rows instead of waiting for them.
+pub async fn claim_routed(
+    db: &Db,
+    route: &Route,
+    limit: i64,
+    lease_ms: i64,
+) -> Result<Vec<Outgoing>> {
     let lock = match db.backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
+    };
+    // Account ids come from the configuration as numbers: written into the statement.
+    let list = |ids: &[i64]| {
+        ids.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let accounts = match route {
+        Route::AllBut(ids) if ids.is_empty() => String::new(),
+        Route::AllBut(ids) => format!(
+            "AND company_id NOT IN (SELECT id FROM companies WHERE account_id IN ({}))",
+            list(ids)
+        ),
+        Route::Only(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Route::Only(ids) => format!(
+            "AND company_id IN (SELECT id FROM companies WHERE account_id IN ({}))",
+            list(ids)
+        ),
     };
     let now = now_ms();
     let mut claimed: Vec<Outgoing> = sqlx::query_as(&format!(
         "UPDATE messages SET claimed_until = $1, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM messages \
                       WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < $2) \
+                            {accounts} \
                       ORDER BY id LIMIT $3 {lock}) \
          RETURNING id, company_id, phone, body, attempts, COALESCE(queued_at, created_at) AS queued_at"
     ))

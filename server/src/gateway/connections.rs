@@ -18,6 +18,9 @@ pub struct Connection {
     pub name: String,
     pub driver: Driver,
     pub policy: Policy,
+    /// The accounts (ids) whose messages go through this connection; every account listed
+    /// nowhere goes through the first one.
+    pub accounts: Vec<i64>,
 }
 
 #[derive(Clone)]
@@ -53,6 +56,8 @@ enum InDoubtSetting {
 struct Entry {
     name: String,
     driver: DriverKind,
+    #[serde(default)]
+    accounts: Vec<i64>,
     #[serde(default = "default_validity_hours")]
     validity_hours: u32,
     #[serde(default = "default_in_doubt")]
@@ -121,6 +126,7 @@ pub fn simulator(delivery_delay: Duration) -> Connection {
         name: "simulator".into(),
         driver: Driver::Simulator { delivery_delay },
         policy: Policy::default(),
+        accounts: Vec::new(),
     }
 }
 
@@ -140,6 +146,22 @@ pub fn parse(
         let problem = |what: String| format!("{path}: connection \"{name}\": {what}");
         if connections.iter().any(|c| c.name == name) {
             return Err(problem("a second connection of this name".into()));
+        }
+        for account in &entry.accounts {
+            if let Some(other) = connections.iter().find(|c| c.accounts.contains(account)) {
+                let other = &other.name;
+                return Err(problem(format!(
+                    "`accounts`: account {account} already sends through \"{other}\""
+                )));
+            }
+        }
+        let kannel = |c: &Connection| matches!(c.driver, Driver::Kannel(_));
+        if matches!(entry.driver, DriverKind::Kannel) && connections.iter().any(kannel) {
+            return Err(problem(
+                "a second Kannel connection: its reports and incoming SMS would share the \
+                 first one's addresses on this server"
+                    .into(),
+            ));
         }
         let policy = Policy {
             validity_ms: i64::from(entry.validity_hours) * 3_600_000,
@@ -191,6 +213,7 @@ pub fn parse(
             name,
             driver,
             policy,
+            accounts: entry.accounts,
         });
     }
     Ok(connections)
@@ -266,6 +289,12 @@ mod tests {
         assert_eq!(
             refused(no_address),
             "g.toml: connection \"a\": `address` is missing"
+        );
+        let twice = "[[connection]]\nname = \"a\"\ndriver = \"simulator\"\naccounts = [1, 2]\n\
+                     [[connection]]\nname = \"b\"\ndriver = \"simulator\"\naccounts = [3, 2]\n";
+        assert_eq!(
+            refused(twice),
+            "g.toml: connection \"b\": `accounts`: account 2 already sends through \"a\""
         );
         let driver = "[[connection]]\nname = \"a\"\ndriver = \"http\"\n";
         let error = refused(driver);

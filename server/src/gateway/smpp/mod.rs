@@ -193,6 +193,7 @@ impl Smpp {
             ready,
             since: Some(app::ssr::local_time(since)),
             error,
+            sending: Default::default(),
         }
     }
 
