@@ -32,6 +32,7 @@ fn settings(smsc: &Smsc) -> SmppSettings {
         enquire_link: Duration::from_secs(30),
         receipt_ids: ReceiptIds::Same,
         gsm_packing: GsmPacking::Unpacked,
+        binds: 1,
     }
 }
 
@@ -324,6 +325,35 @@ async fn two_servers_on_one_database_share_the_outbox_without_sending_twice() {
             .map(|s| s["session"].as_i64().unwrap())
             .collect();
         assert_eq!(sessions.len(), 2, "both servers sent");
+    })
+    .await;
+}
+
+/// A connection with two binds keeps both up and sends through both.
+#[tokio::test]
+async fn submits_take_turns_among_the_binds() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let smsc = Smsc::start(&[]).await;
+        let two = SmppSettings {
+            binds: 2,
+            ..settings(&smsc)
+        };
+        let _sending = dispatch(&db, two).await;
+        let mut ids = Vec::new();
+        for n in 0..20 {
+            ids.push(queue(&db, &operator, &format!("6001020{n:02}"), "po kolei").await);
+        }
+        for id in ids {
+            settled(&db, id, "delivered").await;
+        }
+        let sessions = smsc.control("GET", "/sessions", None).await;
+        assert_eq!(sessions.as_array().unwrap().len(), 2, "{sessions}");
+        let used: std::collections::HashSet<i64> = (smsc.submits().await.iter())
+            .map(|s| s["session"].as_i64().unwrap())
+            .collect();
+        assert_eq!(used.len(), 2, "both binds sent");
     })
     .await;
 }

@@ -90,6 +90,8 @@ struct Entry {
     receipt_ids: ReceiptIds,
     #[serde(default)]
     gsm_packing: GsmPacking,
+    #[serde(default = "default_binds")]
+    binds: usize,
 }
 
 fn default_validity_hours() -> u32 {
@@ -103,6 +105,9 @@ fn default_delay_ms() -> u64 {
 }
 fn default_source() -> String {
     "ESEMES".into()
+}
+fn default_binds() -> usize {
+    1
 }
 fn default_window() -> usize {
     10
@@ -207,6 +212,7 @@ pub fn parse(
                 enquire_link: Duration::from_secs(entry.enquire_link_seconds),
                 receipt_ids: entry.receipt_ids,
                 gsm_packing: entry.gsm_packing,
+                binds: entry.binds,
             }),
         };
         connections.push(Connection {

@@ -75,7 +75,7 @@ pub trait Gateway: Send + Sync + 'static {
     fn name(&self) -> &'static str;
 
     /// Submissions that may be waiting for their answer at once. The dispatcher marks at most
-    /// twice this many parts `submitting`, so a crash leaves at most that many in doubt.
+    /// four times this many parts `submitting`, so a crash leaves at most that many in doubt.
     fn window(&self) -> usize {
         32
     }

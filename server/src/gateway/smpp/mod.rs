@@ -9,6 +9,7 @@
 pub mod receipt;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -59,6 +60,8 @@ pub struct SmppSettings {
     pub enquire_link: Duration,
     pub receipt_ids: ReceiptIds,
     pub gsm_packing: GsmPacking,
+    /// Binds kept up at once; submits take turns among those that are up.
+    pub binds: usize,
 }
 
 /// The bind as the driver last knew it.
@@ -121,10 +124,13 @@ pub struct Smpp {
     /// Where incoming messages are stored.
     db: Option<app::ssr::Db>,
     settings: SmppSettings,
-    session: watch::Receiver<Session>,
+    /// Each bind's state.
+    sessions: Vec<watch::Receiver<Session>>,
+    /// Whose turn the next submit is.
+    next_bind: AtomicUsize,
     /// The earliest moment the next submit may leave (rate limit, throttling).
     next_slot: Mutex<Instant>,
-    /// Whether the bind is up, since when (epoch ms), and the last error.
+    /// Whether a bind is up, since when (epoch ms), and the last error of any.
     link: Mutex<(bool, i64, Option<String>)>,
 }
 
@@ -134,14 +140,16 @@ const RECONNECT_FIRST: Duration = Duration::from_millis(500);
 const RECONNECT_MAX: Duration = Duration::from_secs(30);
 
 impl Smpp {
-    /// Starts keeping the bind up in the background; receipts go to `reports`, incoming
+    /// Starts keeping the binds up in the background; receipts go to `reports`, incoming
     /// messages into `db`.
     pub fn start(
         settings: SmppSettings,
         reports: ReportSink,
         db: Option<app::ssr::Db>,
     ) -> Arc<Smpp> {
-        let (session_tx, session) = watch::channel(Session::Down("not connected yet".into()));
+        let (senders, sessions): (Vec<_>, Vec<_>) = (0..settings.binds.max(1))
+            .map(|_| watch::channel(Session::Down("not connected yet".into())))
+            .unzip();
         let smpp = Arc::new(Smpp {
             db,
             // Connections live as long as the server: their names are leaked once.
@@ -149,9 +157,12 @@ impl Smpp {
             next_slot: Mutex::new(Instant::now()),
             link: Mutex::new((false, app::ssr::now_ms(), None)),
             settings,
-            session,
+            sessions,
+            next_bind: AtomicUsize::new(0),
         });
-        tokio::spawn(keep_bound(smpp.clone(), session_tx, reports));
+        for session in senders {
+            tokio::spawn(keep_bound(smpp.clone(), session, reports.clone()));
+        }
         smpp
     }
 
@@ -165,27 +176,39 @@ impl Smpp {
         ))
     }
 
-    /// Waits for the bind (at most `timeout`); for tests and the check command.
+    /// Waits for every bind (at most `timeout`); for tests and benchmarks.
     pub async fn wait_bound(&self, timeout: Duration) -> Result<(), String> {
-        let mut session = self.session.clone();
-        let bound = tokio::time::timeout(
-            timeout,
-            session.wait_for(|s| matches!(s, Session::Bound(_))),
-        )
-        .await;
-        match bound {
-            Ok(Ok(_)) => Ok(()),
-            _ => match &*self.session.borrow() {
-                Session::Down(error) => Err(error.clone()),
-                Session::Bound(_) => Ok(()),
-            },
+        let deadline = Instant::now() + timeout;
+        for session in &self.sessions {
+            let mut watched = session.clone();
+            let bound = watched.wait_for(|s| matches!(s, Session::Bound(_)));
+            if tokio::time::timeout_at(deadline, bound).await.is_err() {
+                if let Session::Down(error) = &*session.borrow() {
+                    return Err(error.clone());
+                }
+            }
         }
+        Ok(())
+    }
+
+    /// A bind that is up, taking turns; why none is otherwise.
+    fn bound(&self) -> Result<Link, String> {
+        let turn = self.next_bind.fetch_add(1, Ordering::Relaxed);
+        let count = self.sessions.len();
+        let mut why = "connection lost".to_string();
+        for k in 0..count {
+            match &*self.sessions[(turn + k) % count].borrow() {
+                Session::Bound(link) if link.client.is_active() => return Ok(link.clone()),
+                Session::Bound(_) => {}
+                Session::Down(error) => why = format!("not bound: {error}"),
+            }
+        }
+        Err(why)
     }
 
     /// The bind's state for the administration page.
     pub fn status(&self) -> app::admin::ConnectionStatus {
-        let ready =
-            matches!(&*self.session.borrow(), Session::Bound(link) if link.client.is_active());
+        let ready = self.bound().is_ok();
         let (_, since, error) = self.link.lock().expect("link lock").clone();
         app::admin::ConnectionStatus {
             name: self.name.to_string(),
@@ -297,21 +320,8 @@ impl Gateway for Smpp {
     async fn submit(&self, part: &OutgoingPart) -> Result<String, SubmitError> {
         let submit = self.submit_sm(part)?;
         self.pace().await;
-        let link = match &*self.session.borrow() {
-            Session::Bound(link) if link.client.is_active() => link.clone(),
-            Session::Bound(_) => {
-                return Err(SubmitError::Temporary(format!(
-                    "{}: connection lost",
-                    self.name
-                )))
-            }
-            Session::Down(error) => {
-                return Err(SubmitError::Temporary(format!(
-                    "{}: not bound: {error}",
-                    self.name
-                )))
-            }
-        };
+        let link = (self.bound())
+            .map_err(|why| SubmitError::Temporary(format!("{}: {why}", self.name)))?;
         match link.request(link.client.submit_sm(submit)).await {
             Ok(response) => Ok(response.message_id().to_string()),
             Err(rusmppc::error::Error::UnexpectedResponse { response }) => {
