@@ -58,11 +58,11 @@ fn Gateways() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     connections.await.ok().map(|list| view! {
-                        <ul class="records gateways">
+                        <ul class="admin-list">
                             {list.into_iter().map(|c| {
                                 let state = if c.ready { t.gateway_ready } else { t.gateway_down };
                                 view! {
-                                    <li class="record" class:down=!c.ready>
+                                    <li>
                                         <strong>{c.name}</strong>" ("{c.driver}"): "
                                         <span class=if c.ready { "status status-delivered" } else { "status status-undelivered" }>{state}</span>
                                         {c.since.map(|at| view! { " "{t.gateway_since}" "{at.format(lang)} })}
