@@ -75,8 +75,8 @@ pub struct Dispatcher {
 /// is recorded, and leaves only with a place in the gateway's `window` (submits waiting for
 /// their answer). There are four times as many of the first, so the next parts' `submitting`
 /// is written, and the last answers recorded, while the window is full: the window waits less
-/// for the database (twice as many gave PostgreSQL 1,900 messages/s, four times 3,100). A
-/// crash leaves at most four times the window in doubt.
+/// for the database (BENCHMARKS.md, "Outbox through SMPP and Kannel"). A crash leaves at most
+/// four times the window in doubt.
 struct Places {
     submitting: Semaphore,
     window: Semaphore,

@@ -50,12 +50,18 @@ pub struct Reply {
 
 impl TestServer {
     pub async fn request(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        // A page that never finishes would hang the whole run: it fails, naming the page.
+        let uri = request.uri().clone();
+        let answer = async {
+            let response = self.router.clone().oneshot(request).await.unwrap();
+            let (parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+            (parts, bytes)
+        };
+        let (parts, bytes) = tokio::time::timeout(Duration::from_secs(60), answer)
             .await
-            .unwrap();
+            .unwrap_or_else(|_| panic!("no whole answer to {uri} within a minute"));
+        let (status, headers) = (parts.status, parts.headers);
         Reply {
             status,
             headers,
