@@ -379,24 +379,16 @@ impl Recorder {
     }
 
     async fn begin(&self, message_id: i64, seq: i64) -> Result<bool> {
-        match self.write(Write::Begin { message_id, seq }).await? {
-            Written::Begun(begun) => Ok(begun),
-            other => unreachable!("a begin answered with {other:?}"),
-        }
+        Ok(self.write(Write::Begin { message_id, seq }).await?.begun())
     }
 
     async fn record(&self, message_id: i64, seq: i64, outcome: PartOutcome) -> Result<Status> {
-        match self
-            .write(Write::Record {
-                message_id,
-                seq,
-                outcome,
-            })
-            .await?
-        {
-            Written::Recorded(status) => Ok(status),
-            other => unreachable!("a record answered with {other:?}"),
-        }
+        let record = Write::Record {
+            message_id,
+            seq,
+            outcome,
+        };
+        Ok(self.write(record).await?.recorded())
     }
 
     async fn report(&self, gateway: &str, report: &DeliveryReport) -> Result<ReportEffect> {
@@ -406,10 +398,7 @@ impl Recorder {
             outcome: report.outcome.clone(),
             at: report.at_ms,
         };
-        match self.write(write).await? {
-            Written::Reported(effect) => Ok(effect),
-            other => unreachable!("a report answered with {other:?}"),
-        }
+        Ok(self.write(write).await?.reported())
     }
 }
 

@@ -410,6 +410,30 @@ pub enum Written {
     Reported(ReportEffect),
 }
 
+/// Each `Write` is answered with its own kind of `Written`: these read the answer.
+impl Written {
+    pub fn begun(self) -> bool {
+        match self {
+            Written::Begun(begun) => begun,
+            other => unreachable!("a begin answered with {other:?}"),
+        }
+    }
+
+    pub fn recorded(self) -> Status {
+        match self {
+            Written::Recorded(status) => status,
+            other => unreachable!("a record answered with {other:?}"),
+        }
+    }
+
+    pub fn reported(self) -> ReportEffect {
+        match self {
+            Written::Reported(effect) => effect,
+            other => unreachable!("a report answered with {other:?}"),
+        }
+    }
+}
+
 /// Makes the writes in one transaction, a few statements for all of them: begins, then
 /// outcomes, then reports (one may be about a part recorded in the same batch), then every
 /// message they touched is settled. Statuses only move forward.
@@ -451,10 +475,9 @@ async fn write_one(db: &Db, write_: Write) -> Result<Written> {
 
 /// Marks a pending part `submitting` (see `Write::Begin`). False when it is no longer pending.
 pub async fn begin_submission(db: &Db, message_id: i64, seq: i64) -> Result<bool> {
-    match write_one(db, Write::Begin { message_id, seq }).await? {
-        Written::Begun(begun) => Ok(begun),
-        other => unreachable!("a begin answered with {other:?}"),
-    }
+    Ok(write_one(db, Write::Begin { message_id, seq })
+        .await?
+        .begun())
 }
 
 /// Records what became of a part's submission (see `Write::Record`); the message's status
@@ -466,19 +489,12 @@ pub async fn record_part(
     outcome: &PartOutcome,
 ) -> Result<Status> {
     let outcome = outcome.clone();
-    match write_one(
-        db,
-        Write::Record {
-            message_id,
-            seq,
-            outcome,
-        },
-    )
-    .await?
-    {
-        Written::Recorded(status) => Ok(status),
-        other => unreachable!("a record answered with {other:?}"),
-    }
+    let record = Write::Record {
+        message_id,
+        seq,
+        outcome,
+    };
+    Ok(write_one(db, record).await?.recorded())
 }
 
 /// Applies one delivery report (see `Write::Report`).
@@ -495,10 +511,7 @@ pub async fn apply_delivery_report(
         outcome: outcome.clone(),
         at,
     };
-    match write_one(db, report).await? {
-        Written::Reported(effect) => Ok(effect),
-        other => unreachable!("a report answered with {other:?}"),
-    }
+    Ok(write_one(db, report).await?.reported())
 }
 
 /// The parts of the `Begin` writes that were pending and are now `submitting`.
