@@ -17,6 +17,7 @@ pub mod layout;
 pub mod messages;
 pub mod nip;
 pub mod phone;
+pub mod replies;
 pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -164,6 +165,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasks") view={Lazy::<TasksRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/tasks/:id") view={Lazy::<TaskRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/reports") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/new") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
@@ -200,6 +202,7 @@ lazy_pages! {
     SubjectRoute => address_book::SubjectFormPage,
     DocumentsRoute => documents::DocumentsPage,
     ReportRoute => reports::ReportPage,
+    InboxRoute => replies::InboxPage,
     DocumentRoute => documents::DocumentDetailPage,
     TasksRoute => tasks::TasksPage,
     TaskRoute => tasks::TaskDetailPage,

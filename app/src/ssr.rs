@@ -21,6 +21,33 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The gateway connections' state now, for the administration page.
     pub gateways: GatewayStatus,
+    /// When scheduled and quiet-hour messages may go is decided by this clock.
+    pub clock: Clock,
+}
+
+/// The time sends are scheduled by: the system's, or one a test sets (`manual`), so a test can
+/// tell a message goes at its time and not before without waiting for it.
+#[derive(Clone, Default)]
+pub struct Clock(Option<Arc<std::sync::atomic::AtomicI64>>);
+
+impl Clock {
+    pub fn manual(epoch_ms: i64) -> Clock {
+        Clock(Some(Arc::new(epoch_ms.into())))
+    }
+
+    /// Moves a manual clock; the system clock cannot be moved.
+    pub fn set(&self, epoch_ms: i64) {
+        if let Some(manual) = &self.0 {
+            manual.store(epoch_ms, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        match &self.0 {
+            Some(manual) => manual.load(std::sync::atomic::Ordering::SeqCst),
+            None => now_ms(),
+        }
+    }
 }
 
 pub type GatewayStatus = Arc<dyn Fn() -> Vec<crate::admin::ConnectionStatus> + Send + Sync>;

@@ -16,7 +16,7 @@ use std::time::Duration;
 use app::error::{AppError, Result};
 use app::messages::ssr::{self as store, PartOutcome, ReportEffect, Route, Write, Written};
 use app::messages::Status;
-use app::ssr::{now_ms, Db};
+use app::ssr::{now_ms, Clock, Db};
 use tokio::sync::{mpsc, oneshot, watch, Notify, Semaphore};
 use tokio::task::JoinSet;
 
@@ -69,6 +69,7 @@ pub struct Dispatcher {
     policy: Policy,
     places: Arc<Places>,
     route: Route,
+    clock: Clock,
 }
 
 /// A part is marked `submitting` only with a place among `submitting`, held until its outcome
@@ -148,6 +149,7 @@ impl Dispatcher {
                 accepted: Mutex::new(PerSecond::default()),
             }),
             route: Route::default(),
+            clock: Clock::default(),
             db,
             gateway,
             outbox,
@@ -158,6 +160,12 @@ impl Dispatcher {
     /// Sends only the `route`'s accounts' messages (all by default).
     pub fn routed(self, route: Route) -> Self {
         Self { route, ..self }
+    }
+
+    /// Sends scheduled messages, and counts validity and retries, by `clock` (the system's by
+    /// default).
+    pub fn clocked(self, clock: Clock) -> Self {
+        Self { clock, ..self }
     }
 
     pub fn meter(&self) -> Meter {
@@ -199,16 +207,20 @@ impl Dispatcher {
         loop {
             if !outbox_empty && sends.len() + CLAIM <= UNDER_WAY {
                 let wanted = CLAIM;
-                let claimed = store::claim_routed(&self.db, &self.route, wanted as i64, LEASE_MS)
-                    .await
-                    .unwrap_or_default(); // logged by the store; tried again at the next poll
+                let now = self.clock.now_ms();
+                let claimed =
+                    store::claim_routed(&self.db, &self.route, wanted as i64, LEASE_MS, now)
+                        .await
+                        .unwrap_or_default(); // logged by the store; tried again at the next poll
                 outbox_empty = claimed.len() < wanted;
                 for message in claimed {
                     let (gateway, policy) = (self.gateway.clone(), self.policy);
                     let (places, recorder) = (self.places.clone(), recorder.clone());
+                    let clock = self.clock.clone();
                     sends.spawn(async move {
                         let id = message.id;
-                        if send(&recorder, gateway.as_ref(), &places, policy, message)
+                        let sent = send(&recorder, gateway.as_ref(), &places, policy, &clock, message);
+                        if sent
                             .await
                             .is_err()
                         {
@@ -234,6 +246,7 @@ async fn send(
     gateway: &dyn Gateway,
     places: &Places,
     policy: Policy,
+    clock: &Clock,
     message: store::Outgoing,
 ) -> Result<()> {
     let parts = match split(message.id, &message.phone, &message.body) {
@@ -249,7 +262,7 @@ async fn send(
         }
     };
     for open in &message.parts {
-        let now = now_ms();
+        let now = clock.now_ms();
         if open.status == "submitting" {
             // Its dispatcher stopped between sending and recording the answer.
             let reason = "the server stopped while submitting it".to_string();
@@ -273,7 +286,7 @@ async fn send(
         } else if let Some(retry_at) = open.retry_at.filter(|at| *at > now) {
             return store::release(&recorder.db, message.id, retry_at).await;
         }
-        if now > message.queued_at + policy.validity_ms {
+        if now > message.due_at + policy.validity_ms {
             let hours = policy.validity_ms / 3_600_000;
             let last = open.error.as_deref().unwrap_or("no answer");
             let reason = format!("not accepted within the validity period ({hours} h): {last}");
@@ -296,7 +309,7 @@ async fn send(
         let in_window = places.window.acquire().await.expect("never closed");
         let answer = gateway.submit(part).await;
         drop(in_window); // the answer is in: the window has room again
-        let retry_at = || now_ms() + backoff_ms(message.id, open.seq, open.attempts + 1);
+        let retry_at = || clock.now_ms() + backoff_ms(message.id, open.seq, open.attempts + 1);
         let outcome = match answer {
             Ok(id) => PartOutcome::Accepted {
                 gateway: gateway.name().to_string(),

@@ -143,6 +143,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         outbox,
         secure_cookies: config.secure_cookies,
         gateways: status,
+        clock: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await

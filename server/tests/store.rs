@@ -13,7 +13,7 @@ use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD, CLIENT};
 use http::{header, HeaderMap, HeaderValue};
 
 async fn status_of(db: &Db, operator: &Operator, id: i64) -> Status {
-    let rows = messages::list(db, operator.company_id, StatusFilter::All, None)
+    let rows = messages::list(db, operator.company_id, StatusFilter::All, None, app::ssr::now_ms())
         .await
         .unwrap();
     rows.iter()
@@ -369,7 +369,7 @@ async fn one_undelivered_part_makes_the_message_undelivered_for_good() {
         messages::apply_delivery_report(&db, "test", "a", &ReportOutcome::Delivered, 6)
             .await
             .unwrap();
-        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None)
+        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None, app::ssr::now_ms())
             .await
             .unwrap();
         let row = rows.iter().find(|r| r.id == id).unwrap();
@@ -460,7 +460,7 @@ async fn rejection_and_postponement_keep_the_message() {
             Status::Pending
         );
         messages::release(&db, postponed, 0).await.unwrap();
-        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None)
+        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None, app::ssr::now_ms())
             .await
             .unwrap();
         let row = rows.iter().find(|r| r.id == rejected).unwrap();
@@ -656,7 +656,7 @@ async fn parts_expire_at_the_gateway_or_in_the_network() {
             .await
             .unwrap();
         assert_eq!(status, Status::Expired);
-        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None)
+        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None, app::ssr::now_ms())
             .await
             .unwrap();
         let row = rows.iter().find(|r| r.id == late).unwrap();
@@ -696,7 +696,7 @@ async fn a_dispatcher_claims_only_its_routes_accounts() {
         let claimed = |route: Route| {
             let db = db.clone();
             async move {
-                let claimed = messages::claim_routed(&db, &route, 10, -1).await.unwrap();
+                let claimed = messages::claim_routed(&db, &route, 10, -1, app::ssr::now_ms()).await.unwrap();
                 claimed.iter().map(|m| m.id).collect::<Vec<_>>()
             }
         };
@@ -731,12 +731,12 @@ async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
         seeded(&db).await;
         let operator = admin(&db).await;
         let draft = check("", "Notatka", Intent::Draft).unwrap();
-        let id = composer::store(&db, &operator, None, &draft, Intent::Draft, Default::default()).await.unwrap();
+        let id = composer::store(&db, &operator, None, &draft, Intent::Draft, Default::default(), composer::Timing::now()).await.unwrap();
         let sent = queue(&db, &operator, "600100200", "wysłana").await;
 
-        let drafts = messages::list(&db, operator.company_id, StatusFilter::Drafts, None).await.unwrap();
+        let drafts = messages::list(&db, operator.company_id, StatusFilter::Drafts, None, app::ssr::now_ms()).await.unwrap();
         assert_eq!(drafts.iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);
-        let sent_list = messages::list(&db, operator.company_id, StatusFilter::Sent, None).await.unwrap();
+        let sent_list = messages::list(&db, operator.company_id, StatusFilter::Sent, None, app::ssr::now_ms()).await.unwrap();
         assert_eq!(sent_list.iter().map(|r| r.id).collect::<Vec<_>>(), vec![sent]);
         assert_eq!(composer::load_draft(&db, operator.company_id, id).await.unwrap().body, "Notatka");
 
@@ -750,16 +750,16 @@ async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
         .await
         .unwrap();
         let stranger = Operator { company_id: other_company, ..operator.clone() };
-        assert!(messages::list(&db, other_company, StatusFilter::All, None).await.unwrap().is_empty());
+        assert!(messages::list(&db, other_company, StatusFilter::All, None, app::ssr::now_ms()).await.unwrap().is_empty());
         assert_eq!(composer::load_draft(&db, other_company, id).await, Err(AppError::NotFound));
         let edit = check("600100200", "cudza", Intent::Send).unwrap();
-        assert_eq!(composer::store(&db, &stranger, Some(id), &edit, Intent::Send, Default::default()).await, Err(AppError::NotFound));
+        assert_eq!(composer::store(&db, &stranger, Some(id), &edit, Intent::Send, Default::default(), composer::Timing::now()).await, Err(AppError::NotFound));
 
         // Sending the draft turns it into a pending message; a sent one cannot be edited.
-        assert_eq!(composer::store(&db, &operator, Some(id), &edit, Intent::Send, Default::default()).await, Ok(id));
+        assert_eq!(composer::store(&db, &operator, Some(id), &edit, Intent::Send, Default::default(), composer::Timing::now()).await, Ok(id));
         assert_eq!(status_of(&db, &operator, id).await, Status::Pending);
         assert_eq!(
-            composer::store(&db, &operator, Some(id), &edit, Intent::Send, Default::default()).await,
+            composer::store(&db, &operator, Some(id), &edit, Intent::Send, Default::default(), composer::Timing::now()).await,
             Err(AppError::invalid(Field::Body, Problem::AlreadySent))
         );
     })
@@ -850,7 +850,7 @@ async fn concurrent_saves_and_reports_all_succeed() {
                     template_id: Some(template_id),
                     ..Default::default()
                 };
-                composer::store(&saving, &operator, None, &message, Intent::Send, links)
+                composer::store(&saving, &operator, None, &message, Intent::Send, links, composer::Timing::now())
                     .await
                     .map(|_| ())
             });
@@ -890,20 +890,20 @@ async fn the_list_carries_the_start_of_a_long_text_and_the_whole_of_the_one_aske
             (row.body.clone(), row.complete)
         };
 
-        let rows = messages::list(&db, operator.company_id, StatusFilter::All, None)
+        let rows = messages::list(&db, operator.company_id, StatusFilter::All, None, app::ssr::now_ms())
             .await
             .unwrap();
         let start: String = text.chars().take(messages::PREVIEW_CHARS).collect();
         assert_eq!(listed(&rows, long), (start, false));
         assert_eq!(listed(&rows, short), ("krótka".to_string(), true));
 
-        let rows = messages::list(&db, operator.company_id, StatusFilter::All, Some(long))
+        let rows = messages::list(&db, operator.company_id, StatusFilter::All, Some(long), app::ssr::now_ms())
             .await
             .unwrap();
         assert_eq!(listed(&rows, long), (text.clone(), true));
 
         // Another company asking for it sees nothing of it.
-        let rows = messages::list(&db, operator.company_id + 1, StatusFilter::All, Some(long))
+        let rows = messages::list(&db, operator.company_id + 1, StatusFilter::All, Some(long), app::ssr::now_ms())
             .await
             .unwrap();
         assert!(rows.iter().all(|r| r.id != long));

@@ -249,7 +249,7 @@ async fn a_template_used_by_messages_is_hidden_not_deleted() {
             procedure: Some(Procedure::ContractorForm),
             ..Default::default()
         };
-        let message = composer::store(&db, &operator, None, &checked, Intent::Send, links)
+        let message = composer::store(&db, &operator, None, &checked, Intent::Send, links, composer::Timing::now())
             .await
             .unwrap();
 
@@ -362,7 +362,7 @@ async fn another_companys_templates_cannot_be_listed_read_changed_or_removed() {
             ..Default::default()
         };
         assert_eq!(
-            composer::store(&db, &operator, None, &checked, Intent::Draft, links).await,
+            composer::store(&db, &operator, None, &checked, Intent::Draft, links, composer::Timing::now()).await,
             Err(AppError::NotFound)
         );
         assert_eq!(

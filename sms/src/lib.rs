@@ -8,6 +8,8 @@
 //! * [`phone`]: phone number normalization to E.164 (default region Poland).
 //! * [`transliterate`](mod@transliterate): "send without Polish characters",
 //!   GSM look-alikes that never cost more parts.
+//! * [`reply`]: STOP and START replies.
+//! * [`quiet`]: quiet hours, when marketing may go.
 //! * [`procedure`]: the places SMS are sent from and the macros each offers.
 //! * [`template`]: templates with macros, parsed once and rendered per
 //!   recipient, with located problems, highlighting tokens and estimates.
@@ -19,7 +21,9 @@
 pub mod encoding;
 pub mod national;
 pub mod phone;
+pub mod quiet;
 pub mod receive;
+pub mod reply;
 pub mod split;
 pub mod transliterate;
 

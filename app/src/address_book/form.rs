@@ -11,6 +11,7 @@ use super::{
 use crate::error::{AppError, Field};
 use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
+use crate::replies::{Replies, RepliesOf};
 
 /// `/address-book/new?kind=…` and `/address-book/{id}`.
 #[component]
@@ -162,6 +163,7 @@ fn SubjectForm(id: Option<i64>, subject: SubjectInput) -> impl IntoView {
                 <a class="button" href=back>{t.cancel}</a>
             </div>
         </form>
+        {id.map(|id| view! { <RepliesOf which=Replies::OfSubject(id) /> })}
     }
 }
 

@@ -668,6 +668,7 @@ pub async fn remove(conn: &mut AnyConnection, company_id: i64, id: i64) -> Resul
         "SELECT (SELECT COUNT(*) FROM messages WHERE subject_id = $1) \
               + (SELECT COUNT(*) FROM documents WHERE subject_id = $1) \
               + (SELECT COUNT(*) FROM tasks WHERE subject_id = $1) \
+              + (SELECT COUNT(*) FROM incoming_messages WHERE subject_id = $1) \
               + (SELECT COUNT(*) FROM messages m JOIN representatives r \
                      ON r.id = m.representative_id WHERE r.subject_id = $1) \
          FROM subjects WHERE id = $1 AND company_id = $2",

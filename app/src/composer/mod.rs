@@ -10,6 +10,7 @@ use sms::{analyze, Analysis, Options};
 use crate::address_book::{Chosen, Picker};
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
+use crate::messages::Category;
 use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
 use crate::templates::{procedure_templates, Template};
@@ -96,6 +97,7 @@ pub struct Draft {
     pub recipient: Option<Recipient>,
     pub template_id: Option<i64>,
     pub procedure: Option<Procedure>,
+    pub category: crate::messages::Category,
     pub about: About,
 }
 
@@ -314,6 +316,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
         }));
     };
     let without_polish = RwSignal::new(false);
+    let category = RwSignal::new(draft.as_ref().map(|d| d.category).unwrap_or_default());
+    let urgent = RwSignal::new(false);
+    let send_at = RwSignal::new(String::new());
     let values_for = Signal::derive(move || {
         let chosen = recipient.get();
         ValuesFor {
@@ -351,6 +356,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                     without_polish: without_polish.get_untracked(),
                     procedure: Some(procedure),
                     template_id: template_id.get_untracked(),
+                    category: category.get_untracked(),
+                    urgent: urgent.get_untracked(),
+                    send_at: send_at.get_untracked(),
                 });
             }
         }
@@ -410,6 +418,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 // without JavaScript), the property for later changes.
                 value=phone.get_untracked() prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
+            <OptedOutWarning phone />
             {templates.with_value(|list| !list.is_empty()).then(|| view! {
                 <label for="template">{t.template_label}</label>
                 <select id="template" on:change=move |ev| use_template(event_target_value(&ev).parse().ok())
@@ -433,6 +442,29 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             </textarea>
             <Counter body textarea />
             <Preview body procedure values_for plain=without_polish />
+            <div class="timing">
+                <div>
+                    <label for="category">{t.category_label}</label>
+                    <select id="category" name="category"
+                        on:change=move |ev| category.set(Category::parse_variant(&event_target_value(&ev)))>
+                        {Category::ALL.into_iter().map(|c| view! {
+                            <option value=c.variant() selected=move || category.get() == c>{(t.category_name)(c)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="send-at">{t.send_at_label}</label>
+                    <input id="send-at" name="send_at" type="datetime-local" aria-describedby="send-at-hint"
+                        aria-invalid=move || invalid(Field::SendAt)().to_string()
+                        prop:value=send_at on:input=move |ev| send_at.set(event_target_value(&ev)) />
+                </div>
+                <p id="send-at-hint" class="hint">{t.send_at_hint}</p>
+                <label class="checkbox">
+                    <input type="checkbox" name="urgent" value="true"
+                        prop:checked=urgent on:change=move |ev| urgent.set(event_target_checked(&ev)) />
+                    {t.urgent_label}
+                </label>
+            </div>
             <ErrorMessage error />
             <div class="buttons">
                 <div class="split-button">
@@ -447,6 +479,35 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 <a class="button" href="/messages">{t.cancel}</a>
             </div>
         </form>
+    }
+}
+
+/// A warning under the number when it opted out of the company's messages (STOP), asked for
+/// once the number is complete.
+#[component]
+fn OptedOutWarning(phone: RwSignal<String>) -> impl IntoView {
+    let t = crate::replies::texts::use_texts();
+    let lang = use_language();
+    let number = Memo::new(move |_| sms::normalize(&phone.read()).ok());
+    let since = Resource::new(
+        move || number.get(),
+        |number| async move {
+            match number {
+                Some(number) => crate::replies::opted_out(number).await.ok().flatten(),
+                None => None,
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                since.await.map(|since| view! {
+                    <p class="warning opted-out" role="status">
+                        {t.opted_out_warning}" "{since.format(lang)}
+                    </p>
+                })
+            })}
+        </Transition>
     }
 }
 

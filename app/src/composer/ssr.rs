@@ -3,14 +3,16 @@
 use sqlx::AnyConnection;
 
 use sms::procedure::Procedure;
+use sms::quiet::{Allowed, QuietHours};
 
 use super::{About, Checked, Draft, Intent, Recipient, Topic, TopicInfo};
 use crate::auth::ssr::Operator;
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
 use crate::messages::ssr::record_event;
-use crate::messages::Status;
-use crate::ssr::{now_ms, Db};
+use crate::replies::ssr::refuses;
+use crate::messages::{Category, Status};
+use crate::ssr::{Db, TIME_ZONE};
 
 /// What a message is written to (subject and representative), from (procedure and template)
 /// and about (document or task), as the browser names them.
@@ -93,8 +95,95 @@ pub async fn fill_macros(
         .map_err(|e| AppError::invalid(Field::Body, Problem::UnfilledMacros(e.problems)))
 }
 
+/// What a message is for and when it goes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timing {
+    pub category: Category,
+    /// Goes now even in quiet hours (an operator's single message).
+    pub urgent: bool,
+    /// The time the operator chose (epoch ms); `None`: at once.
+    pub send_at: Option<i64>,
+    /// When it is being stored (the app's clock).
+    pub now: i64,
+}
+
+impl Timing {
+    /// A transactional message, at once, by the system clock.
+    pub fn now() -> Timing {
+        Timing {
+            now: crate::ssr::now_ms(),
+            ..Timing::default()
+        }
+    }
+}
+
+/// When a message to send may go, `None` for at once: at the time chosen, and for marketing
+/// that is not urgent, not before the company's quiet hours end.
+async fn send_at(conn: &mut AnyConnection, company_id: i64, timing: Timing) -> Result<Option<i64>> {
+    if let Some(at) = timing.send_at.filter(|at| *at <= timing.now) {
+        tracing::debug!(at, "a time in the past");
+        return Err(AppError::invalid(Field::SendAt, Problem::InThePast));
+    }
+    let earliest = timing.send_at.unwrap_or(timing.now);
+    let held = timing.category == Category::Marketing && !timing.urgent;
+    let released = match held {
+        true => held_until(&quiet_hours(conn, company_id).await?, earliest),
+        false => None,
+    };
+    Ok(released.or(timing.send_at))
+}
+
+/// The company's quiet hours.
+pub async fn quiet_hours(conn: &mut AnyConnection, company_id: i64) -> Result<QuietHours> {
+    let (from, to, days): (i64, i64, i64) = sqlx::query_as(
+        "SELECT quiet_from, quiet_to, quiet_days FROM companies WHERE id = $1",
+    )
+    .bind(company_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(QuietHours {
+        from: from as u16,
+        to: to as u16,
+        days: days as u8,
+    })
+}
+
+/// The first instant after `at` (epoch ms) that `quiet` allows, in the companies' time zone;
+/// `None` if `at` is allowed.
+pub fn held_until(quiet: &QuietHours, at: i64) -> Option<i64> {
+    use chrono::{Datelike, TimeZone, Timelike};
+    let local = TIME_ZONE.timestamp_millis_opt(at).single()?;
+    let minute = (local.hour() * 60 + local.minute()) as u16;
+    let weekday = local.weekday().num_days_from_monday() as u8;
+    let Allowed::Later { days, minute } = quiet.next_allowed(weekday, minute) else {
+        return None;
+    };
+    let day = local.date_naive() + chrono::Days::new(u64::from(days));
+    let wall = day.and_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)?;
+    // A start inside the spring-forward gap goes an hour later.
+    let instant = (TIME_ZONE.from_local_datetime(&wall).earliest())
+        .or_else(|| TIME_ZONE.from_local_datetime(&(wall + chrono::Duration::hours(1))).earliest())?;
+    Some(instant.timestamp_millis())
+}
+
+/// A time as the browser's `datetime-local` field sends it (`YYYY-MM-DDTHH:MM`), in the
+/// companies' time zone, as epoch ms; an empty text is `None` (at once).
+pub fn parse_send_at(text: &str) -> Result<Option<i64>> {
+    use chrono::TimeZone;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let invalid = || AppError::invalid(Field::SendAt, Problem::InvalidInstant);
+    let wall = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| invalid())?;
+    let instant = TIME_ZONE.from_local_datetime(&wall).earliest().ok_or_else(invalid)?;
+    Ok(Some(instant.timestamp_millis()))
+}
+
 /// Inserts the message, or updates the operator's draft `draft_id`, as a draft or queued for
-/// sending. Returns the message id.
+/// sending. Returns the message id. A message the recipient opted out of is refused.
 pub async fn store(
     db: &Db,
     operator: &Operator,
@@ -102,8 +191,9 @@ pub async fn store(
     message: &Checked,
     intent: Intent,
     links: MessageLinks,
+    timing: Timing,
 ) -> Result<i64> {
-    let now = now_ms();
+    let now = timing.now;
     let (status, queued_at) = match intent {
         Intent::Send => (Status::Pending, Some(now)),
         Intent::Draft => (Status::Draft, None),
@@ -115,13 +205,26 @@ pub async fn store(
     let mut tx = db.begin_write().await?;
     let links = check_links(&mut tx, operator.company_id, links).await?;
     let procedure = links.procedure.map(Procedure::id);
+    let send_at = match intent {
+        Intent::Send => {
+            let company_id = operator.company_id;
+            if refuses(&mut tx, company_id, &message.phone, timing.category).await? {
+                return Err(AppError::invalid(Field::Phone, Problem::OptedOut));
+            }
+            send_at(&mut tx, company_id, timing).await?
+        }
+        Intent::Draft => None,
+    };
+    let category = timing.category.as_str();
     let id: Option<i64> = match draft_id {
         None => Some(
             sqlx::query_scalar(
                 "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
                                        created_at, updated_at, queued_at, subject_id, representative_id, \
-                                       template_id, procedure, document_id, task_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15) \
+                                       template_id, procedure, document_id, task_id, category, \
+                                       send_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, \
+                         $16, $17) \
                  RETURNING id",
             )
             .bind(operator.company_id)
@@ -139,6 +242,8 @@ pub async fn store(
             .bind(procedure)
             .bind(links.document_id)
             .bind(links.task_id)
+            .bind(category)
+            .bind(send_at)
             .fetch_one(&mut *tx)
             .await?,
         ),
@@ -147,7 +252,8 @@ pub async fn store(
                 "UPDATE messages SET phone = $1, body = $2, encoding = $3, parts = $4, status = $5, \
                                      updated_at = $6, queued_at = $7, subject_id = $10, \
                                      representative_id = $11, template_id = $12, procedure = $13, \
-                                     document_id = $14, task_id = $15, operator_id = $16 \
+                                     document_id = $14, task_id = $15, operator_id = $16, \
+                                     category = $17, send_at = $18 \
                  WHERE id = $8 AND company_id = $9 AND status = 'draft' RETURNING id",
             )
             .bind(&message.phone)
@@ -167,6 +273,8 @@ pub async fn store(
             .bind(links.task_id)
             // A draft is sent (and kept) in the name of whoever saved it last.
             .bind(operator.id)
+            .bind(category)
+            .bind(send_at)
             .fetch_optional(&mut *tx)
             .await?
         }
@@ -193,6 +301,8 @@ pub async fn store(
         message_id = id,
         operator_id = operator.id,
         status = status.as_str(),
+        category,
+        send_at,
         parts = message.analysis.segments,
         "message stored"
     );
@@ -272,13 +382,14 @@ struct DraftRow {
     procedure: Option<String>,
     document_id: Option<i64>,
     task_id: Option<i64>,
+    category: String,
 }
 
 pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
     let row: DraftRow = sqlx::query_as(
         "SELECT m.id, m.phone, m.body, m.subject_id, m.representative_id, \
                 s.code AS subject_code, s.name AS subject_name, r.name AS representative_name, \
-                m.template_id, m.procedure, m.document_id, m.task_id \
+                m.template_id, m.procedure, m.document_id, m.task_id, m.category \
          FROM messages m \
          LEFT JOIN subjects s ON s.id = m.subject_id \
          LEFT JOIN representatives r ON r.id = m.representative_id \
@@ -311,6 +422,7 @@ pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
         recipient,
         template_id: row.template_id,
         procedure: row.procedure.as_deref().and_then(Procedure::from_id),
+        category: Category::parse(&row.category).unwrap_or_default(),
         about: About {
             document_id: row.document_id,
             task_id: row.task_id,

@@ -8,6 +8,7 @@ use sms::procedure::Procedure;
 
 use super::Intent;
 use crate::error::Result;
+use crate::messages::Category;
 #[cfg(feature = "ssr")]
 use {
     super::check,
@@ -18,6 +19,8 @@ use {
 /// send has its macros filled for the recipient, as the procedure it is written from offers
 /// them, and is refused if any cannot be; a draft keeps them as written. `without_polish`
 /// replaces Polish and typographic characters in the filled text when that saves parts.
+/// `send_at` is a time chosen in the company's zone (`YYYY-MM-DDTHH:MM`), empty for now; a
+/// marketing message waits for the sending hours unless `urgent`.
 #[server(endpoint = "submit_message")]
 pub async fn submit_message(
     draft_id: Option<i64>,
@@ -31,6 +34,9 @@ pub async fn submit_message(
     #[server(default)] procedure: Option<Procedure>,
     #[server(default)] template_id: Option<i64>,
     #[server(default)] without_polish: bool,
+    #[server(default)] category: Category,
+    #[server(default)] urgent: bool,
+    #[server(default)] send_at: String,
 ) -> Result<i64> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
@@ -61,7 +67,14 @@ pub async fn submit_message(
             crate::phone::ssr::validate(&checked.phone)
                 .map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?;
         }
-        let id = super::ssr::store(&state.db, &operator, draft_id, &checked, intent, links).await?;
+        let timing = super::ssr::Timing {
+            category,
+            urgent,
+            send_at: super::ssr::parse_send_at(&send_at)?,
+            now: state.clock.now_ms(),
+        };
+        let db = &state.db;
+        let id = super::ssr::store(db, &operator, draft_id, &checked, intent, links, timing).await?;
         if intent == Intent::Send {
             state.outbox.notify_one();
         }

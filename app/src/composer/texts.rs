@@ -2,6 +2,8 @@
 
 use sms::Encoding;
 
+use crate::messages::Category;
+
 use crate::i18n::{plural_en, plural_pl, use_language};
 
 /// The strings of one language; those with values are functions.
@@ -22,6 +24,11 @@ pub struct Texts {
     pub send: &'static str,
     pub save: &'static str,
     pub save_shortcut: &'static str,
+    pub category_label: &'static str,
+    pub category_name: fn(Category) -> &'static str,
+    pub send_at_label: &'static str,
+    pub send_at_hint: &'static str,
+    pub urgent_label: &'static str,
     pub cancel: &'static str,
     pub sending: &'static str,
     pub templates_menu: &'static str,
@@ -59,6 +66,15 @@ pub static PL: Texts = Texts {
     send: "Wyślij",
     save: "Zapisz",
     save_shortcut: "Ctrl+Enter",
+    category_label: "Rodzaj wiadomości",
+    category_name: |c| match c {
+        Category::Transactional => "Transakcyjna (faktura, zamówienie, wizyta)",
+        Category::Marketing => "Marketingowa",
+    },
+    send_at_label: "Wyślij o (opcjonalnie)",
+    send_at_hint: "Puste: od razu. Marketingowe czekają na godziny wysyłki firmy; zaplanowaną \
+                   wiadomość można anulować na liście wiadomości.",
+    urgent_label: "Pilna: wyślij także poza godzinami wysyłki",
     cancel: "Anuluj",
     sending: "Wysyłanie…",
     templates_menu: "Szablony SMS",
@@ -105,6 +121,15 @@ pub static EN: Texts = Texts {
     send: "Send",
     save: "Save",
     save_shortcut: "Ctrl+Enter",
+    category_label: "Kind of message",
+    category_name: |c| match c {
+        Category::Transactional => "Transactional (invoice, order, appointment)",
+        Category::Marketing => "Marketing",
+    },
+    send_at_label: "Send at (optional)",
+    send_at_hint: "Empty: now. Marketing waits for the company's sending hours; a scheduled \
+                   message can be cancelled in the messages list.",
+    urgent_label: "Urgent: send outside the sending hours too",
     cancel: "Cancel",
     sending: "Sending…",
     templates_menu: "SMS templates",

@@ -14,6 +14,7 @@ use crate::error::Field;
 use crate::format::{date, money};
 use crate::i18n::use_language;
 use crate::layout::{query_value, PagedResults, RecordPage};
+use crate::replies::{Replies, RepliesOf};
 
 fn query_from_url() -> Memo<DocumentQuery> {
     let query = use_query_map();
@@ -174,5 +175,6 @@ fn DocumentView(row: ListedDocument) -> impl IntoView {
                 }).collect_view()}
             </dl>
         })}
+        <RepliesOf which=Replies::AboutDocument(id) />
     }
 }

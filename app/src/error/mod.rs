@@ -88,6 +88,14 @@ pub enum Field {
     /// A report's period.
     PeriodFrom,
     PeriodTo,
+    /// When a scheduled message goes.
+    SendAt,
+    /// A company's quiet hours: the window and the days.
+    QuietFrom,
+    QuietTo,
+    QuietDays,
+    /// A company's own opt-out words.
+    OptOutWords,
 }
 
 impl Field {
@@ -137,6 +145,11 @@ impl Field {
             Field::Procedures => "procedures",
             Field::PeriodFrom => "from",
             Field::PeriodTo => "to",
+            Field::SendAt => "send_at",
+            Field::QuietFrom => "quiet_from",
+            Field::QuietTo => "quiet_to",
+            Field::QuietDays => "quiet_days",
+            Field::OptOutWords => "opt_out_words",
         }
     }
 }
@@ -263,6 +276,10 @@ pub enum Problem {
     LastProcedure,
     /// A new password typed twice differently.
     PasswordsDiffer,
+    /// The number opted out (STOP) of the company's marketing, or of every message.
+    OptedOut,
+    /// A time that has already passed.
+    InThePast,
 }
 
 impl Problem {
@@ -304,6 +321,8 @@ impl Problem {
             Problem::UnfilledMacros(_) => "unfilled_macros",
             Problem::LastProcedure => "last_procedure",
             Problem::PasswordsDiffer => "passwords_differ",
+            Problem::OptedOut => "opted_out",
+            Problem::InThePast => "in_the_past",
         }
     }
 }
@@ -359,6 +378,8 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
         }
         Problem::LastProcedure => t.error_last_procedure.to_string(),
         Problem::PasswordsDiffer => t.error_passwords_differ.to_string(),
+        Problem::OptedOut => t.error_opted_out.to_string(),
+        Problem::InThePast => t.error_in_the_past.to_string(),
     }
 }
 

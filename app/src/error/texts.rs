@@ -51,6 +51,8 @@ pub struct Texts {
     pub error_unfilled_macros: &'static str,
     pub error_last_procedure: &'static str,
     pub error_passwords_differ: &'static str,
+    pub error_opted_out: &'static str,
+    pub error_in_the_past: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -80,6 +82,11 @@ pub static PL: Texts = Texts {
         Field::Procedures => "Procedury",
         Field::PeriodFrom => "Od dnia",
         Field::PeriodTo => "Do dnia",
+        Field::SendAt => "Termin wysyłki",
+        Field::QuietFrom => "Wysyłka od godziny",
+        Field::QuietTo => "Wysyłka do godziny",
+        Field::QuietDays => "Dni wysyłki",
+        Field::OptOutWords => "Własne słowa STOP",
         Field::Query => "Szukaj",
         Field::Role => "Rola",
         Field::Companies => "Firmy",
@@ -155,6 +162,8 @@ pub static PL: Texts = Texts {
     error_unfilled_macros: "nie wysłano, bo nie da się wypełnić makr:",
     error_last_procedure: "szablon musi być podłączony do co najmniej jednej procedury.",
     error_passwords_differ: "hasła się różnią.",
+    error_opted_out: "odbiorca wypisał się (STOP): ta wiadomość nie może do niego pójść.",
+    error_in_the_past: "ten termin już minął.",
 };
 
 pub static EN: Texts = Texts {
@@ -184,6 +193,11 @@ pub static EN: Texts = Texts {
         Field::Procedures => "Procedures",
         Field::PeriodFrom => "From",
         Field::PeriodTo => "To",
+        Field::SendAt => "Send at",
+        Field::QuietFrom => "Sending from",
+        Field::QuietTo => "Sending until",
+        Field::QuietDays => "Sending days",
+        Field::OptOutWords => "Own STOP words",
         Field::Query => "Search",
         Field::Role => "Role",
         Field::Companies => "Companies",
@@ -250,6 +264,8 @@ pub static EN: Texts = Texts {
     error_unfilled_macros: "not sent, because macros cannot be filled:",
     error_last_procedure: "a template must stay attached to at least one procedure.",
     error_passwords_differ: "the passwords differ.",
+    error_opted_out: "the recipient opted out (STOP): this message cannot go to them.",
+    error_in_the_past: "this time has already passed.",
 };
 
 /// The texts in `lang`.

@@ -39,6 +39,7 @@ pub fn Frame() -> impl IntoView {
                 <a href="/address-book" aria-current=current("/address-book")>{t.nav_address_book}</a>
                 <a href="/documents" aria-current=current("/documents")>{t.nav_documents}</a>
                 <a href="/tasks" aria-current=current("/tasks")>{t.nav_tasks}</a>
+                <a href="/inbox" aria-current=current("/inbox")>{t.nav_inbox}</a>
                 <a href="/reports" aria-current=current("/reports")>{t.nav_reports}</a>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -83,6 +83,46 @@ impl Status {
     }
 }
 
+/// What a message is for: transactional ones (an invoice, an order, an appointment) go to
+/// everyone; marketing ones never to a number that opted out, and wait for the company's
+/// sending hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Category {
+    #[default]
+    Transactional,
+    Marketing,
+}
+
+impl Category {
+    pub const ALL: [Category; 2] = [Category::Transactional, Category::Marketing];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Transactional => "transactional",
+            Category::Marketing => "marketing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Its name in forms, as the server functions read it.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Category::Transactional => "Transactional",
+            Category::Marketing => "Marketing",
+        }
+    }
+
+    pub fn parse_variant(s: &str) -> Category {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.variant() == s)
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum StatusFilter {
     #[default]
@@ -124,19 +164,18 @@ pub struct MessageRow {
     pub parts: u32,
     /// The gateway's reason for an undelivered message.
     pub error: Option<String>,
+    pub category: Category,
+    /// When it goes, for a message waiting for its time.
+    pub scheduled_for: Option<LocalTime>,
 }
 
 #[server(endpoint = "list_messages")]
 pub async fn list_messages(filter: StatusFilter, show: Option<i64>) -> Result<Vec<MessageRow>> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
-        ssr::list(
-            &crate::ssr::app_state().db,
-            operator.company_id,
-            filter,
-            show,
-        )
-        .await
+        let state = crate::ssr::app_state();
+        let now = state.clock.now_ms();
+        ssr::list(&state.db, operator.company_id, filter, show, now).await
     })
     .await
 }
@@ -159,6 +198,18 @@ pub async fn resend_message(id: i64) -> Result<()> {
     .await
 }
 
+/// Takes a scheduled message back as a draft, before it is passed to the gateway.
+#[server(endpoint = "cancel_message")]
+pub async fn cancel_message(id: i64) -> Result<()> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let state = crate::ssr::app_state();
+        let now = state.clock.now_ms();
+        ssr::cancel(&state.db, operator.company_id, id, operator.id, now).await
+    })
+    .await
+}
+
 /// How often the list asks for news while some message still waits for its delivery report.
 /// Polling keeps the server stateless (several servers can share one database) and works
 /// through any proxy; at one small query per open list every few seconds it costs little.
@@ -177,8 +228,12 @@ pub fn MessagesPage() -> impl IntoView {
     let show = Memo::new(move |_| query.read().get("show").and_then(|id| id.parse().ok()));
     let tick = RwSignal::new(0u32);
     let resend = ServerAction::<ResendMessage>::new();
+    let cancel = ServerAction::<CancelMessage>::new();
     let messages = Resource::new(
-        move || (filter.get(), show.get(), tick.get(), resend.version().get()),
+        move || {
+            let versions = (resend.version().get(), cancel.version().get());
+            (filter.get(), show.get(), tick.get(), versions)
+        },
         |(filter, show, _, _)| list_messages(filter, show),
     );
 
@@ -186,7 +241,10 @@ pub fn MessagesPage() -> impl IntoView {
         let unfinished = messages
             .get()
             .and_then(|rows| rows.ok())
-            .is_some_and(|rows| rows.iter().any(|row| row.status.is_in_progress()));
+            .is_some_and(|rows| {
+                let moving = |row: &MessageRow| row.status.is_in_progress() && row.scheduled_for.is_none();
+                rows.iter().any(moving)
+            });
         if unfinished {
             set_timeout(
                 move || tick.update(|n| *n += 1),
@@ -230,7 +288,7 @@ pub fn MessagesPage() -> impl IntoView {
                                 <tbody>
                                     {rows.into_iter().map(|row| {
                                         let whole = show.get_untracked() == Some(row.id);
-                                        view! { <MessageRowView row filter=filter.get_untracked() whole resend lang /> }
+                                        view! { <MessageRowView row filter=filter.get_untracked() whole resend cancel lang /> }
                                     }).collect_view()}
                                 </tbody>
                             </table>
@@ -248,6 +306,7 @@ fn MessageRowView(
     filter: StatusFilter,
     whole: bool,
     resend: ServerAction<ResendMessage>,
+    cancel: ServerAction<CancelMessage>,
     lang: Lang,
 ) -> impl IntoView {
     let t = lang.of(&texts::PL, &texts::EN);
@@ -278,13 +337,27 @@ fn MessageRowView(
                 })}
             </td>
             <td data-label=t.col_status>
-                <span class=status_class>{(t.status_name)(row.status)}</span>
+                {match row.scheduled_for {
+                    Some(at) => view! {
+                        <span class="status status-scheduled">{t.scheduled_for}" "
+                            <time datetime=at.iso()>{at.format(lang)}</time>
+                        </span>
+                    }.into_any(),
+                    None => view! { <span class=status_class>{(t.status_name)(row.status)}</span> }.into_any(),
+                }}
+                {(row.category == Category::Marketing).then(|| view! { <span class="badge">{t.marketing_badge}</span> })}
                 {parts}
                 {row.error.map(|e| view! { <span class="gateway-error">" — "{e}</span> })}
                 {is_draft.then(|| view! {
                     <a class="edit" href=format!("/?draft={}", row.id)>{t.edit_draft}</a>
                 })}
                 {(row.status == Status::Unknown).then(|| view! { <InDoubt id=row.id resend lang /> })}
+                {row.scheduled_for.is_some().then(|| view! {
+                    <ActionForm action=cancel attr:class="cancel-scheduled">
+                        <input type="hidden" name="id" value=row.id />
+                        <button type="submit" class="link">{t.cancel_scheduled}</button>
+                    </ActionForm>
+                })}
             </td>
         </tr>
     }

@@ -23,13 +23,17 @@ struct ListRow {
     body: String,
     parts: i64,
     error: Option<String>,
+    category: String,
+    send_at: Option<i64>,
 }
 
+/// The company's latest messages; one waiting for its time at `now` is shown as scheduled.
 pub async fn list(
     db: &Db,
     company_id: i64,
     filter: StatusFilter,
     show: Option<i64>,
+    now: i64,
 ) -> Result<Vec<MessageRow>> {
     let status_condition = match filter {
         StatusFilter::All => "",
@@ -38,7 +42,8 @@ pub async fn list(
     };
     let rows: Vec<ListRow> = sqlx::query_as(&format!(
         "SELECT id, status, COALESCE(submitted_at, queued_at, updated_at) AS date, phone, \
-                CASE WHEN id = $3 THEN body ELSE substr(body, 1, {}) END AS body, parts, error \
+                CASE WHEN id = $3 THEN body ELSE substr(body, 1, {}) END AS body, parts, error, \
+                category, send_at \
          FROM messages WHERE company_id = $1 {status_condition} \
          ORDER BY date DESC, id DESC LIMIT $2",
         PREVIEW_CHARS + 1
@@ -56,9 +61,13 @@ pub async fn list(
             } else {
                 preview(row.body)
             };
+            let status = Status::parse(&row.status).unwrap_or(Status::Pending);
+            let waiting = status == Status::Pending && row.send_at.is_some_and(|at| at > now);
             MessageRow {
                 id: row.id,
-                status: Status::parse(&row.status).unwrap_or(Status::Pending),
+                status,
+                scheduled_for: row.send_at.filter(|_| waiting).map(local_time),
+                category: super::Category::parse(&row.category).unwrap_or_default(),
                 date: local_time(row.date),
                 phone: row.phone,
                 body,
@@ -101,6 +110,54 @@ pub async fn record_event(
     Ok(())
 }
 
+/// The condition (on `messages`) that a message waits to be sent and none of its parts has
+/// been passed to the gateway, nor is any being passed now (`now`: the parameter holding the
+/// time): it may still be cancelled or refused.
+pub fn not_passed_on(now: &str) -> String {
+    format!(
+        "messages.status = 'pending' \
+         AND (messages.claimed_until IS NULL OR messages.claimed_until < {now}) \
+         AND NOT EXISTS (SELECT 1 FROM message_parts p WHERE p.message_id = messages.id \
+                         AND (p.status <> 'pending' OR p.attempts > 0))"
+    )
+}
+
+/// Takes back a message that waits to be sent (scheduled, or held by quiet hours) as a draft,
+/// while none of its parts has been passed to the gateway.
+pub async fn cancel(db: &Db, company_id: i64, id: i64, operator_id: i64, now: i64) -> Result<()> {
+    let mut tx = db.begin_write().await?;
+    let cancelled: Option<i64> = sqlx::query_scalar(&format!(
+        "UPDATE messages SET status = 'draft', queued_at = NULL, send_at = NULL, updated_at = $1 \
+         WHERE id = $2 AND company_id = $3 AND {} RETURNING id",
+        not_passed_on("$1")
+    ))
+    .bind(now)
+    .bind(id)
+    .bind(company_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if cancelled.is_none() {
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM messages WHERE id = $1 AND company_id = $2")
+                .bind(id)
+                .bind(company_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        return Err(match exists {
+            Some(_) => AppError::invalid(crate::error::Field::Body, crate::error::Problem::AlreadySent),
+            None => AppError::NotFound,
+        });
+    }
+    sqlx::query("DELETE FROM message_parts WHERE message_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record_event(&mut tx, id, Status::Draft, Some("cancelled before sending"), now).await?;
+    tx.commit().await?;
+    tracing::info!(message_id = id, operator_id, "scheduled message cancelled");
+    Ok(())
+}
+
 /// A message the dispatcher has claimed for submission to the gateway.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Outgoing {
@@ -109,7 +166,8 @@ pub struct Outgoing {
     pub phone: String,
     pub body: String,
     pub attempts: i64,
-    pub queued_at: i64,
+    /// When it could go first: queued, or its scheduled time (its validity counts from then).
+    pub due_at: i64,
     /// Its parts still to submit (or caught `submitting`), in order.
     #[sqlx(skip)]
     pub parts: Vec<OpenPart>,
@@ -145,19 +203,20 @@ impl Default for Route {
     }
 }
 
-/// Claims up to `limit` pending messages of any account (see `claim_routed`).
+/// Claims up to `limit` pending messages of any account, due now (see `claim_routed`).
 pub async fn claim_pending(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Outgoing>> {
-    claim_routed(db, &Route::default(), limit, lease_ms).await
+    claim_routed(db, &Route::default(), limit, lease_ms, now_ms()).await
 }
 
-/// Claims up to `limit` pending messages of the `route`'s accounts for `lease_ms`, with their
-/// open parts. Messages claimed by a dispatcher that died come back when its lease runs out.
+/// Claims up to `limit` pending messages of the `route`'s accounts that may go at `now`
+/// (scheduled ones from their time) for `lease_ms`, with their open parts. Messages claimed by a dispatcher that died come back when its lease runs out.
 /// On PostgreSQL, concurrent servers skip each other's rows instead of waiting for them.
 pub async fn claim_routed(
     db: &Db,
     route: &Route,
     limit: i64,
     lease_ms: i64,
+    now: i64,
 ) -> Result<Vec<Outgoing>> {
     let lock = match db.backend {
         Backend::Postgres => "FOR UPDATE SKIP LOCKED",
@@ -182,14 +241,14 @@ pub async fn claim_routed(
             list(ids)
         ),
     };
-    let now = now_ms();
     let mut claimed: Vec<Outgoing> = sqlx::query_as(&format!(
         "UPDATE messages SET claimed_until = $1, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM messages \
                       WHERE status = 'pending' AND (claimed_until IS NULL OR claimed_until < $2) \
-                            {accounts} \
+                            AND (send_at IS NULL OR send_at <= $2) {accounts} \
                       ORDER BY id LIMIT $3 {lock}) \
-         RETURNING id, company_id, phone, body, attempts, COALESCE(queued_at, created_at) AS queued_at"
+         RETURNING id, company_id, phone, body, attempts, \
+                   COALESCE(send_at, queued_at, created_at) AS due_at"
     ))
     .bind(now + lease_ms)
     .bind(now)
@@ -866,79 +925,6 @@ pub async fn history(db: &Db, message_id: i64) -> Result<Vec<(Status, Option<Str
         .into_iter()
         .filter_map(|(s, d)| Some((Status::parse(&s)?, d)))
         .collect())
-}
-
-/// One received part of an incoming message. A single part is stored as a message at once; a
-/// part of a long one waits until all its parts have arrived, then they are stored as one
-/// message in order (a part delivered twice counts once). Returns the message's id once stored.
-pub async fn receive_part(
-    db: &Db,
-    gateway: &str,
-    sender: &str,
-    recipient: &str,
-    part: &sms::receive::ReceivedPart,
-) -> Result<Option<i64>> {
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    let (body, parts) = match part.concatenation {
-        None => (part.text.clone(), 1),
-        Some(c) => {
-            let key = (i64::from(c.reference), i64::from(c.total));
-            sqlx::query(
-                "INSERT INTO incoming_parts (gateway, sender, reference, total, seq, recipient, text, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-            )
-            .bind(gateway)
-            .bind(sender)
-            .bind(key.0)
-            .bind(key.1)
-            .bind(i64::from(c.seq))
-            .bind(recipient)
-            .bind(&part.text)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let texts: Vec<String> = sqlx::query_scalar(
-                "SELECT text FROM incoming_parts \
-                 WHERE gateway = $1 AND sender = $2 AND reference = $3 AND total = $4 ORDER BY seq",
-            )
-            .bind(gateway)
-            .bind(sender)
-            .bind(key.0)
-            .bind(key.1)
-            .fetch_all(&mut *tx)
-            .await?;
-            if texts.len() < usize::from(c.total) {
-                tx.commit().await?;
-                return Ok(None);
-            }
-            sqlx::query(
-                "DELETE FROM incoming_parts \
-                 WHERE gateway = $1 AND sender = $2 AND reference = $3 AND total = $4",
-            )
-            .bind(gateway)
-            .bind(sender)
-            .bind(key.0)
-            .bind(key.1)
-            .execute(&mut *tx)
-            .await?;
-            (texts.concat(), key.1)
-        }
-    };
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO incoming_messages (gateway, sender, recipient, body, parts, received_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(gateway)
-    .bind(sender)
-    .bind(recipient)
-    .bind(body)
-    .bind(parts)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Some(id))
 }
 
 /// What a receipt says about the part it is for, besides the id: where the SMS centre sends

@@ -11,6 +11,7 @@ use crate::documents::pages::subject_link;
 use crate::error::Field;
 use crate::i18n::use_language;
 use crate::layout::{query_value, PagedResults, RecordPage};
+use crate::replies::{Replies, RepliesOf};
 
 fn query_from_url() -> Memo<TaskQuery> {
     let query = use_query_map();
@@ -134,5 +135,6 @@ fn TaskView(row: ListedTask) -> impl IntoView {
             <dt>{Field::ExternalId.name(lang)}</dt>
             <dd>{task.external_id.unwrap_or_else(|| "—".into())}</dd>
         </dl>
+        <RepliesOf which=Replies::AboutTask(task.id) />
     }
 }

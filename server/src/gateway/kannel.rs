@@ -233,7 +233,7 @@ async fn incoming(
     };
     let sender = format!("+{}", sms.from.trim_start_matches('+'));
     let stored =
-        app::messages::ssr::receive_part(&inbox.db, inbox.connection, &sender, &sms.to, &part);
+        app::replies::ssr::receive_part(&inbox.db, inbox.connection, &sender, &sms.to, &part);
     match stored.await {
         // The sms-service answers the sender with this body; empty sends no reply.
         Ok(_) => (StatusCode::OK, ""),

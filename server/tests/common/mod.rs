@@ -124,6 +124,7 @@ pub fn app_state(db: Db, outbox: Arc<Notify>) -> AppState {
         outbox,
         secure_cookies: false,
         gateways: app::ssr::always_ready("simulator".into(), "simulator"),
+        clock: Default::default(),
     }
 }
 
@@ -165,6 +166,7 @@ pub async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64
         &checked,
         Intent::Send,
         Default::default(),
+        composer::Timing::now(),
     )
     .await
     .unwrap()

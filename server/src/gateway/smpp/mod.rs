@@ -488,7 +488,7 @@ async fn store_incoming(smpp: &Smpp, deliver: &DeliverSm, has_udh: bool) {
         deliver.source_addr.to_string().trim_start_matches('+')
     );
     let recipient = deliver.destination_addr.to_string();
-    match app::messages::ssr::receive_part(db, smpp.name, &sender, &recipient, &part).await {
+    match app::replies::ssr::receive_part(db, smpp.name, &sender, &recipient, &part).await {
         Ok(Some(id)) => tracing::info!(
             connection = smpp.name,
             incoming_id = id,
