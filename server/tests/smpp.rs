@@ -8,8 +8,13 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::Db;
+use app::ssr::{Clock, Db};
 use common::smsc::{Smsc, PASSWORD, SYSTEM_ID};
+use app::composer::ssr as composer;
+use app::error::{AppError, Field, Problem};
+use app::messages::ssr as messages;
+use app::messages::{Category, StatusFilter};
+use app::replies::Replies;
 use common::{admin, on_both, queue, seeded, settled};
 use serde_json::{json, Value};
 use server::dispatcher::Dispatcher;
@@ -42,13 +47,18 @@ struct Sending {
 }
 
 async fn dispatch(db: &Db, settings: SmppSettings) -> Sending {
+    dispatch_clocked(db, settings, Clock::default()).await
+}
+
+/// A dispatcher that sends scheduled messages by `clock`.
+async fn dispatch_clocked(db: &Db, settings: SmppSettings, clock: Clock) -> Sending {
     let (reports_tx, reports_rx) = mpsc::channel(256);
     let smpp = Smpp::start(settings, reports_tx, Some(db.clone()));
     smpp.wait_bound(Duration::from_secs(10))
         .await
         .expect("bound");
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let dispatcher = Dispatcher::new(db.clone(), smpp, Arc::new(Notify::new()));
+    let dispatcher = Dispatcher::new(db.clone(), smpp, Arc::new(Notify::new())).clocked(clock);
     tokio::spawn(dispatcher.run(reports_rx, shutdown_rx));
     Sending {
         _shutdown: shutdown,
@@ -403,6 +413,206 @@ async fn incoming_messages_are_stored_whole() {
             .await
             .unwrap();
         assert_eq!(waiting, 0, "no part left waiting");
+    })
+    .await;
+}
+
+/// A subject of the operator's company with an SMS phone: its id and number.
+async fn subject_with_phone(db: &Db, company_id: i64) -> (i64, String) {
+    sqlx::query_as(
+        "SELECT id, sms_phone FROM subjects WHERE company_id = $1 AND sms_phone <> '' \
+         ORDER BY id LIMIT 1",
+    )
+    .bind(company_id)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
+
+/// Queues a message to `phone` of `subject_id`, as the composer does, with `timing`.
+async fn queue_timed(
+    db: &Db,
+    operator: &app::auth::ssr::Operator,
+    phone: &str,
+    subject_id: Option<i64>,
+    body: &str,
+    timing: composer::Timing,
+) -> app::error::Result<i64> {
+    let checked = app::composer::check(phone, body, app::composer::Intent::Send).unwrap();
+    let links = composer::MessageLinks {
+        subject_id,
+        ..Default::default()
+    };
+    composer::store(db, operator, None, &checked, app::composer::Intent::Send, links, timing).await
+}
+
+/// The company's replies once `count` have been filed.
+async fn replies(db: &Db, company_id: i64, count: usize) -> Vec<app::replies::ReplyRow> {
+    for _ in 0..400 {
+        let rows = app::replies::ssr::list(db, company_id, Replies::All, 100)
+            .await
+            .unwrap();
+        if rows.len() >= count {
+            return rows;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{count} replies never filed");
+}
+
+/// A reply through the SMS centre reaches the inbox, its subject and the message it answers;
+/// STOP opts the number out (audited): the next marketing message is refused with the reason,
+/// a transactional one goes; START reverses it.
+#[tokio::test]
+async fn replies_reach_the_inbox_and_stop_is_honoured() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let company = operator.company_id;
+        let smsc = Smsc::start(&[]).await;
+        let _sending = dispatch(&db, settings(&smsc)).await;
+        let (subject_id, phone) = subject_with_phone(&db, company).await;
+        let asked = queue_timed(&db, &operator, &phone, Some(subject_id), "Faktura FS/1 do zapłaty.", composer::Timing::now())
+            .await
+            .unwrap();
+        settled(&db, asked, "delivered").await;
+        let deliver = |text: &str| json!({ "from": phone.trim_start_matches('+'), "to": "ESEMES", "text": text });
+
+        smsc.control("POST", "/deliver", Some(deliver("Zapłacone, dziękuję"))).await;
+        let rows = replies(&db, company, 1).await;
+        assert_eq!(rows[0].body, "Zapłacone, dziękuję");
+        assert_eq!(rows[0].phone, phone);
+        assert_eq!(rows[0].subject.as_ref().map(|s| s.0), Some(subject_id));
+        assert_eq!(rows[0].answered.as_ref().map(|a| a.id), Some(asked));
+        assert_eq!(rows[0].opt_change, None);
+        let on_subject = app::replies::ssr::list(&db, company, Replies::OfSubject(subject_id), 100)
+            .await
+            .unwrap();
+        assert_eq!(on_subject.len(), 1);
+        // Another company sees nothing of it.
+        let (_, stranger) = common::other_account(&db).await;
+        assert!(app::replies::ssr::list(&db, stranger, Replies::All, 100).await.unwrap().is_empty());
+
+        smsc.control("POST", "/deliver", Some(deliver("Stop."))).await;
+        let rows = replies(&db, company, 2).await;
+        assert_eq!(rows[0].opt_change, Some(true));
+        let marketing = composer::Timing {
+            category: Category::Marketing,
+            urgent: true,
+            ..composer::Timing::now()
+        };
+        let refused = queue_timed(&db, &operator, &phone, None, "Promocja!", marketing).await;
+        assert_eq!(refused, Err(AppError::invalid(Field::Phone, Problem::OptedOut)));
+        let goes = queue_timed(&db, &operator, &phone, None, "Zamówienie wysłane.", composer::Timing::now())
+            .await
+            .unwrap();
+        settled(&db, goes, "delivered").await;
+
+        smsc.control("POST", "/deliver", Some(deliver("START"))).await;
+        let rows = replies(&db, company, 3).await;
+        assert_eq!(rows[0].opt_change, Some(false));
+        let again = queue_timed(&db, &operator, &phone, None, "Promocja!", marketing).await.unwrap();
+        settled(&db, again, "delivered").await;
+
+        let changes = app::replies::ssr::changes(&db, company, 10).await.unwrap();
+        let audit: Vec<(bool, bool, Option<&str>, Option<i64>)> = changes
+            .iter()
+            .map(|c| (c.opted_out, c.by_reply, c.reply.as_deref(), c.message_id))
+            .collect();
+        // Newest first: each names the reply and the message it answered.
+        assert_eq!(audit, [(false, true, Some("START"), Some(goes)), (true, true, Some("Stop."), Some(asked))]);
+        assert!(changes.iter().all(|c| c.phone == phone));
+    })
+    .await;
+}
+
+/// Monday 7 December 2026 at `hour`:`minute` in Warsaw (UTC+1), epoch ms.
+fn monday(hour: i64, minute: i64) -> i64 {
+    let midnight_utc = 1_796_601_600_000; // 2026-12-07T00:00:00Z
+    midnight_utc + ((hour - 1) * 60 + minute) * 60_000
+}
+
+/// Waits a few polls of the dispatcher and says whether anything reached the SMS centre.
+async fn submitted_after_polls(smsc: &Smsc) -> usize {
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    smsc.submits().await.len()
+}
+
+/// A message scheduled for 10:00 goes at 10:00 and not before; marketing queued at 21:00 goes
+/// at 8:00 the next allowed day (an urgent one at once); a cancelled one stays a draft; a
+/// waiting marketing message to a number that then opts out is refused. By a clock the test
+/// moves, not by waiting for the hour.
+#[tokio::test]
+async fn scheduled_and_quiet_hour_messages_go_exactly_at_their_time() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let smsc = Smsc::start(&[]).await;
+        let clock = Clock::manual(monday(9, 59));
+        let _sending = dispatch_clocked(&db, settings(&smsc), clock.clone()).await;
+        let at = |now: i64, send_at: Option<i64>| composer::Timing {
+            send_at,
+            now,
+            ..Default::default()
+        };
+
+        let ten = queue_timed(&db, &operator, "600100201", None, "Wizyta o 11:00.", at(monday(9, 59), Some(monday(10, 0))))
+            .await
+            .unwrap();
+        let cancelled = queue_timed(&db, &operator, "600100202", None, "Odwołane.", at(monday(9, 59), Some(monday(10, 0))))
+            .await
+            .unwrap();
+        let rows = messages::list(&db, operator.company_id, StatusFilter::All, None, clock.now_ms()).await.unwrap();
+        let scheduled: Vec<i64> = rows.iter().filter(|r| r.scheduled_for.is_some()).map(|r| r.id).collect();
+        assert_eq!(scheduled.len(), 2);
+        messages::cancel(&db, operator.company_id, cancelled, operator.id, clock.now_ms()).await.unwrap();
+        assert_eq!(submitted_after_polls(&smsc).await, 0, "nothing before 10:00");
+        clock.set(monday(10, 0));
+        settled(&db, ten, "delivered").await;
+        let status: String = sqlx::query_scalar("SELECT status FROM messages WHERE id = $1")
+            .bind(cancelled)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(status, "draft");
+        assert_eq!(smsc.submits().await.len(), 1, "the cancelled one never left");
+        // Cancelling what has gone is refused.
+        assert!(messages::cancel(&db, operator.company_id, ten, operator.id, clock.now_ms()).await.is_err());
+
+        // 21:00: marketing waits until Tuesday 8:00; urgent marketing and transactional go.
+        clock.set(monday(21, 0));
+        let marketing = |urgent| composer::Timing {
+            category: Category::Marketing,
+            urgent,
+            now: monday(21, 0),
+            send_at: None,
+        };
+        let night = queue_timed(&db, &operator, "600100203", None, "Promocja!", marketing(false)).await.unwrap();
+        let stopped = queue_timed(&db, &operator, "600100204", None, "Promocja!", marketing(false)).await.unwrap();
+        let urgent = queue_timed(&db, &operator, "600100205", None, "Promocja!", marketing(true)).await.unwrap();
+        let order = queue_timed(&db, &operator, "600100206", None, "Zamówienie.", at(monday(21, 0), None)).await.unwrap();
+        settled(&db, urgent, "delivered").await;
+        settled(&db, order, "delivered").await;
+        let tuesday_eight = monday(8, 0) + 24 * 3600 * 1000;
+        let send_at: Option<i64> = sqlx::query_scalar("SELECT send_at FROM messages WHERE id = $1")
+            .bind(night)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(send_at, Some(tuesday_eight));
+        // The number of a waiting one opts out: it is refused at once, with the reason.
+        let mut tx = db.begin_write().await.unwrap();
+        let how = app::replies::ssr::How::Operator(operator.id);
+        app::replies::ssr::change_opt_out(&mut tx, operator.company_id, "+48600100204", true, how, clock.now_ms())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(settled(&db, stopped, "rejected").await.as_deref(), Some(app::replies::ssr::OPTED_OUT));
+        clock.set(tuesday_eight - 60_000);
+        assert_eq!(submitted_after_polls(&smsc).await, 3, "nothing more before 8:00");
+        clock.set(tuesday_eight);
+        settled(&db, night, "delivered").await;
+        assert_eq!(smsc.submits().await.len(), 4);
     })
     .await;
 }
