@@ -7,6 +7,10 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::composer::{check, ssr as composer, Intent};
+use app::error::{AppError, Field, Problem};
+use app::messages::Category;
+use app::replies::Replies;
 use app::ssr::Db;
 use common::kannel::{Kannel, INCOMING_SECRET, SENDSMS_PASSWORD, USERNAME};
 use common::smsc::Smsc;
@@ -146,6 +150,55 @@ async fn incoming_messages_come_through_kannel() {
             .await
             .unwrap();
         assert_eq!(stored, 2);
+    })
+    .await;
+}
+
+/// A reply through Kannel's sms-service is filed with the message it answers; a STOP there
+/// opts the number out of marketing, and transactional messages still go.
+#[tokio::test]
+async fn a_stop_through_kannel_opts_the_number_out() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let smsc = Smsc::start(&[]).await;
+        let _running = start(&db, &smsc).await;
+        let asked = queue(&db, &operator, "600100600", "Czy potwierdza Pan wizytę?").await;
+        settled(&db, asked, "delivered").await;
+        let stop = json!({ "from": "48600100600", "to": "ESEMES", "text": "rezygnuję" });
+        smsc.control("POST", "/deliver", Some(stop)).await;
+        let mut rows = Vec::new();
+        for _ in 0..400 {
+            rows = app::replies::ssr::list(&db, operator.company_id, Replies::All, 10)
+                .await
+                .unwrap();
+            if !rows.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(rows.len(), 1, "the reply is filed");
+        assert_eq!(rows[0].answered.as_ref().map(|a| a.id), Some(asked));
+        assert_eq!(rows[0].opt_change, Some(true));
+
+        let send = |category| {
+            let checked = check("600100600", "Nowa oferta", Intent::Send).unwrap();
+            let timing = composer::Timing {
+                category,
+                urgent: true,
+                ..composer::Timing::now()
+            };
+            let (db, operator) = (db.clone(), operator.clone());
+            async move {
+                composer::store(&db, &operator, None, &checked, Intent::Send, Default::default(), timing).await
+            }
+        };
+        assert_eq!(
+            send(Category::Marketing).await,
+            Err(AppError::invalid(Field::Phone, Problem::OptedOut))
+        );
+        let transactional = send(Category::Transactional).await.unwrap();
+        settled(&db, transactional, "delivered").await;
     })
     .await;
 }
