@@ -33,6 +33,7 @@ fn second_company() -> CompanyInput {
         stamp_name: "Mazur Serwis Sp. z o.o.".into(),
         stamp_address: "ul. Długa 5, 90-001 Łódź".into(),
         stamp_nip: "5270001236".into(),
+        rules: Default::default(),
     }
 }
 

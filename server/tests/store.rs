@@ -990,3 +990,92 @@ async fn the_part_outbox_migration_keeps_what_was_stored() {
         }
     }
 }
+
+/// A company's own sending hours hold its marketing back, and with "opt-out stops everything"
+/// an opted-out number gets not even a transactional message.
+#[tokio::test]
+async fn company_rules_decide_sending_hours_and_what_an_opt_out_stops() {
+    use app::admin::{check_company, ssr as admin_store, SendingRules};
+    use app::messages::Category;
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let companies = admin_store::companies(&db, operator.account_id).await.unwrap();
+        let company = companies.iter().find(|c| c.id == operator.company_id).unwrap();
+        let input = app::admin::CompanyInput {
+            name: company.name.clone(),
+            stamp_name: company.stamp_name.clone(),
+            stamp_address: company.stamp_address.clone(),
+            stamp_nip: company.stamp_nip.clone(),
+            rules: SendingRules {
+                quiet_from: "9:00".into(),
+                quiet_to: "17:00".into(),
+                quiet_days: 0b1_1111,
+                opt_out_everything: true,
+                opt_out_words: "koniec".into(),
+            },
+        };
+        let checked_company = check_company(&input).unwrap();
+        admin_store::save_company(&db, &operator, Some(company.id), &checked_company)
+            .await
+            .unwrap();
+        let saved = admin_store::companies(&db, operator.account_id).await.unwrap();
+        let saved = saved.iter().find(|c| c.id == company.id).unwrap();
+        assert_eq!(saved.rules, input.rules);
+
+        // Saturday 12 December 2026, 10:00 in Warsaw: marketing waits for Monday 9:00.
+        let monday_midnight_utc = 1_796_601_600_000_i64;
+        let day = 24 * 3600 * 1000;
+        let saturday_ten = monday_midnight_utc + 5 * day + 9 * 3600 * 1000;
+        let next_monday_nine = monday_midnight_utc + 7 * day + 8 * 3600 * 1000;
+        let message = check("600100700", "Promocja", Intent::Send).unwrap();
+        let marketing = composer::Timing {
+            category: Category::Marketing,
+            now: saturday_ten,
+            ..Default::default()
+        };
+        let id = composer::store(&db, &operator, None, &message, Intent::Send, Default::default(), marketing)
+            .await
+            .unwrap();
+        let send_at: Option<i64> = sqlx::query_scalar("SELECT send_at FROM messages WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(send_at, Some(next_monday_nine));
+        // A time already past is refused, naming the field.
+        let past = composer::Timing {
+            send_at: Some(saturday_ten - 1),
+            now: saturday_ten,
+            ..Default::default()
+        };
+        assert_eq!(
+            composer::store(&db, &operator, None, &message, Intent::Send, Default::default(), past).await,
+            Err(AppError::invalid(Field::SendAt, Problem::InThePast))
+        );
+
+        let mut tx = db.begin_write().await.unwrap();
+        let how = app::replies::ssr::How::Operator(operator.id);
+        let phone = message.phone.as_str();
+        app::replies::ssr::change_opt_out(&mut tx, operator.company_id, phone, true, how, saturday_ten)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // The waiting marketing message is refused at once, and so is a transactional one.
+        let status: String = sqlx::query_scalar("SELECT status FROM messages WHERE id = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(status, "rejected");
+        assert_eq!(
+            composer::store(&db, &operator, None, &message, Intent::Send, Default::default(), composer::Timing::now()).await,
+            Err(AppError::invalid(Field::Phone, Problem::OptedOut))
+        );
+        let changes = app::replies::ssr::changes(&db, operator.company_id, 10).await.unwrap();
+        assert_eq!(changes.len(), 1);
+        assert!(changes[0].opted_out && !changes[0].by_reply);
+        assert_eq!(changes[0].operator.as_deref(), Some(operator.name.as_str()));
+    })
+    .await;
+}

@@ -13,6 +13,7 @@ pub mod ssr;
 pub mod texts;
 
 use crate::auth::{Role, MIN_PASSWORD};
+use sms::quiet::{clock_text, parse_clock, QuietHours, QuietHoursError};
 pub use page::{AdminPage, CompanySwitch};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +23,7 @@ pub struct Company {
     pub stamp_name: String,
     pub stamp_address: String,
     pub stamp_nip: String,
+    pub rules: SendingRules,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +32,67 @@ pub struct CompanyInput {
     pub stamp_name: String,
     pub stamp_address: String,
     pub stamp_nip: String,
+    #[serde(default)]
+    pub rules: SendingRules,
+}
+
+/// When a company's marketing may go, and what an opt-out stops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendingRules {
+    /// `H:MM`, as typed.
+    pub quiet_from: String,
+    pub quiet_to: String,
+    /// Bit 0 Monday … bit 6 Sunday.
+    pub quiet_days: u8,
+    /// An opted-out number gets no message at all, not only no marketing.
+    pub opt_out_everything: bool,
+    /// The company's own STOP words, separated by commas.
+    pub opt_out_words: String,
+}
+
+impl Default for SendingRules {
+    fn default() -> Self {
+        Self::from_quiet_hours(QuietHours::default(), false, String::new())
+    }
+}
+
+impl SendingRules {
+    pub fn from_quiet_hours(quiet: QuietHours, opt_out_everything: bool, words: String) -> Self {
+        SendingRules {
+            quiet_from: clock_text(quiet.from),
+            quiet_to: clock_text(quiet.to),
+            quiet_days: quiet.days,
+            opt_out_everything,
+            opt_out_words: words,
+        }
+    }
+
+    /// The quiet hours these rules give, or what is wrong with them.
+    pub fn quiet_hours(&self) -> Result<QuietHours, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut clock = |text: &str, field| {
+            parse_clock(text).unwrap_or_else(|| {
+                errors.push(FieldError::new(field, Problem::InvalidClock));
+                0
+            })
+        };
+        let (from, to) = (clock(&self.quiet_from, Field::QuietFrom), clock(&self.quiet_to, Field::QuietTo));
+        let quiet = QuietHours { from, to, days: self.quiet_days & 0x7f };
+        match quiet.check() {
+            _ if !errors.is_empty() => {}
+            Ok(()) => {}
+            Err(QuietHoursError::NoDay) => errors.push(FieldError::new(Field::QuietDays, Problem::Required)),
+            Err(QuietHoursError::Window) => errors.push(FieldError::new(Field::QuietTo, Problem::EndsBeforeStart)),
+        }
+        if self.opt_out_words.chars().count() > 200 {
+            errors.push(FieldError::new(Field::OptOutWords, Problem::TooLong { max: 200 }));
+        }
+        if errors.is_empty() {
+            Ok(quiet)
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,8 +127,20 @@ pub fn check_company(input: &CompanyInput) -> Result<CompanyInput, Vec<FieldErro
         stamp_name: input.stamp_name.trim().to_string(),
         stamp_address: input.stamp_address.trim().to_string(),
         stamp_nip: String::new(),
+        rules: SendingRules {
+            opt_out_words: input.rules.opt_out_words.trim().to_string(),
+            ..input.rules.clone()
+        },
     };
     let mut errors = Vec::new();
+    match company.rules.quiet_hours() {
+        // Kept as the server will show them: `8:00`, not `08:00`.
+        Ok(quiet) => {
+            company.rules.quiet_from = clock_text(quiet.from);
+            company.rules.quiet_to = clock_text(quiet.to);
+        }
+        Err(rules) => errors.extend(rules),
+    }
     for (value, field, max) in [
         (&company.name, Field::Name, 200),
         (&company.stamp_name, Field::StampName, 200),
@@ -246,17 +321,38 @@ mod tests {
             stamp_name: " ".into(),
             stamp_address: "ul. Długa 1, Łódź".into(),
             stamp_nip: "123".into(),
+            rules: SendingRules {
+                quiet_from: "8".into(),
+                quiet_days: 0,
+                ..Default::default()
+            },
         })
         .unwrap_err();
         let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, [Field::StampName, Field::Nip]);
+        assert_eq!(fields, [Field::QuietFrom, Field::StampName, Field::Nip]);
         let ok = check_company(&CompanyInput {
             name: " Hurtownia ".into(),
             stamp_name: "Hurtownia Sp. z o.o.".into(),
             stamp_address: "ul. Długa 1, Łódź".into(),
             stamp_nip: "PL 725-180-11-26".into(),
+            rules: SendingRules {
+                quiet_from: "07:30".into(),
+                ..Default::default()
+            },
         })
         .unwrap();
+        assert_eq!(ok.rules.quiet_from, "7:30");
+        let no_day = SendingRules {
+            quiet_days: 0,
+            ..Default::default()
+        };
+        assert_eq!(no_day.quiet_hours().unwrap_err()[0].field, Field::QuietDays);
+        let backwards = SendingRules {
+            quiet_from: "20:00".into(),
+            quiet_to: "8:00".into(),
+            ..Default::default()
+        };
+        assert_eq!(backwards.quiet_hours().unwrap_err()[0].field, Field::QuietTo);
         assert_eq!(
             (ok.name.as_str(), ok.stamp_nip.as_str()),
             ("Hurtownia", "7251801126")

@@ -7,6 +7,7 @@ use super::{
     gateway_status, list_companies, list_operators, Company, CompanyInput, OperatorInput,
     OperatorRow, RevokeSessions, Role, SaveCompany, SaveOperator, SwitchCompany,
 };
+use crate::error::Field;
 use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
 
@@ -89,6 +90,7 @@ type Editing = RwSignal<Option<Option<i64>>>;
 #[component]
 fn Companies(companies: Vec<Company>, save: ServerAction<SaveCompany>) -> impl IntoView {
     let t = use_texts();
+    let lang = use_language();
     let editing: Editing = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
@@ -116,6 +118,34 @@ fn Companies(companies: Vec<Company>, save: ServerAction<SaveCompany>) -> impl I
                 {field(t.stamp_name_label, |c| c.stamp_name.clone(), |c, v| c.stamp_name = v)}
                 {field(t.stamp_address_label, |c| c.stamp_address.clone(), |c, v| c.stamp_address = v)}
                 {field(t.nip_label, |c| c.stamp_nip.clone(), |c, v| c.stamp_nip = v)}
+                <fieldset class="sending-rules">
+                    <legend>{t.sending_rules_title}</legend>
+                    <p class="hint">{t.sending_rules_hint}</p>
+                    {field(Field::QuietFrom.name(lang), |c| c.rules.quiet_from.clone(), |c, v| c.rules.quiet_from = v)}
+                    {field(Field::QuietTo.name(lang), |c| c.rules.quiet_to.clone(), |c, v| c.rules.quiet_to = v)}
+                    <div class="days" role="group" aria-label=Field::QuietDays.name(lang)>
+                        <span class="label">{Field::QuietDays.name(lang)}</span>
+                        {t.weekdays.into_iter().enumerate().map(|(day, name)| {
+                            let bit = 1u8 << day;
+                            view! {
+                                <label class="checkbox">
+                                    <input type="checkbox" prop:checked=move || company.with(|c| c.rules.quiet_days & bit != 0)
+                                        on:change=move |ev| company.update(|c| match event_target_checked(&ev) {
+                                            true => c.rules.quiet_days |= bit,
+                                            false => c.rules.quiet_days &= !bit,
+                                        }) />
+                                    {name}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <label class="checkbox">
+                        <input type="checkbox" prop:checked=move || company.with(|c| c.rules.opt_out_everything)
+                            on:change=move |ev| company.update(|c| c.rules.opt_out_everything = event_target_checked(&ev)) />
+                        {t.opt_out_everything_label}
+                    </label>
+                    {field(Field::OptOutWords.name(lang), |c| c.rules.opt_out_words.clone(), |c, v| c.rules.opt_out_words = v)}
+                </fieldset>
                 <ErrorMessage error=Signal::derive(move || save.value().get().and_then(|r| r.err())) />
                 <div class="buttons">
                     <button type="submit" class="primary">{t.save}</button>
@@ -132,13 +162,20 @@ fn Companies(companies: Vec<Company>, save: ServerAction<SaveCompany>) -> impl I
                     stamp_name: c.stamp_name.clone(),
                     stamp_address: c.stamp_address.clone(),
                     stamp_nip: c.stamp_nip.clone(),
+                    rules: c.rules.clone(),
                 };
+                let days: Vec<&str> = (t.weekdays.iter().enumerate())
+                    .filter(|(day, _)| c.rules.quiet_days & (1 << day) != 0)
+                    .map(|(_, name)| *name)
+                    .collect();
+                let hours = format!("{} {}–{}, {}", t.sending_hours, c.rules.quiet_from, c.rules.quiet_to, days.join(" "));
                 view! {
                     <li>
                         <div class="admin-row">
                             <strong>{c.name}</strong>
                             <span>{c.stamp_name}", NIP "{c.stamp_nip}</span>
                             <span class="muted">{c.stamp_address}</span>
+                            <span class="muted">{hours}</span>
                             <button type="button" class="secondary" on:click=move |_| editing.set(Some(Some(c.id)))>{t.edit}</button>
                         </div>
                         {move || (editing.get() == Some(Some(c.id))).then(|| form(Some(c.id), input.clone()))}

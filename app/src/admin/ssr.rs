@@ -1,7 +1,8 @@
 //! Companies and operators of an account. Ids from the browser are always checked against the
 //! administrator's account, so nothing of another account can be read or changed.
 
-use super::{Company, CompanyInput, OperatorInput, OperatorRow, Role};
+use super::{Company, CompanyInput, OperatorInput, OperatorRow, Role, SendingRules};
+use sms::quiet::QuietHours;
 use crate::auth::ssr::{hash_password, Operator};
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::ssr::{now_ms, Db};
@@ -13,25 +14,38 @@ struct CompanyRow {
     stamp_name: String,
     stamp_address: String,
     stamp_nip: String,
+    quiet_from: i64,
+    quiet_to: i64,
+    quiet_days: i64,
+    opt_out_everything: i64,
+    opt_out_words: String,
 }
 
 impl From<CompanyRow> for Company {
     fn from(row: CompanyRow) -> Self {
+        let quiet = QuietHours {
+            from: row.quiet_from as u16,
+            to: row.quiet_to as u16,
+            days: row.quiet_days as u8,
+        };
         Company {
             id: row.id,
             name: row.name,
             stamp_name: row.stamp_name,
             stamp_address: row.stamp_address,
             stamp_nip: row.stamp_nip,
+            rules: SendingRules::from_quiet_hours(quiet, row.opt_out_everything == 1, row.opt_out_words),
         }
     }
 }
 
+const COMPANY_COLUMNS: &str = "c.id, c.name, c.stamp_name, c.stamp_address, c.stamp_nip, \
+     c.quiet_from, c.quiet_to, c.quiet_days, c.opt_out_everything, c.opt_out_words";
+
 pub async fn companies(db: &Db, account_id: i64) -> Result<Vec<Company>> {
-    let rows: Vec<CompanyRow> = sqlx::query_as(
-        "SELECT id, name, stamp_name, stamp_address, stamp_nip FROM companies \
-         WHERE account_id = $1 ORDER BY name, id",
-    )
+    let rows: Vec<CompanyRow> = sqlx::query_as(&format!(
+        "SELECT {COMPANY_COLUMNS} FROM companies c WHERE c.account_id = $1 ORDER BY c.name, c.id"
+    ))
     .bind(account_id)
     .fetch_all(&db.pool)
     .await?;
@@ -40,11 +54,11 @@ pub async fn companies(db: &Db, account_id: i64) -> Result<Vec<Company>> {
 
 /// The companies an operator may use.
 pub async fn companies_of(db: &Db, operator: &Operator) -> Result<Vec<Company>> {
-    let rows: Vec<CompanyRow> = sqlx::query_as(
-        "SELECT c.id, c.name, c.stamp_name, c.stamp_address, c.stamp_nip FROM companies c \
+    let rows: Vec<CompanyRow> = sqlx::query_as(&format!(
+        "SELECT {COMPANY_COLUMNS} FROM companies c \
          JOIN operator_companies oc ON oc.company_id = c.id \
-         WHERE oc.operator_id = $1 AND c.account_id = $2 ORDER BY c.name, c.id",
-    )
+         WHERE oc.operator_id = $1 AND c.account_id = $2 ORDER BY c.name, c.id"
+    ))
     .bind(operator.id)
     .bind(operator.account_id)
     .fetch_all(&db.pool)
@@ -95,6 +109,20 @@ pub async fn save_company(
         .await?
         .ok_or(AppError::NotFound)?,
     };
+    // Checked by `check_company`.
+    let quiet = company.rules.quiet_hours().map_err(AppError::InvalidFields)?;
+    sqlx::query(
+        "UPDATE companies SET quiet_from = $1, quiet_to = $2, quiet_days = $3, \
+                              opt_out_everything = $4, opt_out_words = $5 WHERE id = $6",
+    )
+    .bind(i64::from(quiet.from))
+    .bind(i64::from(quiet.to))
+    .bind(i64::from(quiet.days))
+    .bind(i64::from(company.rules.opt_out_everything))
+    .bind(&company.rules.opt_out_words)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     tracing::info!(company_id = id, operator_id = admin.id, "company saved");
     Ok(id)

@@ -36,6 +36,11 @@ pub struct Texts {
     pub name_label: &'static str,
     pub email_label: &'static str,
     pub nip_label: &'static str,
+    pub sending_rules_title: &'static str,
+    pub sending_rules_hint: &'static str,
+    pub weekdays: [&'static str; 7],
+    pub opt_out_everything_label: &'static str,
+    pub sending_hours: &'static str,
     pub active_label: &'static str,
 }
 
@@ -72,6 +77,12 @@ pub static PL: Texts = Texts {
     name_label: "Nazwa",
     email_label: "E-mail",
     nip_label: "NIP",
+    sending_rules_title: "Godziny wysyłki i wypisania",
+    sending_rules_hint: "Wiadomości marketingowe i automatyczne czekają na godziny wysyłki \
+                         (czas polski); pilną wiadomość operatora można wysłać od razu.",
+    weekdays: ["pn", "wt", "śr", "cz", "pt", "sob", "nd"],
+    opt_out_everything_label: "Wypisany numer nie dostaje żadnych wiadomości (nie tylko marketingowych)",
+    sending_hours: "Wysyłka",
     active_label: "Aktywny",
 };
 
@@ -108,6 +119,12 @@ pub static EN: Texts = Texts {
     name_label: "Name",
     email_label: "E-mail",
     nip_label: "NIP (tax id)",
+    sending_rules_title: "Sending hours and opt-out",
+    sending_rules_hint: "Marketing and automatic messages wait for the sending hours (Polish \
+                         time); an operator's urgent message can go at once.",
+    weekdays: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    opt_out_everything_label: "An opted-out number gets no messages at all (not only marketing)",
+    sending_hours: "Sending",
     active_label: "Active",
 };
 

@@ -280,6 +280,8 @@ pub enum Problem {
     OptedOut,
     /// A time that has already passed.
     InThePast,
+    /// Not a time of day (`H:MM`).
+    InvalidClock,
 }
 
 impl Problem {
@@ -323,6 +325,7 @@ impl Problem {
             Problem::PasswordsDiffer => "passwords_differ",
             Problem::OptedOut => "opted_out",
             Problem::InThePast => "in_the_past",
+            Problem::InvalidClock => "invalid_clock",
         }
     }
 }
@@ -380,6 +383,7 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
         Problem::PasswordsDiffer => t.error_passwords_differ.to_string(),
         Problem::OptedOut => t.error_opted_out.to_string(),
         Problem::InThePast => t.error_in_the_past.to_string(),
+        Problem::InvalidClock => t.error_invalid_clock.to_string(),
     }
 }
 

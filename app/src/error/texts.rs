@@ -53,6 +53,7 @@ pub struct Texts {
     pub error_passwords_differ: &'static str,
     pub error_opted_out: &'static str,
     pub error_in_the_past: &'static str,
+    pub error_invalid_clock: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -164,6 +165,7 @@ pub static PL: Texts = Texts {
     error_passwords_differ: "hasła się różnią.",
     error_opted_out: "odbiorca wypisał się (STOP): ta wiadomość nie może do niego pójść.",
     error_in_the_past: "ten termin już minął.",
+    error_invalid_clock: "to nie jest godzina w postaci GG:MM, np. 8:00.",
 };
 
 pub static EN: Texts = Texts {
@@ -266,6 +268,7 @@ pub static EN: Texts = Texts {
     error_passwords_differ: "the passwords differ.",
     error_opted_out: "the recipient opted out (STOP): this message cannot go to them.",
     error_in_the_past: "this time has already passed.",
+    error_invalid_clock: "not a time of day as HH:MM, e.g. 8:00.",
 };
 
 /// The texts in `lang`.
