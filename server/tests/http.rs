@@ -590,3 +590,55 @@ async fn a_generated_password_must_be_replaced_before_anything_else() {
     })
     .await;
 }
+
+/// A filed reply is shown in the inbox and on its subject's page, with the message it answers;
+/// the composer's warning function names an opted-out number, and a marketing message to it is
+/// refused with the reason.
+#[tokio::test]
+async fn replies_show_in_the_inbox_and_on_their_subject() {
+    use app::messages::ssr::{self as messages, PartOutcome};
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = common::admin(&db).await;
+        let (subject_id, phone): (i64, String) = sqlx::query_as(
+            "SELECT id, sms_phone FROM subjects WHERE company_id = $1 AND sms_phone <> '' ORDER BY id LIMIT 1",
+        )
+        .bind(operator.company_id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        let asked = common::queue(&db, &operator, &phone, "Przypominamy o wizycie jutro.").await;
+        // As a gateway connection "gw" accepts it (no dispatcher runs on this database yet).
+        assert!(messages::begin_submission(&db, asked, 0).await.unwrap());
+        let accepted = PartOutcome::Accepted { gateway: "gw".into(), id: "g-1".into() };
+        messages::record_part(&db, asked, 0, &accepted).await.unwrap();
+        for text in ["Będę punktualnie.", "STOP"] {
+            let part = sms::receive::ReceivedPart { concatenation: None, text: text.into() };
+            app::replies::ssr::receive_part(&db, "gw", &phone, "ESEMES", &part).await.unwrap();
+        }
+
+        let server = start(db);
+        let cookie = server.log_in().await;
+        let inbox = server.get("/inbox", Some(&cookie)).await;
+        assert_eq!(inbox.status, StatusCode::OK);
+        for shown in ["Odpowiedzi SMS", "Będę punktualnie.", "W odpowiedzi na:", "Przypominamy o wizycie jutro.", "wypisał się (STOP)", "odpowiedź SMS „STOP”"] {
+            assert!(inbox.body.contains(shown), "{shown} in the inbox");
+        }
+        let subject = server.get(&format!("/address-book/{subject_id}"), Some(&cookie)).await;
+        assert!(subject.body.contains("Będę punktualnie."), "the reply on its subject");
+
+        let warning = server.call("opted_out", &format!("phone={}", phone.replace('+', "%2B")), Some(&cookie)).await;
+        assert_eq!(warning.status, StatusCode::OK);
+        assert_ne!(warning.body, "null", "the number is opted out");
+        let refused = server
+            .call(
+                "submit_message",
+                &format!("phone={}&body=Promocja&intent=Send&category=Marketing&urgent=true", phone.replace('+', "%2B")),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.body, r#"{"Invalid":{"field":"Phone","problem":"OptedOut"}}"#);
+    })
+    .await;
+}

@@ -249,7 +249,7 @@ fn OptOutChanges(changes: Vec<OptOutChange>, lang: Lang) -> impl IntoView {
         return view! { <p class="empty">{t.no_opt_out_changes}</p> }.into_any();
     }
     view! {
-        <table class="opt-out-changes">
+        <table class="messages opt-out-changes">
             <thead>
                 <tr>
                     <th scope="col">{t.col_when}</th>
