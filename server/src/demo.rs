@@ -330,3 +330,98 @@ pub async fn seed_documents_and_tasks(db: &Db, company_id: i64) -> anyhow::Resul
     tx.commit().await?;
     Ok(())
 }
+
+/// Two messages the simulator delivered, each answered: a payment promise about an invoice and
+/// a STOP to a marketing message, filed as real replies are (the inbox and the opt-out list of
+/// a first start are not empty).
+pub async fn seed_replies(db: &Db, company_id: i64) -> anyhow::Result<()> {
+    let now = now_ms();
+    let hour = 3_600_000;
+    let conversations = [
+        (
+            "ALFA",
+            Some("FS/101/2026"),
+            "transactional",
+            "Przypominamy o płatności faktury FS/101/2026: 1 845,00 zł do 6 dni.",
+            "Dziękuję, zapłacę jutro rano.",
+        ),
+        (
+            "ŻUBR",
+            None,
+            "marketing",
+            "Nowość w Hurtowni Mazur: rabat 10% na chemię budowlaną do końca miesiąca.",
+            "STOP",
+        ),
+    ];
+    for (n, (code, document, category, text, reply)) in conversations.into_iter().enumerate() {
+        let mut tx = db.begin_write().await?;
+        let (subject_id, phone): (i64, String) = sqlx::query_as(
+            "SELECT id, sms_phone FROM subjects WHERE company_id = $1 AND code = $2",
+        )
+        .bind(company_id)
+        .bind(code)
+        .fetch_one(&mut *tx)
+        .await?;
+        let document_id: Option<i64> = match document {
+            Some(number) => Some(
+                sqlx::query_scalar("SELECT id FROM documents WHERE company_id = $1 AND number = $2")
+                    .bind(company_id)
+                    .bind(number)
+                    .fetch_one(&mut *tx)
+                    .await?,
+            ),
+            None => None,
+        };
+        let operator_id: i64 = sqlx::query_scalar("SELECT id FROM operators WHERE login = $1")
+            .bind(ADMIN_LOGIN)
+            .fetch_one(&mut *tx)
+            .await?;
+        let sent = now - (2 - n as i64) * hour;
+        let analysis = sms::analyze(text, &app::composer::sending_options());
+        let encoding = match analysis.encoding {
+            sms::Encoding::Gsm7 => "gsm7",
+            sms::Encoding::Ucs2 => "ucs2",
+        };
+        let message_id: i64 = sqlx::query_scalar(
+            "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
+                                   created_at, updated_at, queued_at, submitted_at, done_at, \
+                                   subject_id, document_id, category) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'delivered', $7, $7, $7, $7, $7, $8, $9, $10) \
+             RETURNING id",
+        )
+        .bind(company_id)
+        .bind(operator_id)
+        .bind(&phone)
+        .bind(text)
+        .bind(encoding)
+        .bind(i64::from(analysis.segments))
+        .bind(sent)
+        .bind(subject_id)
+        .bind(document_id)
+        .bind(category)
+        .fetch_one(&mut *tx)
+        .await?;
+        for seq in 0..i64::from(analysis.segments) {
+            sqlx::query(
+                "INSERT INTO message_parts (message_id, seq, status, attempts, gateway, \
+                                            gateway_message_id, submitting_at, sent_at, done_at) \
+                 VALUES ($1, $2, 'delivered', 1, 'simulator', $3, $4, $4, $4)",
+            )
+            .bind(message_id)
+            .bind(seq)
+            .bind(format!("demo-{message_id}-{seq}"))
+            .bind(sent)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        let part = sms::receive::ReceivedPart {
+            concatenation: None,
+            text: reply.to_string(),
+        };
+        app::replies::ssr::receive_part(db, "simulator", &phone, "ESEMES", &part)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo reply: {e}"))?;
+    }
+    Ok(())
+}

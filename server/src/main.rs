@@ -61,6 +61,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
             server::demo::seed_if_empty(&db, config.admin_password.clone()).await?
         {
             server::demo::seed_documents_and_tasks(&db, seeded.company_id).await?;
+            server::demo::seed_replies(&db, seeded.company_id).await?;
             println!(
                 "\nDemo data created. Log in at http://{}/login",
                 config.bind

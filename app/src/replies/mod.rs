@@ -15,6 +15,7 @@ pub mod texts;
 use texts::use_texts;
 
 /// The most replies a page shows.
+#[cfg(feature = "ssr")]
 const LIMIT: i64 = 200;
 
 /// Which of the company's replies to show.
