@@ -364,11 +364,13 @@ pub async fn seed_replies(db: &Db, company_id: i64) -> anyhow::Result<()> {
         .await?;
         let document_id: Option<i64> = match document {
             Some(number) => Some(
-                sqlx::query_scalar("SELECT id FROM documents WHERE company_id = $1 AND number = $2")
-                    .bind(company_id)
-                    .bind(number)
-                    .fetch_one(&mut *tx)
-                    .await?,
+                sqlx::query_scalar(
+                    "SELECT id FROM documents WHERE company_id = $1 AND number = $2",
+                )
+                .bind(company_id)
+                .bind(number)
+                .fetch_one(&mut *tx)
+                .await?,
             ),
             None => None,
         };

@@ -219,11 +219,15 @@ impl Dispatcher {
                     let clock = self.clock.clone();
                     sends.spawn(async move {
                         let id = message.id;
-                        let sent = send(&recorder, gateway.as_ref(), &places, policy, &clock, message);
-                        if sent
-                            .await
-                            .is_err()
-                        {
+                        let sent = send(
+                            &recorder,
+                            gateway.as_ref(),
+                            &places,
+                            policy,
+                            &clock,
+                            message,
+                        );
+                        if sent.await.is_err() {
                             // The database refused a write; the lease runs out and it is
                             // tried again.
                             tracing::error!(message_id = id, "could not record a submission");

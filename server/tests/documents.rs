@@ -188,9 +188,17 @@ async fn a_message_about_an_invoice_goes_to_its_counterparty_with_the_invoice_fi
         );
         // A draft about the invoice remembers it.
         let checked = app::composer::check("", body, Intent::Draft).unwrap();
-        let draft = composer::store(&db, &operator, None, &checked, Intent::Draft, links, composer::Timing::now())
-            .await
-            .unwrap();
+        let draft = composer::store(
+            &db,
+            &operator,
+            None,
+            &checked,
+            Intent::Draft,
+            links,
+            composer::Timing::now(),
+        )
+        .await
+        .unwrap();
         let draft = composer::load_draft(&db, company, draft).await.unwrap();
         assert_eq!(draft.about, about);
         // Another company's document can be neither filled in nor linked.
@@ -212,8 +220,9 @@ async fn a_message_about_an_invoice_goes_to_its_counterparty_with_the_invoice_fi
                 None,
                 &checked,
                 Intent::Draft,
-                stranger_links
-            , composer::Timing::now())
+                stranger_links,
+                composer::Timing::now()
+            )
             .await,
             Err(AppError::NotFound)
         );

@@ -190,7 +190,16 @@ async fn a_stop_through_kannel_opts_the_number_out() {
             };
             let (db, operator) = (db.clone(), operator.clone());
             async move {
-                composer::store(&db, &operator, None, &checked, Intent::Send, Default::default(), timing).await
+                composer::store(
+                    &db,
+                    &operator,
+                    None,
+                    &checked,
+                    Intent::Send,
+                    Default::default(),
+                    timing,
+                )
+                .await
             }
         };
         assert_eq!(

@@ -8,13 +8,13 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::{Clock, Db};
-use common::smsc::{Smsc, PASSWORD, SYSTEM_ID};
 use app::composer::ssr as composer;
 use app::error::{AppError, Field, Problem};
 use app::messages::ssr as messages;
 use app::messages::{Category, StatusFilter};
 use app::replies::Replies;
+use app::ssr::{Clock, Db};
+use common::smsc::{Smsc, PASSWORD, SYSTEM_ID};
 use common::{admin, on_both, queue, seeded, settled};
 use serde_json::{json, Value};
 use server::dispatcher::Dispatcher;
@@ -443,7 +443,16 @@ async fn queue_timed(
         subject_id,
         ..Default::default()
     };
-    composer::store(db, operator, None, &checked, app::composer::Intent::Send, links, timing).await
+    composer::store(
+        db,
+        operator,
+        None,
+        &checked,
+        app::composer::Intent::Send,
+        links,
+        timing,
+    )
+    .await
 }
 
 /// The company's replies once `count` have been filed.
@@ -556,17 +565,55 @@ async fn scheduled_and_quiet_hour_messages_go_exactly_at_their_time() {
             ..Default::default()
         };
 
-        let ten = queue_timed(&db, &operator, "600100201", None, "Wizyta o 11:00.", at(monday(9, 59), Some(monday(10, 0))))
-            .await
-            .unwrap();
-        let cancelled = queue_timed(&db, &operator, "600100202", None, "Odwołane.", at(monday(9, 59), Some(monday(10, 0))))
-            .await
-            .unwrap();
-        let rows = messages::list(&db, operator.company_id, StatusFilter::All, None, clock.now_ms()).await.unwrap();
-        let scheduled: Vec<i64> = rows.iter().filter(|r| r.scheduled_for.is_some()).map(|r| r.id).collect();
+        let ten = queue_timed(
+            &db,
+            &operator,
+            "600100201",
+            None,
+            "Wizyta o 11:00.",
+            at(monday(9, 59), Some(monday(10, 0))),
+        )
+        .await
+        .unwrap();
+        let cancelled = queue_timed(
+            &db,
+            &operator,
+            "600100202",
+            None,
+            "Odwołane.",
+            at(monday(9, 59), Some(monday(10, 0))),
+        )
+        .await
+        .unwrap();
+        let rows = messages::list(
+            &db,
+            operator.company_id,
+            StatusFilter::All,
+            None,
+            clock.now_ms(),
+        )
+        .await
+        .unwrap();
+        let scheduled: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.scheduled_for.is_some())
+            .map(|r| r.id)
+            .collect();
         assert_eq!(scheduled.len(), 2);
-        messages::cancel(&db, operator.company_id, cancelled, operator.id, clock.now_ms()).await.unwrap();
-        assert_eq!(submitted_after_polls(&smsc).await, 0, "nothing before 10:00");
+        messages::cancel(
+            &db,
+            operator.company_id,
+            cancelled,
+            operator.id,
+            clock.now_ms(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            submitted_after_polls(&smsc).await,
+            0,
+            "nothing before 10:00"
+        );
         clock.set(monday(10, 0));
         settled(&db, ten, "delivered").await;
         let status: String = sqlx::query_scalar("SELECT status FROM messages WHERE id = $1")
@@ -575,9 +622,17 @@ async fn scheduled_and_quiet_hour_messages_go_exactly_at_their_time() {
             .await
             .unwrap();
         assert_eq!(status, "draft");
-        assert_eq!(smsc.submits().await.len(), 1, "the cancelled one never left");
+        assert_eq!(
+            smsc.submits().await.len(),
+            1,
+            "the cancelled one never left"
+        );
         // Cancelling what has gone is refused.
-        assert!(messages::cancel(&db, operator.company_id, ten, operator.id, clock.now_ms()).await.is_err());
+        assert!(
+            messages::cancel(&db, operator.company_id, ten, operator.id, clock.now_ms())
+                .await
+                .is_err()
+        );
 
         // 21:00: marketing waits until Tuesday 8:00; urgent marketing and transactional go.
         clock.set(monday(21, 0));
@@ -587,10 +642,46 @@ async fn scheduled_and_quiet_hour_messages_go_exactly_at_their_time() {
             now: monday(21, 0),
             send_at: None,
         };
-        let night = queue_timed(&db, &operator, "600100203", None, "Promocja!", marketing(false)).await.unwrap();
-        let stopped = queue_timed(&db, &operator, "600100204", None, "Promocja!", marketing(false)).await.unwrap();
-        let urgent = queue_timed(&db, &operator, "600100205", None, "Promocja!", marketing(true)).await.unwrap();
-        let order = queue_timed(&db, &operator, "600100206", None, "Zamówienie.", at(monday(21, 0), None)).await.unwrap();
+        let night = queue_timed(
+            &db,
+            &operator,
+            "600100203",
+            None,
+            "Promocja!",
+            marketing(false),
+        )
+        .await
+        .unwrap();
+        let stopped = queue_timed(
+            &db,
+            &operator,
+            "600100204",
+            None,
+            "Promocja!",
+            marketing(false),
+        )
+        .await
+        .unwrap();
+        let urgent = queue_timed(
+            &db,
+            &operator,
+            "600100205",
+            None,
+            "Promocja!",
+            marketing(true),
+        )
+        .await
+        .unwrap();
+        let order = queue_timed(
+            &db,
+            &operator,
+            "600100206",
+            None,
+            "Zamówienie.",
+            at(monday(21, 0), None),
+        )
+        .await
+        .unwrap();
         settled(&db, urgent, "delivered").await;
         settled(&db, order, "delivered").await;
         let tuesday_eight = monday(8, 0) + 24 * 3600 * 1000;
@@ -603,13 +694,27 @@ async fn scheduled_and_quiet_hour_messages_go_exactly_at_their_time() {
         // The number of a waiting one opts out: it is refused at once, with the reason.
         let mut tx = db.begin_write().await.unwrap();
         let how = app::replies::ssr::How::Operator(operator.id);
-        app::replies::ssr::change_opt_out(&mut tx, operator.company_id, "+48600100204", true, how, clock.now_ms())
-            .await
-            .unwrap();
+        app::replies::ssr::change_opt_out(
+            &mut tx,
+            operator.company_id,
+            "+48600100204",
+            true,
+            how,
+            clock.now_ms(),
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(settled(&db, stopped, "rejected").await.as_deref(), Some(app::replies::ssr::OPTED_OUT));
+        assert_eq!(
+            settled(&db, stopped, "rejected").await.as_deref(),
+            Some(app::replies::ssr::OPTED_OUT)
+        );
         clock.set(tuesday_eight - 60_000);
-        assert_eq!(submitted_after_polls(&smsc).await, 3, "nothing more before 8:00");
+        assert_eq!(
+            submitted_after_polls(&smsc).await,
+            3,
+            "nothing more before 8:00"
+        );
         clock.set(tuesday_eight);
         settled(&db, night, "delivered").await;
         assert_eq!(smsc.submits().await.len(), 4);

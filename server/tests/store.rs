@@ -13,9 +13,15 @@ use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD, CLIENT};
 use http::{header, HeaderMap, HeaderValue};
 
 async fn status_of(db: &Db, operator: &Operator, id: i64) -> Status {
-    let rows = messages::list(db, operator.company_id, StatusFilter::All, None, app::ssr::now_ms())
-        .await
-        .unwrap();
+    let rows = messages::list(
+        db,
+        operator.company_id,
+        StatusFilter::All,
+        None,
+        app::ssr::now_ms(),
+    )
+    .await
+    .unwrap();
     rows.iter()
         .find(|row| row.id == id)
         .expect("message listed")
@@ -369,9 +375,15 @@ async fn one_undelivered_part_makes_the_message_undelivered_for_good() {
         messages::apply_delivery_report(&db, "test", "a", &ReportOutcome::Delivered, 6)
             .await
             .unwrap();
-        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None, app::ssr::now_ms())
-            .await
-            .unwrap();
+        let rows = messages::list(
+            &db,
+            operator.company_id,
+            StatusFilter::Sent,
+            None,
+            app::ssr::now_ms(),
+        )
+        .await
+        .unwrap();
         let row = rows.iter().find(|r| r.id == id).unwrap();
         assert_eq!(
             (row.status, row.error.as_deref()),
@@ -460,9 +472,15 @@ async fn rejection_and_postponement_keep_the_message() {
             Status::Pending
         );
         messages::release(&db, postponed, 0).await.unwrap();
-        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None, app::ssr::now_ms())
-            .await
-            .unwrap();
+        let rows = messages::list(
+            &db,
+            operator.company_id,
+            StatusFilter::Sent,
+            None,
+            app::ssr::now_ms(),
+        )
+        .await
+        .unwrap();
         let row = rows.iter().find(|r| r.id == rejected).unwrap();
         assert_eq!(
             (row.status, row.error.as_deref()),
@@ -656,9 +674,15 @@ async fn parts_expire_at_the_gateway_or_in_the_network() {
             .await
             .unwrap();
         assert_eq!(status, Status::Expired);
-        let rows = messages::list(&db, operator.company_id, StatusFilter::Sent, None, app::ssr::now_ms())
-            .await
-            .unwrap();
+        let rows = messages::list(
+            &db,
+            operator.company_id,
+            StatusFilter::Sent,
+            None,
+            app::ssr::now_ms(),
+        )
+        .await
+        .unwrap();
         let row = rows.iter().find(|r| r.id == late).unwrap();
         assert_eq!(
             (row.status, row.error.clone()),
@@ -696,7 +720,9 @@ async fn a_dispatcher_claims_only_its_routes_accounts() {
         let claimed = |route: Route| {
             let db = db.clone();
             async move {
-                let claimed = messages::claim_routed(&db, &route, 10, -1, app::ssr::now_ms()).await.unwrap();
+                let claimed = messages::claim_routed(&db, &route, 10, -1, app::ssr::now_ms())
+                    .await
+                    .unwrap();
                 claimed.iter().map(|m| m.id).collect::<Vec<_>>()
             }
         };
@@ -850,9 +876,17 @@ async fn concurrent_saves_and_reports_all_succeed() {
                     template_id: Some(template_id),
                     ..Default::default()
                 };
-                composer::store(&saving, &operator, None, &message, Intent::Send, links, composer::Timing::now())
-                    .await
-                    .map(|_| ())
+                composer::store(
+                    &saving,
+                    &operator,
+                    None,
+                    &message,
+                    Intent::Send,
+                    links,
+                    composer::Timing::now(),
+                )
+                .await
+                .map(|_| ())
             });
             let reporting = db.clone();
             writers.spawn(async move {
@@ -890,22 +924,40 @@ async fn the_list_carries_the_start_of_a_long_text_and_the_whole_of_the_one_aske
             (row.body.clone(), row.complete)
         };
 
-        let rows = messages::list(&db, operator.company_id, StatusFilter::All, None, app::ssr::now_ms())
-            .await
-            .unwrap();
+        let rows = messages::list(
+            &db,
+            operator.company_id,
+            StatusFilter::All,
+            None,
+            app::ssr::now_ms(),
+        )
+        .await
+        .unwrap();
         let start: String = text.chars().take(messages::PREVIEW_CHARS).collect();
         assert_eq!(listed(&rows, long), (start, false));
         assert_eq!(listed(&rows, short), ("krótka".to_string(), true));
 
-        let rows = messages::list(&db, operator.company_id, StatusFilter::All, Some(long), app::ssr::now_ms())
-            .await
-            .unwrap();
+        let rows = messages::list(
+            &db,
+            operator.company_id,
+            StatusFilter::All,
+            Some(long),
+            app::ssr::now_ms(),
+        )
+        .await
+        .unwrap();
         assert_eq!(listed(&rows, long), (text.clone(), true));
 
         // Another company asking for it sees nothing of it.
-        let rows = messages::list(&db, operator.company_id + 1, StatusFilter::All, Some(long), app::ssr::now_ms())
-            .await
-            .unwrap();
+        let rows = messages::list(
+            &db,
+            operator.company_id + 1,
+            StatusFilter::All,
+            Some(long),
+            app::ssr::now_ms(),
+        )
+        .await
+        .unwrap();
         assert!(rows.iter().all(|r| r.id != long));
     })
     .await;
@@ -1000,8 +1052,13 @@ async fn company_rules_decide_sending_hours_and_what_an_opt_out_stops() {
     on_both(|db| async move {
         seeded(&db).await;
         let operator = admin(&db).await;
-        let companies = admin_store::companies(&db, operator.account_id).await.unwrap();
-        let company = companies.iter().find(|c| c.id == operator.company_id).unwrap();
+        let companies = admin_store::companies(&db, operator.account_id)
+            .await
+            .unwrap();
+        let company = companies
+            .iter()
+            .find(|c| c.id == operator.company_id)
+            .unwrap();
         let input = app::admin::CompanyInput {
             name: company.name.clone(),
             stamp_name: company.stamp_name.clone(),
@@ -1019,7 +1076,9 @@ async fn company_rules_decide_sending_hours_and_what_an_opt_out_stops() {
         admin_store::save_company(&db, &operator, Some(company.id), &checked_company)
             .await
             .unwrap();
-        let saved = admin_store::companies(&db, operator.account_id).await.unwrap();
+        let saved = admin_store::companies(&db, operator.account_id)
+            .await
+            .unwrap();
         let saved = saved.iter().find(|c| c.id == company.id).unwrap();
         assert_eq!(saved.rules, input.rules);
 
@@ -1034,9 +1093,17 @@ async fn company_rules_decide_sending_hours_and_what_an_opt_out_stops() {
             now: saturday_ten,
             ..Default::default()
         };
-        let id = composer::store(&db, &operator, None, &message, Intent::Send, Default::default(), marketing)
-            .await
-            .unwrap();
+        let id = composer::store(
+            &db,
+            &operator,
+            None,
+            &message,
+            Intent::Send,
+            Default::default(),
+            marketing,
+        )
+        .await
+        .unwrap();
         let send_at: Option<i64> = sqlx::query_scalar("SELECT send_at FROM messages WHERE id = $1")
             .bind(id)
             .fetch_one(&db.pool)
@@ -1050,16 +1117,32 @@ async fn company_rules_decide_sending_hours_and_what_an_opt_out_stops() {
             ..Default::default()
         };
         assert_eq!(
-            composer::store(&db, &operator, None, &message, Intent::Send, Default::default(), past).await,
+            composer::store(
+                &db,
+                &operator,
+                None,
+                &message,
+                Intent::Send,
+                Default::default(),
+                past
+            )
+            .await,
             Err(AppError::invalid(Field::SendAt, Problem::InThePast))
         );
 
         let mut tx = db.begin_write().await.unwrap();
         let how = app::replies::ssr::How::Operator(operator.id);
         let phone = message.phone.as_str();
-        app::replies::ssr::change_opt_out(&mut tx, operator.company_id, phone, true, how, saturday_ten)
-            .await
-            .unwrap();
+        app::replies::ssr::change_opt_out(
+            &mut tx,
+            operator.company_id,
+            phone,
+            true,
+            how,
+            saturday_ten,
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         // The waiting marketing message is refused at once, and so is a transactional one.
         let status: String = sqlx::query_scalar("SELECT status FROM messages WHERE id = $1")
@@ -1069,10 +1152,21 @@ async fn company_rules_decide_sending_hours_and_what_an_opt_out_stops() {
             .unwrap();
         assert_eq!(status, "rejected");
         assert_eq!(
-            composer::store(&db, &operator, None, &message, Intent::Send, Default::default(), composer::Timing::now()).await,
+            composer::store(
+                &db,
+                &operator,
+                None,
+                &message,
+                Intent::Send,
+                Default::default(),
+                composer::Timing::now()
+            )
+            .await,
             Err(AppError::invalid(Field::Phone, Problem::OptedOut))
         );
-        let changes = app::replies::ssr::changes(&db, operator.company_id, 10).await.unwrap();
+        let changes = app::replies::ssr::changes(&db, operator.company_id, 10)
+            .await
+            .unwrap();
         assert_eq!(changes.len(), 1);
         assert!(changes[0].opted_out && !changes[0].by_reply);
         assert_eq!(changes[0].operator.as_deref(), Some(operator.name.as_str()));

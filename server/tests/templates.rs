@@ -249,9 +249,17 @@ async fn a_template_used_by_messages_is_hidden_not_deleted() {
             procedure: Some(Procedure::ContractorForm),
             ..Default::default()
         };
-        let message = composer::store(&db, &operator, None, &checked, Intent::Send, links, composer::Timing::now())
-            .await
-            .unwrap();
+        let message = composer::store(
+            &db,
+            &operator,
+            None,
+            &checked,
+            Intent::Send,
+            links,
+            composer::Timing::now(),
+        )
+        .await
+        .unwrap();
 
         let mut tx = db.pool.begin().await.unwrap();
         assert_eq!(
@@ -362,7 +370,16 @@ async fn another_companys_templates_cannot_be_listed_read_changed_or_removed() {
             ..Default::default()
         };
         assert_eq!(
-            composer::store(&db, &operator, None, &checked, Intent::Draft, links, composer::Timing::now()).await,
+            composer::store(
+                &db,
+                &operator,
+                None,
+                &checked,
+                Intent::Draft,
+                links,
+                composer::Timing::now()
+            )
+            .await,
             Err(AppError::NotFound)
         );
         assert_eq!(

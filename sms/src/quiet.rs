@@ -29,7 +29,10 @@ impl Default for QuietHours {
 pub enum Allowed {
     Now,
     /// `days` after today, at `minute` after midnight.
-    Later { days: u8, minute: u16 },
+    Later {
+        days: u8,
+        minute: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,26 +109,77 @@ mod tests {
         assert_eq!(q.next_allowed(MON, 8 * 60), Allowed::Now);
         assert_eq!(q.next_allowed(SAT, 20 * 60 - 1), Allowed::Now);
         // Before eight: at eight the same day.
-        assert_eq!(q.next_allowed(MON, 7 * 60 + 59), Allowed::Later { days: 0, minute: 480 });
+        assert_eq!(
+            q.next_allowed(MON, 7 * 60 + 59),
+            Allowed::Later {
+                days: 0,
+                minute: 480
+            }
+        );
         // At 21:00 on a Friday: Saturday at eight.
-        assert_eq!(q.next_allowed(FRI, 21 * 60), Allowed::Later { days: 1, minute: 480 });
+        assert_eq!(
+            q.next_allowed(FRI, 21 * 60),
+            Allowed::Later {
+                days: 1,
+                minute: 480
+            }
+        );
         // At 20:00 on a Saturday: Monday at eight (Sunday is quiet).
-        assert_eq!(q.next_allowed(SAT, 20 * 60), Allowed::Later { days: 2, minute: 480 });
+        assert_eq!(
+            q.next_allowed(SAT, 20 * 60),
+            Allowed::Later {
+                days: 2,
+                minute: 480
+            }
+        );
         // On a Sunday morning: Monday.
-        assert_eq!(q.next_allowed(SUN, 10 * 60), Allowed::Later { days: 1, minute: 480 });
+        assert_eq!(
+            q.next_allowed(SUN, 10 * 60),
+            Allowed::Later {
+                days: 1,
+                minute: 480
+            }
+        );
     }
 
     #[test]
     fn one_allowed_day_waits_up_to_a_week() {
-        let q = QuietHours { from: 600, to: 660, days: 1 << MON };
-        assert_eq!(q.next_allowed(MON, 700), Allowed::Later { days: 7, minute: 600 });
-        assert_eq!(q.next_allowed(FRI, 0), Allowed::Later { days: 3, minute: 600 });
+        let q = QuietHours {
+            from: 600,
+            to: 660,
+            days: 1 << MON,
+        };
+        assert_eq!(
+            q.next_allowed(MON, 700),
+            Allowed::Later {
+                days: 7,
+                minute: 600
+            }
+        );
+        assert_eq!(
+            q.next_allowed(FRI, 0),
+            Allowed::Later {
+                days: 3,
+                minute: 600
+            }
+        );
     }
 
     #[test]
     fn settings_are_checked() {
-        assert_eq!(QuietHours { days: 0, ..Default::default() }.check(), Err(QuietHoursError::NoDay));
-        let q = QuietHours { from: 600, to: 600, days: 1 };
+        assert_eq!(
+            QuietHours {
+                days: 0,
+                ..Default::default()
+            }
+            .check(),
+            Err(QuietHoursError::NoDay)
+        );
+        let q = QuietHours {
+            from: 600,
+            to: 600,
+            days: 1,
+        };
         assert_eq!(q.check(), Err(QuietHoursError::Window));
         assert_eq!(q.next_allowed(SUN, 0), Allowed::Now);
         assert_eq!(parse_clock("8:00"), Some(480));

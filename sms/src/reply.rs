@@ -18,7 +18,10 @@ pub enum Keyword {
 
 /// The keyword `body` is, if any. `extra_opt_out` are the company's own opt-out words, in
 /// any case and with or without Polish letters.
-pub fn keyword<'a>(body: &str, extra_opt_out: impl IntoIterator<Item = &'a str>) -> Option<Keyword> {
+pub fn keyword<'a>(
+    body: &str,
+    extra_opt_out: impl IntoIterator<Item = &'a str>,
+) -> Option<Keyword> {
     let word = fold(body);
     if word.is_empty() {
         return None;
@@ -59,13 +62,28 @@ mod tests {
 
     #[test]
     fn a_reply_that_is_only_a_keyword_counts() {
-        for body in ["STOP", "stop", " Stop. ", "Rezygnuję!", "rezygnacja", "Wypisz", "NIE"] {
+        for body in [
+            "STOP",
+            "stop",
+            " Stop. ",
+            "Rezygnuję!",
+            "rezygnacja",
+            "Wypisz",
+            "NIE",
+        ] {
             assert_eq!(keyword(body, []), Some(Keyword::OptOut), "{body}");
         }
         for body in ["START", "tak", "Tak!"] {
             assert_eq!(keyword(body, []), Some(Keyword::OptIn), "{body}");
         }
-        for body in ["", "  ", "nie wiem, kiedy zapłacę", "TAK, potwierdzam", "STOPA", "stop stop"] {
+        for body in [
+            "",
+            "  ",
+            "nie wiem, kiedy zapłacę",
+            "TAK, potwierdzam",
+            "STOPA",
+            "stop stop",
+        ] {
             assert_eq!(keyword(body, []), None, "{body}");
         }
     }

@@ -13,8 +13,8 @@ pub mod ssr;
 pub mod texts;
 
 use crate::auth::{Role, MIN_PASSWORD};
-use sms::quiet::{clock_text, parse_clock, QuietHours, QuietHoursError};
 pub use page::{AdminPage, CompanySwitch};
+use sms::quiet::{clock_text, parse_clock, QuietHours, QuietHoursError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Company {
@@ -76,16 +76,30 @@ impl SendingRules {
                 0
             })
         };
-        let (from, to) = (clock(&self.quiet_from, Field::QuietFrom), clock(&self.quiet_to, Field::QuietTo));
-        let quiet = QuietHours { from, to, days: self.quiet_days & 0x7f };
+        let (from, to) = (
+            clock(&self.quiet_from, Field::QuietFrom),
+            clock(&self.quiet_to, Field::QuietTo),
+        );
+        let quiet = QuietHours {
+            from,
+            to,
+            days: self.quiet_days & 0x7f,
+        };
         match quiet.check() {
             _ if !errors.is_empty() => {}
             Ok(()) => {}
-            Err(QuietHoursError::NoDay) => errors.push(FieldError::new(Field::QuietDays, Problem::Required)),
-            Err(QuietHoursError::Window) => errors.push(FieldError::new(Field::QuietTo, Problem::EndsBeforeStart)),
+            Err(QuietHoursError::NoDay) => {
+                errors.push(FieldError::new(Field::QuietDays, Problem::Required))
+            }
+            Err(QuietHoursError::Window) => {
+                errors.push(FieldError::new(Field::QuietTo, Problem::EndsBeforeStart))
+            }
         }
         if self.opt_out_words.chars().count() > 200 {
-            errors.push(FieldError::new(Field::OptOutWords, Problem::TooLong { max: 200 }));
+            errors.push(FieldError::new(
+                Field::OptOutWords,
+                Problem::TooLong { max: 200 },
+            ));
         }
         if errors.is_empty() {
             Ok(quiet)
@@ -352,7 +366,10 @@ mod tests {
             quiet_to: "8:00".into(),
             ..Default::default()
         };
-        assert_eq!(backwards.quiet_hours().unwrap_err()[0].field, Field::QuietTo);
+        assert_eq!(
+            backwards.quiet_hours().unwrap_err()[0].field,
+            Field::QuietTo
+        );
         assert_eq!(
             (ok.name.as_str(), ok.stamp_nip.as_str()),
             ("Hurtownia", "7251801126")

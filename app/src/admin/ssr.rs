@@ -2,10 +2,10 @@
 //! administrator's account, so nothing of another account can be read or changed.
 
 use super::{Company, CompanyInput, OperatorInput, OperatorRow, Role, SendingRules};
-use sms::quiet::QuietHours;
 use crate::auth::ssr::{hash_password, Operator};
 use crate::error::{AppError, Field, FieldError, Problem, Result};
 use crate::ssr::{now_ms, Db};
+use sms::quiet::QuietHours;
 
 #[derive(sqlx::FromRow)]
 struct CompanyRow {
@@ -34,7 +34,11 @@ impl From<CompanyRow> for Company {
             stamp_name: row.stamp_name,
             stamp_address: row.stamp_address,
             stamp_nip: row.stamp_nip,
-            rules: SendingRules::from_quiet_hours(quiet, row.opt_out_everything == 1, row.opt_out_words),
+            rules: SendingRules::from_quiet_hours(
+                quiet,
+                row.opt_out_everything == 1,
+                row.opt_out_words,
+            ),
         }
     }
 }
@@ -110,7 +114,10 @@ pub async fn save_company(
         .ok_or(AppError::NotFound)?,
     };
     // Checked by `check_company`.
-    let quiet = company.rules.quiet_hours().map_err(AppError::InvalidFields)?;
+    let quiet = company
+        .rules
+        .quiet_hours()
+        .map_err(AppError::InvalidFields)?;
     sqlx::query(
         "UPDATE companies SET quiet_from = $1, quiet_to = $2, quiet_days = $3, \
                               opt_out_everything = $4, opt_out_words = $5 WHERE id = $6",

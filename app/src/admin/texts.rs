@@ -81,7 +81,8 @@ pub static PL: Texts = Texts {
     sending_rules_hint: "Wiadomości marketingowe i automatyczne czekają na godziny wysyłki \
                          (czas polski); pilną wiadomość operatora można wysłać od razu.",
     weekdays: ["pn", "wt", "śr", "cz", "pt", "sob", "nd"],
-    opt_out_everything_label: "Wypisany numer nie dostaje żadnych wiadomości (nie tylko marketingowych)",
+    opt_out_everything_label:
+        "Wypisany numer nie dostaje żadnych wiadomości (nie tylko marketingowych)",
     sending_hours: "Wysyłka",
     active_label: "Aktywny",
 };

@@ -10,9 +10,9 @@ use sms::{analyze, Analysis, Options};
 use crate::address_book::{Chosen, Picker};
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
-use crate::messages::Category;
 use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
+use crate::messages::Category;
 use crate::templates::{procedure_templates, Template};
 
 mod preview;

@@ -10,8 +10,8 @@ use crate::auth::ssr::Operator;
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
 use crate::messages::ssr::record_event;
-use crate::replies::ssr::refuses;
 use crate::messages::{Category, Status};
+use crate::replies::ssr::refuses;
 use crate::ssr::{Db, TIME_ZONE};
 
 /// What a message is written to (subject and representative), from (procedure and template)
@@ -135,12 +135,11 @@ async fn send_at(conn: &mut AnyConnection, company_id: i64, timing: Timing) -> R
 
 /// The company's quiet hours.
 pub async fn quiet_hours(conn: &mut AnyConnection, company_id: i64) -> Result<QuietHours> {
-    let (from, to, days): (i64, i64, i64) = sqlx::query_as(
-        "SELECT quiet_from, quiet_to, quiet_days FROM companies WHERE id = $1",
-    )
-    .bind(company_id)
-    .fetch_one(conn)
-    .await?;
+    let (from, to, days): (i64, i64, i64) =
+        sqlx::query_as("SELECT quiet_from, quiet_to, quiet_days FROM companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_one(conn)
+            .await?;
     Ok(QuietHours {
         from: from as u16,
         to: to as u16,
@@ -161,8 +160,11 @@ pub fn held_until(quiet: &QuietHours, at: i64) -> Option<i64> {
     let day = local.date_naive() + chrono::Days::new(u64::from(days));
     let wall = day.and_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)?;
     // A start inside the spring-forward gap goes an hour later.
-    let instant = (TIME_ZONE.from_local_datetime(&wall).earliest())
-        .or_else(|| TIME_ZONE.from_local_datetime(&(wall + chrono::Duration::hours(1))).earliest())?;
+    let instant = (TIME_ZONE.from_local_datetime(&wall).earliest()).or_else(|| {
+        TIME_ZONE
+            .from_local_datetime(&(wall + chrono::Duration::hours(1)))
+            .earliest()
+    })?;
     Some(instant.timestamp_millis())
 }
 
@@ -178,7 +180,10 @@ pub fn parse_send_at(text: &str) -> Result<Option<i64>> {
     let wall = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| invalid())?;
-    let instant = TIME_ZONE.from_local_datetime(&wall).earliest().ok_or_else(invalid)?;
+    let instant = TIME_ZONE
+        .from_local_datetime(&wall)
+        .earliest()
+        .ok_or_else(invalid)?;
     Ok(Some(instant.timestamp_millis()))
 }
 

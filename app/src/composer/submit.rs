@@ -74,7 +74,8 @@ pub async fn submit_message(
             now: state.clock.now_ms(),
         };
         let db = &state.db;
-        let id = super::ssr::store(db, &operator, draft_id, &checked, intent, links, timing).await?;
+        let id =
+            super::ssr::store(db, &operator, draft_id, &checked, intent, links, timing).await?;
         if intent == Intent::Send {
             state.outbox.notify_one();
         }

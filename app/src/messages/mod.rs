@@ -242,7 +242,8 @@ pub fn MessagesPage() -> impl IntoView {
             .get()
             .and_then(|rows| rows.ok())
             .is_some_and(|rows| {
-                let moving = |row: &MessageRow| row.status.is_in_progress() && row.scheduled_for.is_none();
+                let moving =
+                    |row: &MessageRow| row.status.is_in_progress() && row.scheduled_for.is_none();
                 rows.iter().any(moving)
             });
         if unfinished {

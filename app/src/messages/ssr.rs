@@ -144,7 +144,10 @@ pub async fn cancel(db: &Db, company_id: i64, id: i64, operator_id: i64, now: i6
                 .fetch_optional(&mut *tx)
                 .await?;
         return Err(match exists {
-            Some(_) => AppError::invalid(crate::error::Field::Body, crate::error::Problem::AlreadySent),
+            Some(_) => AppError::invalid(
+                crate::error::Field::Body,
+                crate::error::Problem::AlreadySent,
+            ),
             None => AppError::NotFound,
         });
     }
@@ -152,7 +155,14 @@ pub async fn cancel(db: &Db, company_id: i64, id: i64, operator_id: i64, now: i6
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    record_event(&mut tx, id, Status::Draft, Some("cancelled before sending"), now).await?;
+    record_event(
+        &mut tx,
+        id,
+        Status::Draft,
+        Some("cancelled before sending"),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(message_id = id, operator_id, "scheduled message cancelled");
     Ok(())

@@ -89,7 +89,13 @@ pub async fn load_inbox() -> Result<Inbox> {
 pub async fn list_replies(which: Replies) -> Result<Vec<ReplyRow>> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
-        ssr::list(&crate::ssr::app_state().db, operator.company_id, which, LIMIT).await
+        ssr::list(
+            &crate::ssr::app_state().db,
+            operator.company_id,
+            which,
+            LIMIT,
+        )
+        .await
     })
     .await
 }

@@ -372,14 +372,22 @@ pub async fn list(db: &Db, company_id: i64, which: Replies, limit: i64) -> Resul
             phone: row.sender,
             body: row.body,
             opt_change: row.opt_change.map(|change| change == "out"),
-            subject: row
-                .subject_id
-                .map(|id| (id, row.subject_code.unwrap_or_default(), row.subject_name.unwrap_or_default())),
+            subject: row.subject_id.map(|id| {
+                (
+                    id,
+                    row.subject_code.unwrap_or_default(),
+                    row.subject_name.unwrap_or_default(),
+                )
+            }),
             answered: row.message_id.map(|id| Answered {
                 id,
                 body: preview(row.message_body.unwrap_or_default()).0,
-                document: row.document_id.map(|id| (id, row.document_number.unwrap_or_default())),
-                task: row.task_id.map(|id| (id, row.task_title.unwrap_or_default())),
+                document: row
+                    .document_id
+                    .map(|id| (id, row.document_number.unwrap_or_default())),
+                task: row
+                    .task_id
+                    .map(|id| (id, row.task_title.unwrap_or_default())),
             }),
         })
         .collect())
