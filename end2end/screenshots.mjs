@@ -57,9 +57,15 @@ for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["pho
   await page.getByRole("button", { name: "Wstaw makro" }).click();
   await page.getByRole("menu").waitFor();
   await page.screenshot({ path: `${out}template-editor-${name}.png`, fullPage: true });
+  await page.goto(`${base}/inbox`);
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.screenshot({ path: `${out}inbox-${name}.png`, fullPage: true });
   await page.goto(`${base}/admin`);
   await page.locator("html[data-hydrated]").waitFor();
   await page.screenshot({ path: `${out}admin-${name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Edytuj" }).first().click();
+  await page.getByText("Godziny wysyłki i wypisania").waitFor();
+  await page.screenshot({ path: `${out}admin-company-${name}.png`, fullPage: true });
   await page.close();
 }
 await browser.close();

@@ -69,3 +69,20 @@ test("a message scheduled for tomorrow is listed as scheduled, and cancelling ke
   await expect(row.getByRole("link", { name: "Edytuj wersję roboczą" })).toBeVisible();
   await expect(row.locator(".status-scheduled")).toHaveCount(0);
 });
+
+test("a reply is in the inbox with the message it answers, and on that message's invoice and subject", async ({ page }) => {
+  await logIn(page);
+  await page.goto("/inbox");
+  const reply = page.locator("li.reply", { hasText: "Dziękuję, zapłacę jutro rano." });
+  await expect(reply.locator(".answered")).toContainText("Przypominamy o płatności faktury FS/101/2026");
+  await expect(page.locator("li.reply", { hasText: "STOP" }).locator(".badge")).toHaveText("wypisał się (STOP)");
+
+  await reply.getByRole("link", { name: "FS/101/2026" }).click();
+  await expect(page.getByRole("heading", { name: /FS\/101\/2026/ })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Odpowiedzi" })).toBeVisible();
+  await expect(page.locator("li.reply")).toContainText("Dziękuję, zapłacę jutro rano.");
+
+  await page.goto("/inbox");
+  await page.locator("li.reply", { hasText: "Dziękuję, zapłacę jutro rano." }).locator(".reply-from a").click();
+  await expect(page.locator("li.reply", { hasText: "Dziękuję, zapłacę jutro rano." })).toBeVisible();
+});
