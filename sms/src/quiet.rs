@@ -90,8 +90,9 @@ pub fn clock_text(minute: u16) -> String {
 /// A minute after midnight from `H:MM` or `HH:MM` (24:00 allowed, as the end of a day).
 pub fn parse_clock(text: &str) -> Option<u16> {
     let (h, m) = text.trim().split_once(':')?;
-    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
-    (m < 60 && (h < 24 || (h == 24 && m == 0)) && h <= 24).then_some(h * 60 + m)
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    let minute = h.checked_mul(60)? + m;
+    (m < 60 && minute <= 24 * 60).then_some(minute as u16)
 }
 
 #[cfg(test)]
@@ -186,6 +187,8 @@ mod tests {
         assert_eq!(parse_clock("24:00"), Some(1440));
         assert_eq!(parse_clock("24:01"), None);
         assert_eq!(parse_clock("7:60"), None);
+        assert_eq!(parse_clock("2000:00"), None);
+        assert_eq!(parse_clock("99999999:00"), None);
         assert_eq!(clock_text(1200), "20:00");
     }
 }
