@@ -9,7 +9,7 @@ use super::{About, Checked, Draft, Intent, Recipient, Topic, TopicInfo};
 use crate::auth::ssr::Operator;
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
-use crate::messages::ssr::record_event;
+use crate::messages::ssr::{record_event, unchangeable};
 use crate::messages::{Category, Status};
 use crate::replies::ssr::refuses;
 use crate::ssr::{Db, TIME_ZONE};
@@ -221,9 +221,8 @@ pub async fn store(
         Intent::Draft => None,
     };
     let category = timing.category.as_str();
-    let id: Option<i64> = match draft_id {
-        None => Some(
-            sqlx::query_scalar(
+    let id: i64 = match draft_id {
+        None => sqlx::query_scalar(
                 "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
                                        created_at, updated_at, queued_at, subject_id, representative_id, \
                                        template_id, procedure, document_id, task_id, category, \
@@ -251,9 +250,8 @@ pub async fn store(
             .bind(send_at)
             .fetch_one(&mut *tx)
             .await?,
-        ),
         Some(draft_id) => {
-            sqlx::query_scalar(
+            let updated: Option<i64> = sqlx::query_scalar(
                 "UPDATE messages SET phone = $1, body = $2, encoding = $3, parts = $4, status = $5, \
                                      updated_at = $6, queued_at = $7, subject_id = $10, \
                                      representative_id = $11, template_id = $12, procedure = $13, \
@@ -281,21 +279,13 @@ pub async fn store(
             .bind(category)
             .bind(send_at)
             .fetch_optional(&mut *tx)
-            .await?
+            .await?;
+            match updated {
+                Some(id) => id,
+                // Not a draft of this company: gone, someone else's, or already sent.
+                None => return Err(unchangeable(&mut tx, operator.company_id, draft_id).await?),
+            }
         }
-    };
-    let Some(id) = id else {
-        // Not a draft of this company: gone, someone else's, or already sent.
-        let sent: Option<String> =
-            sqlx::query_scalar("SELECT status FROM messages WHERE id = $1 AND company_id = $2")
-                .bind(draft_id)
-                .bind(operator.company_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        return Err(match sent {
-            Some(_) => AppError::invalid(Field::Body, Problem::AlreadySent),
-            None => AppError::NotFound,
-        });
     };
     record_event(&mut tx, id, status, None, now).await?;
     if status == Status::Pending {

@@ -122,6 +122,24 @@ pub fn not_passed_on(now: &str) -> String {
     )
 }
 
+/// Why the company's message `id` could not be changed as one still waiting: it has gone
+/// (already sent), or the company has no such message.
+pub async fn unchangeable(conn: &mut AnyConnection, company_id: i64, id: i64) -> Result<AppError> {
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE id = $1 AND company_id = $2")
+            .bind(id)
+            .bind(company_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(match exists {
+        Some(_) => AppError::invalid(
+            crate::error::Field::Body,
+            crate::error::Problem::AlreadySent,
+        ),
+        None => AppError::NotFound,
+    })
+}
+
 /// Takes back a message that waits to be sent (scheduled, or held by quiet hours) as a draft,
 /// while none of its parts has been passed to the gateway.
 pub async fn cancel(db: &Db, company_id: i64, id: i64, operator_id: i64, now: i64) -> Result<()> {
@@ -137,19 +155,7 @@ pub async fn cancel(db: &Db, company_id: i64, id: i64, operator_id: i64, now: i6
     .fetch_optional(&mut *tx)
     .await?;
     if cancelled.is_none() {
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM messages WHERE id = $1 AND company_id = $2")
-                .bind(id)
-                .bind(company_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        return Err(match exists {
-            Some(_) => AppError::invalid(
-                crate::error::Field::Body,
-                crate::error::Problem::AlreadySent,
-            ),
-            None => AppError::NotFound,
-        });
+        return Err(unchangeable(&mut tx, company_id, id).await?);
     }
     sqlx::query("DELETE FROM message_parts WHERE message_id = $1")
         .bind(id)
@@ -219,7 +225,8 @@ pub async fn claim_pending(db: &Db, limit: i64, lease_ms: i64) -> Result<Vec<Out
 }
 
 /// Claims up to `limit` pending messages of the `route`'s accounts that may go at `now`
-/// (scheduled ones from their time) for `lease_ms`, with their open parts. Messages claimed by a dispatcher that died come back when its lease runs out.
+/// (scheduled ones from their time) for `lease_ms`, with their open parts. Messages claimed by
+/// a dispatcher that died come back when its lease runs out.
 /// On PostgreSQL, concurrent servers skip each other's rows instead of waiting for them.
 pub async fn claim_routed(
     db: &Db,
