@@ -633,7 +633,7 @@ async fn replies_show_in_the_inbox_and_on_their_subject() {
         let refused = server
             .call(
                 "submit_message",
-                &format!("phone={}&body=Promocja&intent=Send&category=Marketing&urgent=true", phone.replace('+', "%2B")),
+                &format!("phone={}&body=Promocja&intent=Send&category=marketing&urgent=true", phone.replace('+', "%2B")),
                 Some(&cookie),
             )
             .await;

@@ -97,7 +97,7 @@ pub struct Draft {
     pub recipient: Option<Recipient>,
     pub template_id: Option<i64>,
     pub procedure: Option<Procedure>,
-    pub category: crate::messages::Category,
+    pub category: Category,
     pub about: About,
 }
 
@@ -446,9 +446,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 <div>
                     <label for="category">{t.category_label}</label>
                     <select id="category" name="category"
-                        on:change=move |ev| category.set(Category::parse_variant(&event_target_value(&ev)))>
+                        on:change=move |ev| category.set(Category::parse(&event_target_value(&ev)).unwrap_or_default())>
                         {Category::ALL.into_iter().map(|c| view! {
-                            <option value=c.variant() selected=move || category.get() == c>{(t.category_name)(c)}</option>
+                            <option value=c.as_str() selected=move || category.get() == c>{(t.category_name)(c)}</option>
                         }).collect_view()}
                     </select>
                 </div>

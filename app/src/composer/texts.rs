@@ -2,9 +2,8 @@
 
 use sms::Encoding;
 
-use crate::messages::Category;
-
 use crate::i18n::{plural_en, plural_pl, use_language};
+use crate::messages::Category;
 
 /// The strings of one language; those with values are functions.
 pub struct Texts {

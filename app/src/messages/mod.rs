@@ -85,8 +85,9 @@ impl Status {
 
 /// What a message is for: transactional ones (an invoice, an order, an appointment) go to
 /// everyone; marketing ones never to a number that opted out, and wait for the company's
-/// sending hours.
+/// sending hours. Stored, and posted by forms, by its `as_str` name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Category {
     #[default]
     Transactional,
@@ -105,21 +106,6 @@ impl Category {
 
     pub fn parse(s: &str) -> Option<Category> {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    /// Its name in forms, as the server functions read it.
-    pub fn variant(self) -> &'static str {
-        match self {
-            Category::Transactional => "Transactional",
-            Category::Marketing => "Marketing",
-        }
-    }
-
-    pub fn parse_variant(s: &str) -> Category {
-        Self::ALL
-            .into_iter()
-            .find(|c| c.variant() == s)
-            .unwrap_or_default()
     }
 }
 
