@@ -199,18 +199,15 @@ fn ReplyList(rows: Vec<ReplyRow>, lang: Lang) -> impl IntoView {
 #[component]
 fn ReplyItem(row: ReplyRow, lang: Lang) -> impl IntoView {
     let t = lang.of(&texts::PL, &texts::EN);
-    let from = match row.subject {
-        Some((id, code, name)) => view! {
-            <a href=format!("/address-book/{id}")>{code}" — "{name}</a>
-            " "<span class="phone">{sms::format_display(&row.phone)}</span>
-        }
-        .into_any(),
-        None => view! { <span class="phone">{sms::format_display(&row.phone)}</span> }.into_any(),
-    };
     view! {
         <li class="reply" data-reply-id=row.id>
             <div class="reply-head">
-                <span class="reply-from">{from}</span>
+                <span class="reply-from">
+                    {row.subject.map(|(id, code, name)| view! {
+                        <a href=format!("/address-book/{id}")>{code}" — "{name}</a>" "
+                    })}
+                    <span class="phone">{sms::format_display(&row.phone)}</span>
+                </span>
                 <time datetime=row.received_at.iso()>{row.received_at.format(lang)}</time>
                 {row.opt_change.map(|out| view! {
                     <span class="badge" class:opted-out=out>{if out { t.opted_out_badge } else { t.opted_in_badge }}</span>

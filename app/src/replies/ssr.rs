@@ -253,11 +253,7 @@ async fn refuse_waiting(
     phone: &str,
     now: i64,
 ) -> Result<()> {
-    let everything: i64 =
-        sqlx::query_scalar("SELECT opt_out_everything FROM companies WHERE id = $1")
-            .bind(company_id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let everything = stops_everything(conn, company_id).await?;
     let refused: Vec<i64> = sqlx::query_scalar(&format!(
         "UPDATE messages SET status = 'rejected', error = $1, done_at = $2, updated_at = $2 \
          WHERE company_id = $3 AND phone = $4 AND {} AND ($5 = 1 OR category = 'marketing') \
@@ -268,7 +264,7 @@ async fn refuse_waiting(
     .bind(now)
     .bind(company_id)
     .bind(phone)
-    .bind(everything)
+    .bind(i64::from(everything))
     .fetch_all(&mut *conn)
     .await?;
     for id in refused {
@@ -312,12 +308,17 @@ pub async fn refuses(
     if opted_out_since(conn, company_id, phone).await?.is_none() {
         return Ok(false);
     }
+    Ok(category == Category::Marketing || stops_everything(conn, company_id).await?)
+}
+
+/// Whether the company keeps opted-out numbers from every message, not only from marketing.
+async fn stops_everything(conn: &mut AnyConnection, company_id: i64) -> Result<bool> {
     let everything: i64 =
         sqlx::query_scalar("SELECT opt_out_everything FROM companies WHERE id = $1")
             .bind(company_id)
             .fetch_one(conn)
             .await?;
-    Ok(everything == 1 || category == Category::Marketing)
+    Ok(everything == 1)
 }
 
 #[derive(sqlx::FromRow)]
