@@ -12,16 +12,20 @@ use app::ssr::Db;
 use common::{admin, on_both, queue, seeded, ADMIN_PASSWORD, CLIENT};
 use http::{header, HeaderMap, HeaderValue};
 
+/// The company's messages list as it is now.
+async fn list_now(
+    db: &Db,
+    company_id: i64,
+    filter: StatusFilter,
+    show: Option<i64>,
+) -> Vec<app::messages::MessageRow> {
+    messages::list(db, company_id, filter, show, app::ssr::now_ms())
+        .await
+        .unwrap()
+}
+
 async fn status_of(db: &Db, operator: &Operator, id: i64) -> Status {
-    let rows = messages::list(
-        db,
-        operator.company_id,
-        StatusFilter::All,
-        None,
-        app::ssr::now_ms(),
-    )
-    .await
-    .unwrap();
+    let rows = list_now(db, operator.company_id, StatusFilter::All, None).await;
     rows.iter()
         .find(|row| row.id == id)
         .expect("message listed")
@@ -375,15 +379,7 @@ async fn one_undelivered_part_makes_the_message_undelivered_for_good() {
         messages::apply_delivery_report(&db, "test", "a", &ReportOutcome::Delivered, 6)
             .await
             .unwrap();
-        let rows = messages::list(
-            &db,
-            operator.company_id,
-            StatusFilter::Sent,
-            None,
-            app::ssr::now_ms(),
-        )
-        .await
-        .unwrap();
+        let rows = list_now(&db, operator.company_id, StatusFilter::Sent, None).await;
         let row = rows.iter().find(|r| r.id == id).unwrap();
         assert_eq!(
             (row.status, row.error.as_deref()),
@@ -472,15 +468,7 @@ async fn rejection_and_postponement_keep_the_message() {
             Status::Pending
         );
         messages::release(&db, postponed, 0).await.unwrap();
-        let rows = messages::list(
-            &db,
-            operator.company_id,
-            StatusFilter::Sent,
-            None,
-            app::ssr::now_ms(),
-        )
-        .await
-        .unwrap();
+        let rows = list_now(&db, operator.company_id, StatusFilter::Sent, None).await;
         let row = rows.iter().find(|r| r.id == rejected).unwrap();
         assert_eq!(
             (row.status, row.error.as_deref()),
@@ -674,15 +662,7 @@ async fn parts_expire_at_the_gateway_or_in_the_network() {
             .await
             .unwrap();
         assert_eq!(status, Status::Expired);
-        let rows = messages::list(
-            &db,
-            operator.company_id,
-            StatusFilter::Sent,
-            None,
-            app::ssr::now_ms(),
-        )
-        .await
-        .unwrap();
+        let rows = list_now(&db, operator.company_id, StatusFilter::Sent, None).await;
         let row = rows.iter().find(|r| r.id == late).unwrap();
         assert_eq!(
             (row.status, row.error.clone()),
@@ -760,9 +740,9 @@ async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
         let id = composer::store(&db, &operator, None, &draft, Intent::Draft, Default::default(), composer::Timing::now()).await.unwrap();
         let sent = queue(&db, &operator, "600100200", "wysłana").await;
 
-        let drafts = messages::list(&db, operator.company_id, StatusFilter::Drafts, None, app::ssr::now_ms()).await.unwrap();
+        let drafts = list_now(&db, operator.company_id, StatusFilter::Drafts, None).await;
         assert_eq!(drafts.iter().map(|r| r.id).collect::<Vec<_>>(), vec![id]);
-        let sent_list = messages::list(&db, operator.company_id, StatusFilter::Sent, None, app::ssr::now_ms()).await.unwrap();
+        let sent_list = list_now(&db, operator.company_id, StatusFilter::Sent, None).await;
         assert_eq!(sent_list.iter().map(|r| r.id).collect::<Vec<_>>(), vec![sent]);
         assert_eq!(composer::load_draft(&db, operator.company_id, id).await.unwrap().body, "Notatka");
 
@@ -776,7 +756,7 @@ async fn drafts_are_listed_apart_and_only_their_company_can_change_them() {
         .await
         .unwrap();
         let stranger = Operator { company_id: other_company, ..operator.clone() };
-        assert!(messages::list(&db, other_company, StatusFilter::All, None, app::ssr::now_ms()).await.unwrap().is_empty());
+        assert!(list_now(&db, other_company, StatusFilter::All, None).await.is_empty());
         assert_eq!(composer::load_draft(&db, other_company, id).await, Err(AppError::NotFound));
         let edit = check("600100200", "cudza", Intent::Send).unwrap();
         assert_eq!(composer::store(&db, &stranger, Some(id), &edit, Intent::Send, Default::default(), composer::Timing::now()).await, Err(AppError::NotFound));
@@ -924,40 +904,16 @@ async fn the_list_carries_the_start_of_a_long_text_and_the_whole_of_the_one_aske
             (row.body.clone(), row.complete)
         };
 
-        let rows = messages::list(
-            &db,
-            operator.company_id,
-            StatusFilter::All,
-            None,
-            app::ssr::now_ms(),
-        )
-        .await
-        .unwrap();
+        let rows = list_now(&db, operator.company_id, StatusFilter::All, None).await;
         let start: String = text.chars().take(messages::PREVIEW_CHARS).collect();
         assert_eq!(listed(&rows, long), (start, false));
         assert_eq!(listed(&rows, short), ("krótka".to_string(), true));
 
-        let rows = messages::list(
-            &db,
-            operator.company_id,
-            StatusFilter::All,
-            Some(long),
-            app::ssr::now_ms(),
-        )
-        .await
-        .unwrap();
+        let rows = list_now(&db, operator.company_id, StatusFilter::All, Some(long)).await;
         assert_eq!(listed(&rows, long), (text.clone(), true));
 
         // Another company asking for it sees nothing of it.
-        let rows = messages::list(
-            &db,
-            operator.company_id + 1,
-            StatusFilter::All,
-            Some(long),
-            app::ssr::now_ms(),
-        )
-        .await
-        .unwrap();
+        let rows = list_now(&db, operator.company_id + 1, StatusFilter::All, Some(long)).await;
         assert!(rows.iter().all(|r| r.id != long));
     })
     .await;
