@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api_tokens;
 pub mod auth;
 pub mod composer;
+pub mod credits;
 pub mod documents;
 pub mod error;
 pub mod format;
@@ -19,6 +20,8 @@ pub mod nip;
 pub mod phone;
 pub mod replies;
 pub mod reports;
+#[cfg(feature = "ssr")]
+pub mod spreadsheet;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod tasks;
@@ -167,6 +170,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reports") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/credits") view={Lazy::<CreditsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/new") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/:id") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
@@ -207,6 +211,7 @@ lazy_pages! {
     TasksRoute => tasks::TasksPage,
     TaskRoute => tasks::TaskDetailPage,
     AdminRoute => admin::AdminPage,
+    CreditsRoute => credits::CreditsPage,
     TemplatesRoute => templates::TemplatesPage,
     TemplateRoute => templates::TemplateFormPage,
 }

@@ -316,6 +316,17 @@ pub fn now_ms() -> i64 {
 /// The companies' time zone; per-company zones can come later without changing callers.
 pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Warsaw;
 
+/// Midnight at the start of `day` in the company's time zone, in epoch ms.
+pub fn start_of_day(day: chrono::NaiveDate) -> i64 {
+    use chrono::TimeZone;
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    TIME_ZONE
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+        .unwrap_or_default()
+}
+
 /// An instant with the UTC offset of the company's time zone, for display in the browser.
 pub fn local_time(epoch_ms: i64) -> LocalTime {
     use chrono::{Offset, TimeZone};
@@ -342,6 +353,51 @@ pub fn is_plain_form_post() -> bool {
             Some(accept.contains("text/html"))
         })
         .unwrap_or(false)
+}
+
+/// Placeholders for statements written for many rows, numbered in the order they appear in
+/// the text: bind in that order. SQLite gets anonymous `?`: sqlx asks SQLite each parameter's
+/// name, which it finds by walking all the names, so a thousand `$n` would cost a million steps.
+pub struct Placeholders {
+    backend: Backend,
+    next: usize,
+}
+
+impl Placeholders {
+    pub fn new(backend: Backend) -> Self {
+        Placeholders { backend, next: 1 }
+    }
+
+    pub fn one(&mut self) -> String {
+        self.next += 1;
+        match self.backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${}", self.next - 1),
+        }
+    }
+
+    /// `count` placeholders separated by commas, for an `IN` list or a row.
+    pub fn list(&mut self, count: usize) -> String {
+        (0..count)
+            .map(|_| self.one())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `WITH v(columns) AS (VALUES (…), (…))` with `rows` rows of typed placeholders: one
+    /// statement then updates many rows, each with its own values, on both databases (the
+    /// casts give PostgreSQL the types of values that may be NULL).
+    pub fn values(&mut self, columns: &str, types: &[&str], rows: usize) -> String {
+        let rows: Vec<String> = (0..rows)
+            .map(|_| {
+                let cells: Vec<String> = (types.iter())
+                    .map(|ty| format!("CAST({} AS {ty})", self.one()))
+                    .collect();
+                format!("({})", cells.join(", "))
+            })
+            .collect();
+        format!("WITH v({columns}) AS (VALUES {}) ", rows.join(", "))
+    }
 }
 
 #[cfg(test)]

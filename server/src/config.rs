@@ -65,6 +65,28 @@ pub enum Command {
     /// Gateway connections (ESEMES_GATEWAYS).
     #[command(subcommand)]
     Gateway(GatewayCommand),
+    /// An account's pool of SMS credits.
+    #[command(subcommand)]
+    Credits(CreditsCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum CreditsCommand {
+    /// Correct an account's pool by a number of credits (negative: take them away), with the
+    /// reason kept in its ledger.
+    Correct {
+        #[arg(long)]
+        account_id: i64,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Show an account's pool.
+    Show {
+        #[arg(long)]
+        account_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

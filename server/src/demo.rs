@@ -13,6 +13,9 @@ use rand::distributions::{Alphanumeric, DistString};
 use sms::procedure::Procedure;
 
 pub const ADMIN_LOGIN: &str = "admin";
+/// The demo account's starting pool, so the demo can send at once.
+pub const DEMO_CREDITS: i64 = 10_000;
+const DEMO_CREDITS_REASON: &str = "Pula startowa danych demonstracyjnych";
 
 /// A demo template: name, body, and its procedures with the default flag.
 type DemoTemplate = (&'static str, &'static str, &'static [(Procedure, bool)]);
@@ -224,6 +227,19 @@ pub async fn seed_if_empty(
             .map_err(|e| anyhow::anyhow!("demo template {name}: {e}"))?;
     }
     tx.commit().await?;
+    let about = app::credits::ssr::About::default();
+    let kind = app::credits::EntryKind::Correction;
+    app::credits::ssr::add(
+        db,
+        account_id,
+        kind,
+        DEMO_CREDITS,
+        about,
+        DEMO_CREDITS_REASON,
+        now,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo credits: {e}"))?;
     Ok(Some(Seeded {
         generated_password,
         company_id,

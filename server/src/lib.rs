@@ -37,6 +37,7 @@ pub fn app_with(state: AppState, gateway_routes: Router) -> Router {
         .route("/health", get(health))
         .route("/lang/{code}", get(set_language))
         .route("/reports/export.csv", get(report_csv))
+        .route("/credits/{file}", get(credits_csv))
         .nest(api::PATH, api::router())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -68,18 +69,52 @@ async fn report_csv(
     headers: axum::http::HeaderMap,
     axum::extract::Query(query): axum::extract::Query<app::reports::ReportQuery>,
 ) -> Response {
-    let lang = headers
+    let lang = cookie_language(&headers);
+    let csv = app::reports::ssr::csv(&state.db, operator.company_id, &query, lang).await;
+    csv_download("raport-sms.csv", csv)
+}
+
+/// The credits' usage or ledger as a CSV download, for the session's account (administrators).
+async fn credits_csv(
+    State(state): State<AppState>,
+    axum::Extension(operator): axum::Extension<app::auth::ssr::Operator>,
+    axum::extract::Path(which): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
+    axum::extract::Query(query): axum::extract::Query<app::credits::CreditsQuery>,
+) -> Response {
+    use app::credits::ssr::{csv, Export};
+    let (export, file) = match which.as_str() {
+        "usage.csv" => (Export::Usage, "zuzycie-sms.csv"),
+        "ledger.csv" => (Export::Ledger, "historia-puli-sms.csv"),
+        _ => return csv_download("", Err(AppError::NotFound)),
+    };
+    if !operator.is_administrator() {
+        return csv_download(file, Err(AppError::Forbidden));
+    }
+    let lang = cookie_language(&headers);
+    let csv = csv(&state.db, operator.account_id, &query, export, lang).await;
+    csv_download(file, csv)
+}
+
+fn cookie_language(headers: &axum::http::HeaderMap) -> Lang {
+    headers
         .get(axum::http::header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .map(app::i18n::Lang::from_cookie_header)
-        .unwrap_or_default();
-    match app::reports::ssr::csv(&state.db, operator.company_id, &query, lang).await {
+        .map(Lang::from_cookie_header)
+        .unwrap_or_default()
+}
+
+fn csv_download(file: &str, csv: app::error::Result<String>) -> Response {
+    match csv {
         Ok(csv) => (
             [
-                (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8".to_string(),
+                ),
                 (
                     axum::http::header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"raport-sms.csv\"",
+                    format!("attachment; filename=\"{file}\""),
                 ),
             ],
             csv,

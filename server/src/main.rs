@@ -6,7 +6,7 @@ use app::messages::ssr::Route;
 use app::ssr::{AppState, Db, GatewayStatus};
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::config::{Command, Config, GatewayCommand, LogFormat, TokenCommand};
+use server::config::{Command, Config, CreditsCommand, GatewayCommand, LogFormat, TokenCommand};
 use server::dispatcher::Dispatcher;
 use server::gateway::connections::{self, Connection, Driver};
 use server::gateway::kannel::{self, Kannel};
@@ -52,8 +52,10 @@ async fn run(config: Config) -> anyhow::Result<()> {
         return check_gateway(&connections, name).await;
     }
     let db = Db::connect(&config.database_url).await?;
-    if let Some(Command::Token(command)) = config.command {
-        return token_command(&db, command).await;
+    match config.command {
+        Some(Command::Token(command)) => return token_command(&db, command).await,
+        Some(Command::Credits(command)) => return credits_command(&db, command).await,
+        _ => {}
     }
     tracing::info!(backend = ?db.backend, "database ready");
     if config.demo_data {
@@ -214,6 +216,48 @@ async fn forget_old_login_failures(db: Db) {
             tracing::debug!(forgotten, "old failed logins forgotten");
         }
     }
+}
+
+async fn credits_command(db: &Db, command: CreditsCommand) -> anyhow::Result<()> {
+    use app::credits::{ssr as credits, EntryKind};
+    let failed = |e: app::error::AppError| anyhow::anyhow!("{}", e.message(app::i18n::Lang::En));
+    let (account_id, balance) = match command {
+        CreditsCommand::Correct {
+            account_id,
+            amount,
+            reason,
+        } => {
+            if reason.trim().is_empty() {
+                anyhow::bail!("a correction needs its reason (--reason)");
+            }
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM accounts WHERE id = $1")
+                .bind(account_id)
+                .fetch_optional(&db.pool)
+                .await?;
+            if exists.is_none() {
+                anyhow::bail!("there is no account {account_id}");
+            }
+            let about = credits::About::default();
+            let at = app::ssr::now_ms();
+            let kind = EntryKind::Correction;
+            let balance = credits::add(db, account_id, kind, amount, about, reason.trim(), at)
+                .await
+                .map_err(failed)?;
+            (account_id, balance)
+        }
+        CreditsCommand::Show { account_id } => {
+            let mut conn = db.pool.acquire().await?;
+            let balance = credits::balance(&mut conn, account_id)
+                .await
+                .map_err(failed)?;
+            (account_id, balance)
+        }
+    };
+    println!(
+        "Account {account_id}: {} available, {} held.",
+        balance.available, balance.held
+    );
+    Ok(())
 }
 
 async fn token_command(db: &Db, command: TokenCommand) -> anyhow::Result<()> {

@@ -642,3 +642,113 @@ async fn replies_show_in_the_inbox_and_on_their_subject() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_pool_shows_under_the_counter_and_its_page_is_for_administrators() {
+    use app::admin::{ssr as admin, OperatorInput};
+    use app::auth::Role;
+    on_both(|db| async move {
+        seeded(&db).await;
+        let boss = common::admin(&db).await;
+        let input = OperatorInput {
+            login: "ewa".into(),
+            name: "Ewa Operator".into(),
+            email: "ewa@example.com".into(),
+            role: Role::Operator,
+            active: true,
+            company_ids: vec![boss.company_id],
+            password: "dlugie-haslo-1".into(),
+        };
+        admin::save_operator(&db, &boss, None, input).await.unwrap();
+        let server = start(db.clone());
+        let cookie = server.log_in().await;
+
+        let composer = server.get("/", Some(&cookie)).await;
+        assert!(
+            composer.body.contains("Pozostało 10\u{a0}000 SMS"),
+            "the pool under the counter"
+        );
+        let page = server.get("/credits", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for shown in [
+            "Pula SMS",
+            "Historia puli",
+            "Korekta",
+            "Pula startowa danych demonstracyjnych",
+        ] {
+            assert!(page.body.contains(shown), "{shown} on the credits page");
+        }
+        let ledger = server.get("/credits/ledger.csv", Some(&cookie)).await;
+        assert_eq!(ledger.status, StatusCode::OK);
+        assert!(
+            ledger.body.contains("\"Korekta\";\"10000\""),
+            "{}",
+            ledger.body
+        );
+
+        // A plain operator sees what is left, not the account's page or its exports.
+        let ewa = server.log_in_as("ewa", "dlugie-haslo-1").await;
+        let left = server.call("credit_balance", "", Some(&ewa)).await;
+        assert_eq!(left.status, StatusCode::OK);
+        assert!(left.body.contains("\"available\":10000"), "{}", left.body);
+        let refused = server
+            .call("load_credits", "query[from]=", Some(&ewa))
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let refused = server.get("/credits/usage.csv", Some(&ewa)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+        // Below the threshold the administrators see a banner.
+        let set = server
+            .call("set_credit_alert", "alert_below=20000", Some(&cookie))
+            .await;
+        assert_eq!(set.status, StatusCode::OK);
+        let banner = server.get("/messages", Some(&cookie)).await;
+        assert!(
+            banner
+                .body
+                .contains("W puli zostało tylko 10\u{a0}000 SMS."),
+            "the banner"
+        );
+        let wrong = server
+            .call("set_credit_alert", "alert_below=-5", Some(&cookie))
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Too few credits: refused with what is needed and left, and kept as a draft.
+        let kind = app::credits::EntryKind::Correction;
+        let about = app::credits::ssr::About::default();
+        let now = app::ssr::now_ms();
+        app::credits::ssr::add(&db, boss.account_id, kind, 1 - 10_000, about, "test", now)
+            .await
+            .unwrap();
+        let body = "d".repeat(200);
+        let refused = server
+            .call(
+                "submit_message",
+                &format!("phone=600100200&body={body}&intent=Send"),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.starts_with(
+                r#"{"Invalid":{"field":"Body","problem":{"NoCredit":{"needed":2,"left":1,"draft":"#
+            ),
+            "{}",
+            refused.body
+        );
+        let error: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+        let draft = &error["Invalid"]["problem"]["NoCredit"]["draft"];
+        let listed = server.messages(&cookie).await;
+        let kept = listed
+            .iter()
+            .find(|m| m["id"] == *draft)
+            .expect("the draft is listed");
+        assert_eq!(
+            (kept["status"].as_str(), kept["parts"].as_i64()),
+            (Some("Draft"), Some(2))
+        );
+    })
+    .await;
+}

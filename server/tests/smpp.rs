@@ -721,3 +721,129 @@ async fn scheduled_and_quiet_hour_messages_go_exactly_at_their_time() {
     })
     .await;
 }
+
+/// The account's pool: (available, held), and that it equals the sum of its ledger.
+async fn pool(db: &Db, account_id: i64) -> (i64, i64) {
+    let (available, held): (i64, i64) =
+        sqlx::query_as("SELECT available, held FROM credit_pools WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let sums: (i64, i64) = sqlx::query_as(
+        "SELECT CAST(SUM(amount) AS BIGINT), CAST(SUM(held) AS BIGINT) FROM credit_entries \
+         WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!((available, held), sums, "the pool is the sum of its ledger");
+    (available, held)
+}
+
+/// The ledger's entries about message `id` summed per kind: (kind, amount, held), in the
+/// order the kinds first came (parts accepted in different moments are charged separately).
+async fn entries_of(db: &Db, id: i64) -> Vec<(String, i64, i64)> {
+    sqlx::query_as(
+        "SELECT kind, CAST(SUM(amount) AS BIGINT), CAST(SUM(held) AS BIGINT) \
+         FROM credit_entries WHERE message_id = $1 GROUP BY kind ORDER BY MIN(id)",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn credits_are_held_while_queued_charged_when_accepted_and_given_back_when_refused() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let account = operator.account_id;
+        let start = server::demo::DEMO_CREDITS;
+        assert_eq!(pool(&db, account).await, (start, 0));
+        let smsc = Smsc::start(&[]).await;
+        smsc.rule("48600100501", json!({ "type": "reject", "status": 11 }))
+            .await;
+        smsc.rule("48600100502", json!({ "receipt": "UNDELIV", "err": "005" }))
+            .await;
+        smsc.rule("48600100503", json!({ "type": "never" })).await;
+
+        // Queued before the gateway is there: held, not yet charged.
+        let long = "d".repeat(400); // three parts
+        let delivered = queue(&db, &operator, "600100500", &long).await;
+        let rejected = queue(&db, &operator, "600100501", &"r".repeat(200)).await; // two parts
+        let undelivered = queue(&db, &operator, "600100502", "nie dotrze").await;
+        let in_doubt = queue(&db, &operator, "600100503", "bez odpowiedzi").await;
+        assert_eq!(pool(&db, account).await, (start - 7, 7));
+
+        let _sending = dispatch(&db, settings(&smsc)).await;
+        settled(&db, delivered, "delivered").await;
+        settled(&db, rejected, "rejected").await;
+        settled(&db, undelivered, "undelivered").await;
+        settled(&db, in_doubt, "unknown").await;
+        // Charged: the three parts delivered and the one undelivered (the gateway took it).
+        // Given back: both parts of the refused message. Held: the part in doubt.
+        assert_eq!(pool(&db, account).await, (start - 5, 1));
+        assert_eq!(
+            entries_of(&db, delivered).await,
+            [("hold".into(), -3, 3), ("settle".into(), 0, -3)]
+        );
+        assert_eq!(
+            entries_of(&db, rejected).await,
+            [("hold".into(), -2, 2), ("release".into(), 2, -2)]
+        );
+        assert_eq!(
+            entries_of(&db, undelivered).await,
+            [("hold".into(), -1, 1), ("settle".into(), 0, -1)]
+        );
+
+        // The receipt for the part in doubt shows it was taken: charged, once.
+        let receipt = json!({
+            "message_id": "4343", "destination": "48600100503", "source": "ESEMES",
+            "text": "bez odpowiedzi",
+        });
+        smsc.control("POST", "/receipt", Some(receipt)).await;
+        settled(&db, in_doubt, "delivered").await;
+        assert_eq!(pool(&db, account).await, (start - 5, 0));
+        assert_eq!(
+            entries_of(&db, in_doubt).await,
+            [("hold".into(), -1, 1), ("settle".into(), 0, -1)]
+        );
+
+        // A scheduled message holds its credit until it is cancelled.
+        let clock = Clock::manual(app::ssr::now_ms());
+        let tomorrow = Some(clock.now_ms() + 24 * 3600 * 1000);
+        let timing = composer::Timing {
+            send_at: tomorrow,
+            now: clock.now_ms(),
+            ..Default::default()
+        };
+        let scheduled = queue_timed(&db, &operator, "600100504", None, "jutro", timing)
+            .await
+            .unwrap();
+        assert_eq!(pool(&db, account).await, (start - 6, 1));
+        messages::cancel(
+            &db,
+            operator.company_id,
+            scheduled,
+            operator.id,
+            clock.now_ms(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(pool(&db, account).await, (start - 5, 0));
+        assert_eq!(
+            entries_of(&db, scheduled).await,
+            [("hold".into(), -1, 1), ("release".into(), 1, -1)]
+        );
+        let to_rejected = smsc.submits().await;
+        let tried = to_rejected
+            .iter()
+            .filter(|s| s["destination_addr"] == "48600100501")
+            .count();
+        assert_eq!(tried, 1, "the refused message's second part never left");
+    })
+    .await;
+}

@@ -38,6 +38,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <h2 id="operators-title">{t.operators_title}</h2>
                                 <Operators operators companies save=save_operator revoke />
                             </section>
+                            <crate::credits::PoolSummary />
                             <Gateways />
                         }.into_any(),
                         (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),

@@ -8,6 +8,7 @@ use sms::procedure::Procedure;
 use sms::{analyze, Analysis, Options};
 
 use crate::address_book::{Chosen, Picker};
+use crate::credits::CreditsLeft;
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
 use crate::i18n::use_language;
@@ -261,7 +262,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
         templates,
         ..
     } = opening;
-    let draft_id = draft.as_ref().map(|d| d.id);
+    // A message refused for want of credits is kept as a draft: sending again sends that one.
+    let draft_id = RwSignal::new(draft.as_ref().map(|d| d.id));
+    let editing_draft = draft.is_some();
     // A draft keeps what was typed; a new message about a document or task goes to its subject.
     let (start_phone, start_recipient) = match (&draft, &topic) {
         (Some(d), _) => (d.phone.clone(), d.recipient.clone()),
@@ -336,6 +339,19 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             .or_else(|| action.value().get().and_then(|result| result.err()))
     });
     let invalid = move |field: Field| move || error.get().and_then(|e| e.field()) == Some(field);
+    Effect::new(move |_| {
+        if let Some(Err(AppError::Invalid {
+            problem: Problem::NoCredit {
+                draft: Some(id), ..
+            },
+            ..
+        })) = action.value().get()
+        {
+            draft_id.set(Some(id));
+        }
+    });
+    let analysis = Memo::new(move |_| analyze(&body.read(), &Options::default()));
+    let segments = Signal::derive(move || analysis.with(|a| a.segments));
 
     let submit = move |intent: Intent| {
         // The same check as the server's, so a mistake is shown at once without a round trip.
@@ -345,7 +361,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 local_error.set(None);
                 let chosen = recipient.get_untracked();
                 action.dispatch(SubmitMessage {
-                    draft_id,
+                    draft_id: draft_id.get_untracked(),
                     phone: phone.get_untracked(),
                     body: body.get_untracked(),
                     intent,
@@ -382,14 +398,14 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     };
 
     view! {
-        <h1>{if draft_id.is_some() { t.draft_title } else { t.composer_title }}</h1>
+        <h1>{if editing_draft { t.draft_title } else { t.composer_title }}</h1>
         {(procedure != Procedure::SmsForm).then(|| view! {
             <p class="hint procedure">{templates_t.procedure_label}": "{lang.pick(&procedure.name())}</p>
         })}
         {topic.map(|info| view! { <TopicLine topic=info.topic /> })}
         // Without JavaScript the form posts straight to the server function.
         <form class="composer" method="post" action="/api/submit_message" on:submit=on_submit on:keydown=on_keydown>
-            {draft_id.map(|id| view! { <input type="hidden" name="draft_id" value=id /> })}
+            {move || draft_id.get().map(|id| view! { <input type="hidden" name="draft_id" value=id /> })}
             {about.document_id.map(|id| view! { <input type="hidden" name="document_id" value=id /> })}
             {about.task_id.map(|id| view! { <input type="hidden" name="task_id" value=id /> })}
             <input type="hidden" name="procedure" value=procedure.id() />
@@ -440,7 +456,8 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 prop:value=body on:input=move |ev| body.set(event_target_value(&ev))>
                 {body.get_untracked()}
             </textarea>
-            <Counter body textarea />
+            <Counter body analysis textarea />
+            <CreditsLeft segments refresh=action.version() />
             <Preview body procedure values_for plain=without_polish />
             <div class="timing">
                 <div>
@@ -588,9 +605,12 @@ fn submitter_value(ev: &web_sys::SubmitEvent) -> Option<String> {
 /// characters that force Unicode (each one selects its first occurrence in the text) and the
 /// offer to send without Polish characters.
 #[component]
-fn Counter(body: RwSignal<String>, textarea: NodeRef<leptos::html::Textarea>) -> impl IntoView {
+fn Counter(
+    body: RwSignal<String>,
+    analysis: Memo<Analysis>,
+    textarea: NodeRef<leptos::html::Textarea>,
+) -> impl IntoView {
     let t: &'static Texts = use_texts();
-    let analysis = Memo::new(move |_| analyze(&body.read(), &Options::default()));
     let encoding = move || {
         analysis.with(|a| match a.encoding {
             sms::Encoding::Gsm7 => "gsm7",

@@ -188,8 +188,38 @@ pub fn parse_send_at(text: &str) -> Result<Option<i64>> {
 }
 
 /// Inserts the message, or updates the operator's draft `draft_id`, as a draft or queued for
-/// sending. Returns the message id. A message the recipient opted out of is refused.
+/// sending. Returns the message id. A message the recipient opted out of is refused. A message
+/// to send holds its credits (one per part) from the account's pool; when the pool has too few
+/// it is refused and kept as a draft, whose id the error carries.
 pub async fn store(
+    db: &Db,
+    operator: &Operator,
+    draft_id: Option<i64>,
+    message: &Checked,
+    intent: Intent,
+    links: MessageLinks,
+    timing: Timing,
+) -> Result<i64> {
+    match store_as(db, operator, draft_id, message, intent, links, timing).await {
+        Err(AppError::Invalid {
+            field,
+            problem: Problem::NoCredit { needed, left, .. },
+        }) => {
+            let draft = Intent::Draft;
+            let id = store_as(db, operator, draft_id, message, draft, links, timing).await?;
+            let draft = Some(id);
+            let problem = Problem::NoCredit {
+                needed,
+                left,
+                draft,
+            };
+            Err(AppError::invalid(field, problem))
+        }
+        stored => stored,
+    }
+}
+
+async fn store_as(
     db: &Db,
     operator: &Operator,
     draft_id: Option<i64>,
@@ -289,7 +319,14 @@ pub async fn store(
     };
     record_event(&mut tx, id, status, None, now).await?;
     if status == Status::Pending {
-        crate::messages::ssr::queue_parts(&mut tx, id, message.analysis.segments).await?;
+        let parts = message.analysis.segments;
+        let about = crate::credits::ssr::About {
+            company_id: Some(operator.company_id),
+            operator_id: Some(operator.id),
+            message_id: Some(id),
+        };
+        crate::credits::ssr::hold(&mut tx, operator.account_id, parts, about, now).await?;
+        crate::messages::ssr::queue_parts(&mut tx, id, parts).await?;
     }
     tx.commit().await?;
     tracing::info!(

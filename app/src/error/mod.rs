@@ -96,6 +96,10 @@ pub enum Field {
     QuietDays,
     /// A company's own opt-out words.
     OptOutWords,
+    /// A number of credits (a correction).
+    Amount,
+    /// The pool's low-balance threshold.
+    AlertBelow,
 }
 
 impl Field {
@@ -150,6 +154,8 @@ impl Field {
             Field::QuietTo => "quiet_to",
             Field::QuietDays => "quiet_days",
             Field::OptOutWords => "opt_out_words",
+            Field::Amount => "amount",
+            Field::AlertBelow => "alert_below",
         }
     }
 }
@@ -282,6 +288,17 @@ pub enum Problem {
     InThePast,
     /// Not a time of day (`H:MM`).
     InvalidClock,
+    /// The account's pool has fewer credits than the message needs; `draft`: the message was
+    /// kept as this draft.
+    NoCredit {
+        needed: u32,
+        left: u32,
+        draft: Option<i64>,
+    },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
 }
 
 impl Problem {
@@ -326,6 +343,8 @@ impl Problem {
             Problem::OptedOut => "opted_out",
             Problem::InThePast => "in_the_past",
             Problem::InvalidClock => "invalid_clock",
+            Problem::NoCredit { .. } => "no_credit",
+            Problem::OutOfRange { .. } => "out_of_range",
         }
     }
 }
@@ -384,6 +403,12 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
         Problem::OptedOut => t.error_opted_out.to_string(),
         Problem::InThePast => t.error_in_the_past.to_string(),
         Problem::InvalidClock => t.error_invalid_clock.to_string(),
+        Problem::NoCredit {
+            needed,
+            left,
+            draft,
+        } => (t.error_no_credit)(*needed, *left, draft.is_some()),
+        Problem::OutOfRange { min, max } => (t.error_out_of_range)(*min, *max),
     }
 }
 

@@ -54,6 +54,8 @@ pub struct Texts {
     pub error_opted_out: &'static str,
     pub error_in_the_past: &'static str,
     pub error_invalid_clock: &'static str,
+    pub error_no_credit: fn(u32, u32, bool) -> String,
+    pub error_out_of_range: fn(i64, i64) -> String,
 }
 
 pub static PL: Texts = Texts {
@@ -88,6 +90,8 @@ pub static PL: Texts = Texts {
         Field::QuietTo => "Wysyłka do godziny",
         Field::QuietDays => "Dni wysyłki",
         Field::OptOutWords => "Własne słowa STOP",
+        Field::Amount => "Liczba SMS",
+        Field::AlertBelow => "Próg ostrzeżenia",
         Field::Query => "Szukaj",
         Field::Role => "Rola",
         Field::Companies => "Firmy",
@@ -166,6 +170,15 @@ pub static PL: Texts = Texts {
     error_opted_out: "odbiorca wypisał się (STOP): ta wiadomość nie może do niego pójść.",
     error_in_the_past: "ten termin już minął.",
     error_invalid_clock: "to nie jest godzina w postaci GG:MM, np. 8:00.",
+    error_no_credit: |needed, left, kept| {
+        let kept = if kept {
+            " Wiadomość zapisano jako szkic: wyślesz ją po doładowaniu puli."
+        } else {
+            ""
+        };
+        format!("za mało SMS w puli: potrzeba {needed}, zostało {left}.{kept}")
+    },
+    error_out_of_range: |min, max| format!("podaj liczbę od {min} do {max}."),
 };
 
 pub static EN: Texts = Texts {
@@ -200,6 +213,8 @@ pub static EN: Texts = Texts {
         Field::QuietTo => "Sending until",
         Field::QuietDays => "Sending days",
         Field::OptOutWords => "Own STOP words",
+        Field::Amount => "Number of SMS",
+        Field::AlertBelow => "Warning threshold",
         Field::Query => "Search",
         Field::Role => "Role",
         Field::Companies => "Companies",
@@ -269,6 +284,15 @@ pub static EN: Texts = Texts {
     error_opted_out: "the recipient opted out (STOP): this message cannot go to them.",
     error_in_the_past: "this time has already passed.",
     error_invalid_clock: "not a time of day as HH:MM, e.g. 8:00.",
+    error_no_credit: |needed, left, kept| {
+        let kept = if kept {
+            " The message was saved as a draft: send it once the pool is topped up."
+        } else {
+            ""
+        };
+        format!("not enough SMS in the pool: {needed} needed, {left} left.{kept}")
+    },
+    error_out_of_range: |min, max| format!("enter a number from {min} to {max}."),
 };
 
 /// The texts in `lang`.

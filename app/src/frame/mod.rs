@@ -9,6 +9,7 @@ use leptos_router::hooks::use_location;
 
 use crate::admin::CompanySwitch;
 use crate::auth::{current_operator, LogoutButton};
+use crate::credits::LowCreditBanner;
 use crate::layout::{LanguageSwitch, APP_NAME};
 
 /// Every page but the login's sits in this frame; the page itself is the route's `Outlet`.
@@ -65,6 +66,7 @@ pub fn Frame() -> impl IntoView {
                 <LogoutButton />
             </div>
         </header>
+        <LowCreditBanner />
         <main class="page"><Outlet /></main>
     }
 }

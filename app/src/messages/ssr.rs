@@ -6,8 +6,9 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{MessageRow, Status, StatusFilter};
+use crate::credits::ssr::Close;
 use crate::error::{AppError, Result};
-use crate::ssr::{local_time, now_ms, Backend, Db};
+use crate::ssr::{local_time, now_ms, Backend, Db, Placeholders};
 
 const LIST_LIMIT: i64 = 200;
 /// The list carries the start of each text (a message may be ten SMS long, and 200 of them
@@ -157,6 +158,8 @@ pub async fn cancel(db: &Db, company_id: i64, id: i64, operator_id: i64, now: i6
     if cancelled.is_none() {
         return Err(unchangeable(&mut tx, company_id, id).await?);
     }
+    let backend = db.backend;
+    crate::credits::ssr::close(&mut tx, backend, &[id], Close::Cancelled, now).await?;
     sqlx::query("DELETE FROM message_parts WHERE message_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -189,12 +192,14 @@ pub struct Outgoing {
     pub parts: Vec<OpenPart>,
 }
 
-/// Gives a message queued for sending its parts, each `pending`, in the transaction that queues
-/// it: from then on every part has its own state.
+/// Gives a message queued for sending its parts, each `pending` with its credit held, in the
+/// transaction that queues it (and holds the credits): from then on every part has its own
+/// state.
 pub async fn queue_parts(conn: &mut AnyConnection, message_id: i64, parts: u32) -> Result<()> {
     for seq in 0..i64::from(parts) {
         sqlx::query(
-            "INSERT INTO message_parts (message_id, seq, status) VALUES ($1, $2, 'pending')",
+            "INSERT INTO message_parts (message_id, seq, status, credit) \
+             VALUES ($1, $2, 'pending', 'held')",
         )
         .bind(message_id)
         .bind(seq)
@@ -316,51 +321,6 @@ async fn open_parts_of(db: &Db, message_ids: &[i64]) -> Result<Vec<OpenPart>> {
         query = query.bind(*id);
     }
     Ok(query.fetch_all(&db.pool).await?)
-}
-
-/// Placeholders for statements written for many rows, numbered in the order they appear in
-/// the text: bind in that order. SQLite gets anonymous `?`: sqlx asks SQLite each parameter's
-/// name, which it finds by walking all the names, so a thousand `$n` would cost a million steps.
-struct Placeholders {
-    backend: Backend,
-    next: usize,
-}
-
-impl Placeholders {
-    fn new(backend: Backend) -> Self {
-        Placeholders { backend, next: 1 }
-    }
-
-    fn one(&mut self) -> String {
-        self.next += 1;
-        match self.backend {
-            Backend::Sqlite => "?".to_string(),
-            Backend::Postgres => format!("${}", self.next - 1),
-        }
-    }
-
-    /// `count` placeholders separated by commas, for an `IN` list or a row.
-    fn list(&mut self, count: usize) -> String {
-        (0..count)
-            .map(|_| self.one())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// `WITH v(columns) AS (VALUES (…), (…))` with `rows` rows of typed placeholders: one
-    /// statement then updates many rows, each with its own values, on both databases (the
-    /// casts give PostgreSQL the types of values that may be NULL).
-    fn values(&mut self, columns: &str, types: &[&str], rows: usize) -> String {
-        let rows: Vec<String> = (0..rows)
-            .map(|_| {
-                let cells: Vec<String> = (types.iter())
-                    .map(|ty| format!("CAST({} AS {ty})", self.one()))
-                    .collect();
-                format!("({})", cells.join(", "))
-            })
-            .collect();
-        format!("WITH v({columns}) AS (VALUES {}) ", rows.join(", "))
-    }
 }
 
 /// What became of one submission of a part.
@@ -512,7 +472,8 @@ impl Written {
 
 /// Makes the writes in one transaction, a few statements for all of them: begins, then
 /// outcomes, then reports (one may be about a part recorded in the same batch), then every
-/// message they touched is settled. Statuses only move forward.
+/// message they touched is settled, and the credits of its parts that ended are charged or
+/// given back. Statuses only move forward.
 pub async fn write(db: &Db, writes: &[Write]) -> Result<Vec<Written>> {
     let now = now_ms();
     let mut tx = db.begin_write().await?;
@@ -530,6 +491,8 @@ pub async fn write(db: &Db, writes: &[Write]) -> Result<Vec<Written>> {
         *latest = (*latest).max(at);
     }
     let statuses = settle(&mut tx, db.backend, &touched).await?;
+    let ids: Vec<i64> = touched.keys().copied().collect();
+    crate::credits::ssr::close(&mut tx, db.backend, &ids, Close::AsSent, now).await?;
     tx.commit().await?;
     Ok((writes.iter().enumerate())
         .map(|(i, w)| match w {

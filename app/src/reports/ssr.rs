@@ -1,14 +1,14 @@
 //! The report's queries: one page of a company's sent messages, newest first, by keyset; their
 //! parts; the same rows as CSV.
 
-use chrono::{Duration, NaiveDate, TimeZone};
+use chrono::{Duration, NaiveDate};
 
 use super::{PartDetail, Report, ReportQuery, ReportRow};
 use crate::error::{AppError, Field, Problem, Result};
 use crate::i18n::Lang;
 use crate::messages::ssr::{preview, PREVIEW_CHARS};
 use crate::messages::Status;
-use crate::ssr::{contains_pattern, local_time, now_ms, search_words, Db, TIME_ZONE};
+use crate::ssr::{contains_pattern, local_time, now_ms, search_words, start_of_day, Db};
 
 pub const PAGE: u32 = 50;
 /// A CSV export holds at most this many messages (a busy company's month).
@@ -48,16 +48,6 @@ fn period(query: &ReportQuery) -> Result<(NaiveDate, NaiveDate)> {
     let to = day(&query.to, Field::PeriodTo)?.unwrap_or(today);
     let from = day(&query.from, Field::PeriodFrom)?.unwrap_or(to - Duration::days(6));
     Ok((from, to))
-}
-
-/// Midnight at the start of `day` in the company's time zone, in epoch ms.
-fn start_of(day: NaiveDate) -> i64 {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    TIME_ZONE
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.timestamp_millis())
-        .unwrap_or_default()
 }
 
 /// One page of the report (`limit` rows), or everything up to `limit` for the CSV.
@@ -107,7 +97,11 @@ async fn rows(
     crate::input::search_query(&query.subject)?;
     // $1 the company, $2 and $3 the period; then what the filters bind, then the limit.
     let mut binds: Vec<String> = Vec::new();
-    let mut numbers: Vec<i64> = vec![company_id, start_of(from), start_of(to + Duration::days(1))];
+    let mut numbers: Vec<i64> = vec![
+        company_id,
+        start_of_day(from),
+        start_of_day(to + Duration::days(1)),
+    ];
     let mut next_param = 3;
     let mut param = || {
         next_param += 1;
@@ -236,7 +230,7 @@ pub async fn csv(db: &Db, company_id: i64, query: &ReportQuery, lang: Lang) -> R
     };
     let rows = rows(db, company_id, &query, period(&query)?, MAX_EXPORT, None).await?;
     let time = |at: Option<i64>| at.map(|ms| local_time(ms).format(lang)).unwrap_or_default();
-    let mut out = String::from("\u{feff}");
+    let mut csv = crate::spreadsheet::Csv::new();
     let header = [
         t.col_status,
         t.col_phone,
@@ -248,61 +242,31 @@ pub async fn csv(db: &Db, company_id: i64, query: &ReportQuery, lang: Lang) -> R
         t.col_delivered,
         t.col_error,
     ];
-    push_line(&mut out, header.iter().map(|h| h.to_string()));
+    csv.line(header);
     for row in rows.into_iter().take(MAX_EXPORT as usize) {
         let status = Status::parse(&row.status).unwrap_or(Status::Pending);
         let subject = match (row.subject_code, row.subject_name) {
             (Some(code), Some(name)) => format!("{code} — {name}"),
             _ => String::new(),
         };
-        push_line(
-            &mut out,
-            [
-                status_name(status).to_string(),
-                sms::format_display(&row.phone),
-                subject,
-                row.body,
-                time(Some(row.queued_at)),
-                time(row.passed_at),
-                time(row.accepted_at),
-                time(row.delivered_at),
-                row.error.unwrap_or_default(),
-            ],
-        );
+        csv.line([
+            status_name(status).to_string(),
+            sms::format_display(&row.phone),
+            subject,
+            row.body,
+            time(Some(row.queued_at)),
+            time(row.passed_at),
+            time(row.accepted_at),
+            time(row.delivered_at),
+            row.error.unwrap_or_default(),
+        ]);
     }
-    Ok(out)
-}
-
-fn push_line(out: &mut String, cells: impl IntoIterator<Item = String>) {
-    let cells: Vec<String> = cells.into_iter().map(|cell| csv_cell(&cell)).collect();
-    out.push_str(&cells.join(";"));
-    out.push_str("\r\n");
-}
-
-fn csv_cell(value: &str) -> String {
-    let neutral = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    format!("\"{}\"", neutral.replace('"', "\"\""))
+    Ok(csv.finish())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(
-            csv_cell("Dzień dobry; \"Alfa\""),
-            "\"Dzień dobry; \"\"Alfa\"\"\""
-        );
-        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        for formula in ["+48 600", "-1", "@SUM(A1)"] {
-            assert!(csv_cell(formula).starts_with("\"'"), "{formula}");
-        }
-    }
 
     #[test]
     fn the_period_defaults_to_the_last_seven_days_and_bad_dates_are_named() {

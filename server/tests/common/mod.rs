@@ -45,7 +45,7 @@ pub async fn sqlite() -> Db {
         .expect("open SQLite test database")
 }
 
-fn postgres_server() -> String {
+pub fn postgres_server() -> String {
     std::env::var("ESEMES_TEST_POSTGRES_URL").expect(
         "ESEMES_TEST_POSTGRES_URL is not set: run the tests with `make test`, which starts PostgreSQL",
     )

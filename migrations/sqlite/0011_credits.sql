@@ -1,0 +1,40 @@
+-- Prepaid credits (issue 14): one pool of SMS credits per account, kept as a ledger. Every
+-- change is an entry; the pool row holds the entries' running sums (written in the same
+-- transaction as each entry) so a send need not add up the whole ledger, and its CHECKs make
+-- the database itself refuse a pool below zero.
+
+CREATE TABLE credit_pools (
+    account_id INTEGER PRIMARY KEY REFERENCES accounts(id),
+    -- Credits that can be spent: bought and corrected, less those held and charged.
+    available INTEGER NOT NULL DEFAULT 0 CHECK (available >= 0),
+    -- Credits held by queued messages, not yet charged nor given back.
+    held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
+    -- The administrators are warned when available falls below this (0: never).
+    alert_below INTEGER NOT NULL DEFAULT 0 CHECK (alert_below >= 0),
+    -- When the low-balance warning went out; cleared when the pool is topped up above it.
+    alerted_at INTEGER
+);
+
+-- kind: purchase, hold (a message queued), settle (its parts accepted by the gateway: now
+-- charged), release (parts that will not be sent: given back), correction (the installation's
+-- operator, with a reason). amount: the change of available credits; held: of held credits.
+CREATE TABLE credit_entries (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    kind TEXT NOT NULL CHECK (kind IN ('purchase', 'hold', 'settle', 'release', 'correction')),
+    amount INTEGER NOT NULL,
+    held INTEGER NOT NULL,
+    company_id INTEGER REFERENCES companies(id),
+    operator_id INTEGER REFERENCES operators(id),
+    message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+    reason TEXT,
+    at INTEGER NOT NULL
+);
+CREATE INDEX credit_entries_account ON credit_entries(account_id, id);
+CREATE INDEX credit_entries_usage ON credit_entries(account_id, kind, at);
+CREATE INDEX credit_entries_message ON credit_entries(message_id) WHERE message_id IS NOT NULL;
+
+-- Where each part's credit is: held while it may still be sent (or is in doubt), settled once
+-- the gateway accepted it, released when it will never be sent. NULL: queued before credits.
+ALTER TABLE message_parts ADD COLUMN credit TEXT CHECK (credit IN ('held', 'settled', 'released'));
+CREATE INDEX message_parts_held ON message_parts(message_id) WHERE credit = 'held';
