@@ -10,6 +10,8 @@ CARGO_LEPTOS_VERSION := 0.3.11
 BINARYEN_VERSION := 132.0.0
 LIGHTHOUSE_VERSION := 13.5.0
 SCHEMATHESIS_VERSION := 4.32.5
+# The PayU REST 2.1 simulator the payment tests pay through (they declare Python 3.12 and run on 3.11).
+PAYU_SIMULATOR_VERSION := 3.2.0
 # The wasm-bindgen CLI must equal the library in Cargo.lock (pinned with = in Cargo.toml).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
 
@@ -76,6 +78,10 @@ test-tools:
 	npm ci --prefix end2end/fixtures/smsc --no-audit --no-fund
 	@if ! $(TOOLS)/venv/bin/schemathesis --version 2>/dev/null | grep -q "$(SCHEMATHESIS_VERSION)"; then \
 		python3 -m venv $(TOOLS)/venv && $(TOOLS)/venv/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION); \
+	fi
+	@if ! $(TOOLS)/payu/bin/pip show python-getpaid-simulator 2>/dev/null | grep -q "Version: $(PAYU_SIMULATOR_VERSION)"; then \
+		python3 -m venv $(TOOLS)/payu && $(TOOLS)/payu/bin/pip install -q --ignore-requires-python \
+			python-getpaid-simulator==$(PAYU_SIMULATOR_VERSION) 'python-getpaid-payu[simulator]==$(PAYU_SIMULATOR_VERSION)'; \
 	fi
 
 ## PostgreSQL for the tests: start the cluster and create the test role (tests make their own databases).

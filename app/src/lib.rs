@@ -17,6 +17,7 @@ pub mod input;
 pub mod layout;
 pub mod messages;
 pub mod nip;
+pub mod payments;
 pub mod phone;
 pub mod replies;
 pub mod reports;
@@ -171,6 +172,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inbox") view={Lazy::<InboxRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/credits") view={Lazy::<CreditsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/credits/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/new") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/:id") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
@@ -212,6 +214,7 @@ lazy_pages! {
     TaskRoute => tasks::TaskDetailPage,
     AdminRoute => admin::AdminPage,
     CreditsRoute => credits::CreditsPage,
+    OrderRoute => payments::OrderPage,
     TemplatesRoute => templates::TemplatesPage,
     TemplateRoute => templates::TemplateFormPage,
 }

@@ -23,6 +23,8 @@ pub struct AppState {
     pub gateways: GatewayStatus,
     /// When scheduled and quiet-hour messages may go is decided by this clock.
     pub clock: Clock,
+    /// Prices and payment providers for buying SMS packages (none: not set up).
+    pub payments: crate::payments::ssr::Payments,
 }
 
 /// The time sends are scheduled by: the system's, or one a test sets (`manual`), so a test can

@@ -15,6 +15,36 @@ CREATE TABLE credit_pools (
     alerted_at BIGINT
 );
 
+-- Purchases of packages (Zakup SMS) paid online. session_id is ours, sent to the provider and
+-- back in its notification; provider_ref is the provider's own id of the payment. Amounts are
+-- gross, in minor units (grosze). Credits are added once, when the order becomes paid.
+CREATE TABLE credit_orders (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts(id),
+    operator_id BIGINT NOT NULL REFERENCES operators(id),
+    provider TEXT NOT NULL CHECK (provider IN ('przelewy24', 'payu')),
+    packages BIGINT NOT NULL CHECK (packages > 0),
+    credits BIGINT NOT NULL,
+    unit_price BIGINT NOT NULL,
+    amount BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    session_id TEXT NOT NULL UNIQUE,
+    provider_ref TEXT,
+    status TEXT NOT NULL CHECK (status IN ('new', 'paid', 'failed', 'cancelled')),
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE INDEX credit_orders_account ON credit_orders(account_id, id);
+-- Each order's history: its states and every notification, accepted or refused, with why.
+CREATE TABLE credit_order_events (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    order_id BIGINT NOT NULL REFERENCES credit_orders(id),
+    status TEXT NOT NULL,
+    detail TEXT,
+    at BIGINT NOT NULL
+);
+CREATE INDEX credit_order_events_order ON credit_order_events(order_id, id);
+
 -- kind: purchase, hold (a message queued), settle (its parts accepted by the gateway: now
 -- charged), release (parts that will not be sent: given back), correction (the installation's
 -- operator, with a reason). amount: the change of available credits; held: of held credits.
@@ -27,6 +57,7 @@ CREATE TABLE credit_entries (
     company_id BIGINT REFERENCES companies(id),
     operator_id BIGINT REFERENCES operators(id),
     message_id BIGINT REFERENCES messages(id) ON DELETE SET NULL,
+    order_id BIGINT REFERENCES credit_orders(id),
     reason TEXT,
     at BIGINT NOT NULL
 );

@@ -29,6 +29,11 @@ pub struct Config {
     #[arg(long, env = "ESEMES_GATEWAYS")]
     pub gateways: Option<String>,
 
+    /// Prices and payment providers for buying SMS packages online (see
+    /// payments.example.toml); without it buying online is not set up.
+    #[arg(long, env = "ESEMES_PAYMENTS")]
+    pub payments: Option<String>,
+
     /// Without a connections file, the simulator reports delivery this many milliseconds after
     /// accepting a message.
     #[arg(long, env = "ESEMES_SIMULATOR_DELAY_MS", default_value_t = 2000)]

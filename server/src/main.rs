@@ -51,6 +51,10 @@ async fn run(config: Config) -> anyhow::Result<()> {
     if let Some(Command::Gateway(GatewayCommand::Check { name })) = &config.command {
         return check_gateway(&connections, name).await;
     }
+    let payments = match &config.payments {
+        Some(path) => server::payments::load(path).map_err(anyhow::Error::msg)?,
+        None => Default::default(),
+    };
     let db = Db::connect(&config.database_url).await?;
     match config.command {
         Some(Command::Token(command)) => return token_command(&db, command).await,
@@ -140,6 +144,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     leptos_options.hash_files |= std::env::current_exe()?
         .with_file_name(leptos_options.hash_file.as_ref())
         .exists();
+    let callbacks = kannel_routes.merge(payments.routes(db.clone()));
     let state = AppState {
         leptos_options,
         db,
@@ -147,6 +152,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
         secure_cookies: config.secure_cookies,
         gateways: status,
         clock: Default::default(),
+        payments: payments.payments.clone(),
     };
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -155,7 +161,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     println!("Esemes is running at http://{}", config.bind);
     // The client's address throttles its failed logins (`app::auth::ssr::client_address`).
     let app =
-        server::app_with(state, kannel_routes).into_make_service_with_connect_info::<SocketAddr>();
+        server::app_with(state, callbacks).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

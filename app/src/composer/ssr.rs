@@ -324,6 +324,7 @@ async fn store_as(
             company_id: Some(operator.company_id),
             operator_id: Some(operator.id),
             message_id: Some(id),
+            order_id: None,
         };
         crate::credits::ssr::hold(&mut tx, operator.account_id, parts, about, now).await?;
         crate::messages::ssr::queue_parts(&mut tx, id, parts).await?;

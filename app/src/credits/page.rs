@@ -169,6 +169,7 @@ fn CreditsView(credits: Credits, save: ServerAction<SetCreditAlert>, lang: Lang)
                 {move || saved().then(|| view! { <p class="saved" role="status">{t.saved}</p> })}
             </ActionForm>
         </section>
+        <crate::payments::Purchase />
         <form class="search credit-period" method="get" action="/credits" role="search">
             <label for="from">{Field::PeriodFrom.name(lang)}</label>
             <input id="from" name="from" type="month" value=from.clone() />

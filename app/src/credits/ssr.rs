@@ -16,6 +16,7 @@ pub struct About {
     pub company_id: Option<i64>,
     pub operator_id: Option<i64>,
     pub message_id: Option<i64>,
+    pub order_id: Option<i64>,
 }
 
 /// The account's pool (all zero before its first credit).
@@ -92,26 +93,42 @@ pub async fn add(
     at: i64,
 ) -> Result<Balance> {
     let mut tx = db.begin_write().await?;
-    let existing: Option<i64> =
+    add_in(&mut tx, account_id, kind, amount, about, reason, at).await?;
+    let balance = balance(&mut tx, account_id).await?;
+    tx.commit().await?;
+    Ok(balance)
+}
+
+/// `add` in the caller's transaction (a purchase is added with its order's payment).
+pub async fn add_in(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    kind: EntryKind,
+    amount: i64,
+    about: About,
+    reason: &str,
+    at: i64,
+) -> Result<()> {
+    // A first row of zero, then the change: the new row's own CHECK would refuse a negative.
+    sqlx::query("INSERT INTO credit_pools (account_id) VALUES ($1) ON CONFLICT DO NOTHING")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    let existing: i64 =
         sqlx::query_scalar("SELECT available FROM credit_pools WHERE account_id = $1")
             .bind(account_id)
-            .fetch_optional(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
-    if existing.unwrap_or(0) + amount < 0 {
+    if existing + amount < 0 {
         return Err(AppError::invalid(
             Field::Amount,
             Problem::NoCredit {
                 needed: amount.unsigned_abs() as u32,
-                left: existing.unwrap_or(0).max(0) as u32,
+                left: existing.max(0) as u32,
                 draft: None,
             },
         ));
     }
-    // A first row of zero, then the change: the new row's own CHECK would refuse a negative.
-    sqlx::query("INSERT INTO credit_pools (account_id) VALUES ($1) ON CONFLICT DO NOTHING")
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query(
         "UPDATE credit_pools SET available = available + $1, \
              alerted_at = CASE WHEN available + $1 >= alert_below THEN NULL ELSE alerted_at END \
@@ -119,14 +136,12 @@ pub async fn add(
     )
     .bind(amount)
     .bind(account_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     let reason = Some(reason).filter(|r| !r.is_empty());
-    insert_entry(&mut tx, account_id, kind, amount, 0, about, reason, at).await?;
-    let balance = balance(&mut tx, account_id).await?;
-    tx.commit().await?;
+    insert_entry(conn, account_id, kind, amount, 0, about, reason, at).await?;
     tracing::info!(account_id, kind = kind.as_str(), amount, "credits added");
-    Ok(balance)
+    Ok(())
 }
 
 /// Sets the threshold below which the administrators are warned (0: never).
@@ -157,8 +172,8 @@ async fn insert_entry(
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO credit_entries (account_id, kind, amount, held, company_id, operator_id, \
-                                     message_id, reason, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                     message_id, order_id, reason, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(account_id)
     .bind(kind.as_str())
@@ -167,6 +182,7 @@ async fn insert_entry(
     .bind(about.company_id)
     .bind(about.operator_id)
     .bind(about.message_id)
+    .bind(about.order_id)
     .bind(reason)
     .bind(at)
     .execute(conn)

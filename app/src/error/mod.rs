@@ -100,6 +100,10 @@ pub enum Field {
     Amount,
     /// The pool's low-balance threshold.
     AlertBelow,
+    /// How many SMS packages to buy.
+    Packages,
+    /// The payment provider.
+    Provider,
 }
 
 impl Field {
@@ -156,6 +160,8 @@ impl Field {
             Field::OptOutWords => "opt_out_words",
             Field::Amount => "amount",
             Field::AlertBelow => "alert_below",
+            Field::Packages => "packages",
+            Field::Provider => "provider",
         }
     }
 }
@@ -299,6 +305,8 @@ pub enum Problem {
         min: i64,
         max: i64,
     },
+    /// Not available here now (a payment provider not set up, or not answering).
+    Unavailable,
 }
 
 impl Problem {
@@ -345,6 +353,7 @@ impl Problem {
             Problem::InvalidClock => "invalid_clock",
             Problem::NoCredit { .. } => "no_credit",
             Problem::OutOfRange { .. } => "out_of_range",
+            Problem::Unavailable => "unavailable",
         }
     }
 }
@@ -409,6 +418,7 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
             draft,
         } => (t.error_no_credit)(*needed, *left, draft.is_some()),
         Problem::OutOfRange { min, max } => (t.error_out_of_range)(*min, *max),
+        Problem::Unavailable => t.error_unavailable.to_string(),
     }
 }
 

@@ -56,6 +56,7 @@ pub struct Texts {
     pub error_invalid_clock: &'static str,
     pub error_no_credit: fn(u32, u32, bool) -> String,
     pub error_out_of_range: fn(i64, i64) -> String,
+    pub error_unavailable: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -92,6 +93,8 @@ pub static PL: Texts = Texts {
         Field::OptOutWords => "Własne słowa STOP",
         Field::Amount => "Liczba SMS",
         Field::AlertBelow => "Próg ostrzeżenia",
+        Field::Packages => "Liczba pakietów",
+        Field::Provider => "Płatność przez",
         Field::Query => "Szukaj",
         Field::Role => "Rola",
         Field::Companies => "Firmy",
@@ -179,6 +182,7 @@ pub static PL: Texts = Texts {
         format!("za mało SMS w puli: potrzeba {needed}, zostało {left}.{kept}")
     },
     error_out_of_range: |min, max| format!("podaj liczbę od {min} do {max}."),
+    error_unavailable: "operator płatności jest teraz niedostępny. Spróbuj ponownie za chwilę.",
 };
 
 pub static EN: Texts = Texts {
@@ -215,6 +219,8 @@ pub static EN: Texts = Texts {
         Field::OptOutWords => "Own STOP words",
         Field::Amount => "Number of SMS",
         Field::AlertBelow => "Warning threshold",
+        Field::Packages => "Packages",
+        Field::Provider => "Pay with",
         Field::Query => "Search",
         Field::Role => "Role",
         Field::Companies => "Companies",
@@ -293,6 +299,7 @@ pub static EN: Texts = Texts {
         format!("not enough SMS in the pool: {needed} needed, {left} left.{kept}")
     },
     error_out_of_range: |min, max| format!("enter a number from {min} to {max}."),
+    error_unavailable: "the payment provider is not available now. Try again in a moment.",
 };
 
 /// The texts in `lang`.

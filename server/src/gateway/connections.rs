@@ -226,7 +226,7 @@ pub fn parse(
 }
 
 /// `${VAR}` replaced by the variable's value; the name of the first one not set otherwise.
-fn expand(value: &str, env: &impl Fn(&str) -> Option<String>) -> Result<String, String> {
+pub(crate) fn expand(value: &str, env: &impl Fn(&str) -> Option<String>) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = value;
     while let Some(start) = rest.find("${") {

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses part of this
 
 pub mod kannel;
+pub mod payments;
 pub mod site;
 pub mod smsc;
 
@@ -125,6 +126,7 @@ pub fn app_state(db: Db, outbox: Arc<Notify>) -> AppState {
         secure_cookies: false,
         gateways: app::ssr::always_ready("simulator".into(), "simulator"),
         clock: Default::default(),
+        payments: Default::default(),
     }
 }
 
