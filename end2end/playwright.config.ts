@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 // The server under test: the debug build from `cargo leptos build`, on its own port, with a
@@ -5,6 +6,29 @@ import { defineConfig, devices } from "@playwright/test";
 // ESEMES_E2E_PORT lets two checkouts run their tests side by side on one machine.
 const port = Number(process.env.ESEMES_E2E_PORT ?? 3107);
 export const adminPassword = "e2e-Haslo-123";
+// Buying SMS: the PayU simulator (PyPI, installed by `make test-tools`) and the Przelewy24
+// double on the next ports, named in the app's payments file.
+const payuPort = port + 1;
+const p24Port = port + 2;
+mkdirSync("../target/e2e", { recursive: true });
+writeFileSync(
+  "../target/e2e/payments.toml",
+  `public_url = "http://127.0.0.1:${port}"
+[prices]
+PLN = 4900
+[przelewy24]
+url = "http://127.0.0.1:${p24Port}"
+merchant_id = 64195
+api_key = "e2e-api-key"
+crc = "e2e-crc"
+[payu]
+url = "http://127.0.0.1:${payuPort}/payu"
+pos_id = "300746"
+client_id = "300746"
+client_secret = "e2e"
+second_key = "e2e-second-key"
+`,
+);
 
 const chromium = {
   browserName: "chromium" as const,
@@ -49,19 +73,35 @@ export default defineConfig({
     { name: "desktop-no-js", testMatch: /no-js/, use: { ...desktop, javaScriptEnabled: false } },
     { name: "phone-no-js", testMatch: /no-js/, use: { ...phone, javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: "rm -f ../target/e2e/esemes.db* && ../target/debug/server",
-    url: `http://127.0.0.1:${port}/health`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      DATABASE_URL: "sqlite://../target/e2e/esemes.db",
-      ESEMES_BIND: `127.0.0.1:${port}`,
-      ESEMES_ADMIN_PASSWORD: adminPassword,
-      ESEMES_SIMULATOR_DELAY_MS: "300",
-      LEPTOS_SITE_ROOT: "../target/site",
-      RUST_LOG: "warn",
+  webServer: [
+    {
+      command: `../.tools/payu/bin/getpaid-simulator --host 127.0.0.1 --port ${payuPort} --log-level WARNING`,
+      url: `http://127.0.0.1:${payuPort}/`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      env: { SIMULATOR_PAYU_SECOND_KEY: "e2e-second-key" },
     },
-  },
+    {
+      command: `node fixtures/p24/p24.mjs --port ${p24Port} --merchant-id 64195 --api-key e2e-api-key --crc e2e-crc`,
+      url: `http://127.0.0.1:${p24Port}/control/transactions`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+    {
+      command: "rm -f ../target/e2e/esemes.db* && ../target/debug/server",
+      url: `http://127.0.0.1:${port}/health`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        DATABASE_URL: "sqlite://../target/e2e/esemes.db",
+        ESEMES_BIND: `127.0.0.1:${port}`,
+        ESEMES_ADMIN_PASSWORD: adminPassword,
+        ESEMES_SIMULATOR_DELAY_MS: "300",
+        LEPTOS_SITE_ROOT: "../target/site",
+        ESEMES_PAYMENTS: "../target/e2e/payments.toml",
+        RUST_LOG: "warn",
+      },
+    },
+  ],
 });

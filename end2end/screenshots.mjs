@@ -66,6 +66,9 @@ for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["pho
   await page.getByRole("button", { name: "Edytuj" }).first().click();
   await page.getByText("Godziny wysyłki i wypisania").waitFor();
   await page.screenshot({ path: `${out}admin-company-${name}.png`, fullPage: true });
+  await page.goto(`${base}/credits`);
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.screenshot({ path: `${out}credits-${name}.png`, fullPage: true });
   await page.close();
 }
 await browser.close();

@@ -41,7 +41,8 @@ fn messages(variable: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// `n` more messages queued for sending, one part each, as the composer queues them.
+/// `n` more messages queued for sending, one part each, as the composer queues them (their
+/// credits held from a pool topped up for them).
 async fn fill_outbox(db: &Db, n: usize) {
     server::demo::seed_if_empty(db, Some("bench-Haslo-1".into()))
         .await
@@ -52,6 +53,16 @@ async fn fill_outbox(db: &Db, n: usize) {
             .await
             .unwrap();
     let now = now_ms();
+    let account: i64 = sqlx::query_scalar("SELECT account_id FROM companies WHERE id = $1")
+        .bind(company)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    let kind = app::credits::EntryKind::Correction;
+    let about = app::credits::ssr::About::default();
+    app::credits::ssr::add(db, account, kind, n as i64, about, "bench", now)
+        .await
+        .unwrap();
     let mut tx = db.begin_write().await.unwrap();
     for i in 0..n {
         let id: i64 = sqlx::query_scalar(
@@ -67,7 +78,13 @@ async fn fill_outbox(db: &Db, n: usize) {
         .fetch_one(&mut *tx)
         .await
         .unwrap();
-        app::messages::ssr::queue_parts(&mut tx, id, 1)
+        let about = app::credits::ssr::About {
+            company_id: Some(company),
+            operator_id: Some(operator),
+            message_id: Some(id),
+            order_id: None,
+        };
+        app::messages::ssr::queue_parts(&mut tx, account, about, 1, now)
             .await
             .unwrap();
     }

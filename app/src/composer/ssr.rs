@@ -326,8 +326,7 @@ async fn store_as(
             message_id: Some(id),
             order_id: None,
         };
-        crate::credits::ssr::hold(&mut tx, operator.account_id, parts, about, now).await?;
-        crate::messages::ssr::queue_parts(&mut tx, id, parts).await?;
+        crate::messages::ssr::queue_parts(&mut tx, operator.account_id, about, parts, now).await?;
     }
     tx.commit().await?;
     tracing::info!(

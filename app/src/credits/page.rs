@@ -10,7 +10,6 @@ use super::{
     credit_balance, load_credits, low_credit, Balance, Credits, CreditsQuery, SetCreditAlert,
     UsageRow,
 };
-use crate::error::Field;
 use crate::format::integer;
 use crate::i18n::{use_language, Lang};
 use crate::layout::{query_value, ErrorMessage};
@@ -170,15 +169,15 @@ fn CreditsView(credits: Credits, save: ServerAction<SetCreditAlert>, lang: Lang)
             </ActionForm>
         </section>
         <crate::payments::Purchase />
-        <form class="search credit-period" method="get" action="/credits" role="search">
-            <label for="from">{Field::PeriodFrom.name(lang)}</label>
-            <input id="from" name="from" type="month" value=from.clone() />
-            <label for="to">{Field::PeriodTo.name(lang)}</label>
-            <input id="to" name="to" type="month" value=to.clone() />
-            <button type="submit">{t.period_show}</button>
-        </form>
         <section aria-labelledby="usage-title">
             <h2 id="usage-title">{t.usage_title}</h2>
+            <form class="search credit-period" method="get" action="/credits" role="search">
+                <label for="from">{t.from_month}</label>
+                <input id="from" name="from" type="month" value=from.clone() />
+                <label for="to">{t.to_month}</label>
+                <input id="to" name="to" type="month" value=to.clone() />
+                <button type="submit">{t.period_show}</button>
+            </form>
             {if has_usage {
                 view! {
                     <UsageTable usage=usage.clone() lang />

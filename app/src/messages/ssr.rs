@@ -192,10 +192,18 @@ pub struct Outgoing {
     pub parts: Vec<OpenPart>,
 }
 
-/// Gives a message queued for sending its parts, each `pending` with its credit held, in the
-/// transaction that queues it (and holds the credits): from then on every part has its own
-/// state.
-pub async fn queue_parts(conn: &mut AnyConnection, message_id: i64, parts: u32) -> Result<()> {
+/// Queues a message for sending: holds its credits (one per part) from the account's pool,
+/// or refuses it when the pool has too few, and gives it its parts, each `pending` with its
+/// credit held, in the caller's transaction: from then on every part has its own state.
+pub async fn queue_parts(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    about: crate::credits::ssr::About,
+    parts: u32,
+    now: i64,
+) -> Result<()> {
+    let message_id = about.message_id.unwrap_or_default();
+    crate::credits::ssr::hold(&mut *conn, account_id, parts, about, now).await?;
     for seq in 0..i64::from(parts) {
         sqlx::query(
             "INSERT INTO message_parts (message_id, seq, status, credit) \
