@@ -12,6 +12,8 @@ LIGHTHOUSE_VERSION := 13.5.0
 SCHEMATHESIS_VERSION := 4.32.5
 # The PayU REST 2.1 simulator the payment tests pay through (they declare Python 3.12 and run on 3.11).
 PAYU_SIMULATOR_VERSION := 3.2.0
+# The SMTP server whose Maildir the e-mail tests read.
+AIOSMTPD_VERSION := 1.4.6
 # The wasm-bindgen CLI must equal the library in Cargo.lock (pinned with = in Cargo.toml).
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
 
@@ -82,6 +84,9 @@ test-tools:
 	@if ! $(TOOLS)/payu/bin/pip show python-getpaid-simulator 2>/dev/null | grep -q "Version: $(PAYU_SIMULATOR_VERSION)"; then \
 		python3 -m venv $(TOOLS)/payu && $(TOOLS)/payu/bin/pip install -q --ignore-requires-python \
 			python-getpaid-simulator==$(PAYU_SIMULATOR_VERSION) 'python-getpaid-payu[simulator]==$(PAYU_SIMULATOR_VERSION)'; \
+	fi
+	@if ! $(TOOLS)/smtp/bin/pip show aiosmtpd 2>/dev/null | grep -q "Version: $(AIOSMTPD_VERSION)"; then \
+		python3 -m venv $(TOOLS)/smtp && $(TOOLS)/smtp/bin/pip install -q aiosmtpd==$(AIOSMTPD_VERSION); \
 	fi
 
 ## PostgreSQL for the tests: start the cluster and create the test role (tests make their own databases).

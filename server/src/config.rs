@@ -34,6 +34,19 @@ pub struct Config {
     #[arg(long, env = "ESEMES_PAYMENTS")]
     pub payments: Option<String>,
 
+    /// The SMTP server e-mail goes through (`smtp://host:port`, with `user:password@` and
+    /// `?tls=required`, or `smtps://`); without it no e-mail is sent.
+    #[arg(long, env = "ESEMES_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Esemes' e-mail.
+    #[arg(
+        long,
+        env = "ESEMES_MAIL_FROM",
+        default_value = "Esemes <esemes@localhost>"
+    )]
+    pub mail_from: String,
+
     /// Without a connections file, the simulator reports delivery this many milliseconds after
     /// accepting a message.
     #[arg(long, env = "ESEMES_SIMULATOR_DELAY_MS", default_value_t = 2000)]

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod dispatcher;
 pub mod gateway;
+pub mod mail;
 pub mod payments;
 
 use app::address_book::import::{MAX_FILE_MB, MAX_REQUEST_BYTES, UPLOAD_PATHS};

@@ -55,6 +55,12 @@ async fn run(config: Config) -> anyhow::Result<()> {
         Some(path) => server::payments::load(path).map_err(anyhow::Error::msg)?,
         None => Default::default(),
     };
+    let mailer = match &config.smtp_url {
+        Some(url) => {
+            Some(server::mail::Mailer::new(url, &config.mail_from).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
     let db = Db::connect(&config.database_url).await?;
     match config.command {
         Some(Command::Token(command)) => return token_command(&db, command).await,
@@ -136,6 +142,9 @@ async fn run(config: Config) -> anyhow::Result<()> {
     });
 
     tokio::spawn(forget_old_login_failures(db.clone()));
+    if let Some(mailer) = mailer {
+        tokio::spawn(warn_low_balances(db.clone(), mailer));
+    }
 
     let mut leptos_options = get_configuration(None)?.leptos_options;
     leptos_options.site_addr = config.bind;
@@ -211,6 +220,14 @@ async fn check_gateway(connections: &[Connection], name: &str) -> anyhow::Result
     };
     println!("{}", found.map_err(anyhow::Error::msg)?);
     Ok(())
+}
+
+async fn warn_low_balances(db: Db, mailer: server::mail::Mailer) {
+    let mut every = tokio::time::interval(server::mail::ALERT_EVERY);
+    loop {
+        every.tick().await;
+        server::mail::warn_low_balances(&db, &mailer, app::ssr::now_ms()).await;
+    }
 }
 
 async fn forget_old_login_failures(db: Db) {

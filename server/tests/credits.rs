@@ -312,3 +312,83 @@ async fn usage_is_counted_per_month_company_and_operator_from_what_was_charged()
     })
     .await;
 }
+
+#[tokio::test]
+async fn administrators_get_one_low_balance_email_until_the_pool_is_topped_up() {
+    let smtp = common::smtp::Smtp::start().await;
+    let mailer = server::mail::Mailer::new(&smtp.url(), "Esemes <esemes@example.com>").unwrap();
+    on_both(|db| {
+        let mailer = mailer.clone();
+        let smtp = &smtp;
+        async move {
+            seeded(&db).await;
+            let operator = admin(&db).await;
+            let account = operator.account_id;
+            let before = smtp.mails().len();
+            set_pool(&db, account, 12).await;
+            credits::set_alert(&db, account, 10).await.unwrap();
+            assert_eq!(
+                server::mail::warn_low_balances(&db, &mailer, now_ms()).await,
+                0,
+                "12 is not below 10"
+            );
+            send(&db, &operator, None, &"t".repeat(400)).await.unwrap(); // three parts: 9 left
+            assert_eq!(
+                server::mail::warn_low_balances(&db, &mailer, now_ms()).await,
+                1
+            );
+            send(&db, &operator, None, "jeszcze jedna").await.unwrap();
+            assert_eq!(
+                server::mail::warn_low_balances(&db, &mailer, now_ms()).await,
+                0,
+                "once"
+            );
+            let mails = smtp.mails();
+            assert_eq!(mails.len(), before + 1);
+            let mail = &mails[before];
+            assert_eq!(mail.subject, "Esemes: w puli zostało 9 SMS");
+            assert!(mail.to.contains("admin@example.com"), "{}", mail.to);
+            assert!(
+                mail.body
+                    .contains("konta „Demo” zostało 9 SMS, mniej niż ustawiony próg 10"),
+                "{}",
+                mail.body
+            );
+            // Topped up above the threshold and down again: warned again, once.
+            set_pool(&db, account, 50).await;
+            assert_eq!(
+                server::mail::warn_low_balances(&db, &mailer, now_ms()).await,
+                0
+            );
+            set_pool(&db, account, 3).await;
+            assert_eq!(
+                server::mail::warn_low_balances(&db, &mailer, now_ms()).await,
+                1
+            );
+            assert_eq!(smtp.mails().len(), before + 2);
+        }
+    })
+    .await;
+    // An SMTP server that is down: nothing is marked sent, the next check tries again.
+    let db = common::sqlite().await;
+    seeded(&db).await;
+    let operator = admin(&db).await;
+    set_pool(&db, operator.account_id, 1).await;
+    credits::set_alert(&db, operator.account_id, 10)
+        .await
+        .unwrap();
+    let down = server::mail::Mailer::new(
+        &format!("smtp://127.0.0.1:{}", common::free_port()),
+        "e@example.com",
+    )
+    .unwrap();
+    assert_eq!(
+        server::mail::warn_low_balances(&db, &down, now_ms()).await,
+        0
+    );
+    assert_eq!(
+        server::mail::warn_low_balances(&db, &mailer, now_ms()).await,
+        1,
+        "tried again"
+    );
+}

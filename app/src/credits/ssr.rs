@@ -519,3 +519,62 @@ pub enum Export {
     Usage,
     Ledger,
 }
+
+/// A pool below its threshold, to warn the account's administrators about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LowBalance {
+    pub account_id: i64,
+    pub account_name: String,
+    pub available: i64,
+    pub alert_below: i64,
+    /// The active administrators' addresses.
+    pub emails: Vec<String>,
+}
+
+/// Marks every pool below its threshold and not yet warned as warned (at `now`) and returns
+/// them: each is warned once, by whichever server marks it, until it is topped up (`add_in`
+/// and `set_alert` clear the mark). A pool with no administrator's address is marked all the
+/// same (the banner still shows).
+pub async fn claim_low_balance_warnings(db: &Db, now: i64) -> Result<Vec<LowBalance>> {
+    let claimed: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "UPDATE credit_pools SET alerted_at = $1 \
+         WHERE alert_below > 0 AND available < alert_below AND alerted_at IS NULL \
+         RETURNING account_id, available, alert_below",
+    )
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut warnings = Vec::new();
+    for (account_id, available, alert_below) in claimed {
+        let account_name: String = sqlx::query_scalar("SELECT name FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_one(&db.pool)
+            .await?;
+        let emails: Vec<String> = sqlx::query_scalar(
+            "SELECT email FROM operators WHERE account_id = $1 AND role = 'administrator' \
+             AND active = 1 AND email <> '' ORDER BY id",
+        )
+        .bind(account_id)
+        .fetch_all(&db.pool)
+        .await?;
+        if !emails.is_empty() {
+            warnings.push(LowBalance {
+                account_id,
+                account_name,
+                available,
+                alert_below,
+                emails,
+            });
+        }
+    }
+    Ok(warnings)
+}
+
+/// The warning could not be sent: the next check tries again.
+pub async fn unclaim_low_balance_warning(db: &Db, account_id: i64) -> Result<()> {
+    sqlx::query("UPDATE credit_pools SET alerted_at = NULL WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

@@ -7,6 +7,7 @@ pub mod kannel;
 pub mod payments;
 pub mod site;
 pub mod smsc;
+pub mod smtp;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};

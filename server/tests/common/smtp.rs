@@ -1,0 +1,84 @@
+//! The SMTP server of the tests: `aiosmtpd` from PyPI (`make test-tools` installs it into
+//! `.tools/smtp`), storing every message it takes in a Maildir the tests read.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::process::{Child, Command};
+
+pub struct Smtp {
+    _child: Child,
+    pub port: u16,
+    maildir: PathBuf,
+}
+
+/// A message as stored, decoded.
+#[derive(Debug)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Smtp {
+    pub async fn start() -> Smtp {
+        let python = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools/smtp/bin/python");
+        let port = super::free_port();
+        let maildir =
+            std::env::temp_dir().join(format!("esemes-mail-{}-{port}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&maildir);
+        let child = Command::new(python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("aiosmtpd (make test-tools installs it into .tools/smtp)");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Smtp {
+                    _child: child,
+                    port,
+                    maildir,
+                };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("aiosmtpd did not start");
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message stored so far, oldest first.
+    pub fn mails(&self) -> Vec<Mail> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else {
+            return Vec::new();
+        };
+        let mut files: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        files.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
+        files
+            .into_iter()
+            .map(|path| {
+                let raw = std::fs::read(path).unwrap();
+                let mail = mailparse::parse_mail(&raw).unwrap();
+                let header = |name: &str| {
+                    use mailparse::MailHeaderMap;
+                    mail.headers.get_first_value(name).unwrap_or_default()
+                };
+                Mail {
+                    to: header("To"),
+                    subject: header("Subject"),
+                    body: mail.get_body().unwrap(),
+                }
+            })
+            .collect()
+    }
+}
