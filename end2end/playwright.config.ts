@@ -68,10 +68,17 @@ export default defineConfig({
     ...chromium,
   },
   projects: [
-    { name: "desktop", testIgnore: /no-js/, use: { ...desktop } },
-    { name: "phone", testIgnore: /no-js/, use: { ...phone } },
+    { name: "desktop", testIgnore: /no-js|sender-names/, use: { ...desktop } },
+    { name: "phone", testIgnore: /no-js|sender-names/, use: { ...phone } },
     { name: "desktop-no-js", testMatch: /no-js/, use: { ...desktop, javaScriptEnabled: false } },
     { name: "phone-no-js", testMatch: /no-js/, use: { ...phone, javaScriptEnabled: false } },
+    // A sender name waiting for authorisation stops every send: this runs after all the others.
+    {
+      name: "sender-names",
+      testMatch: /sender-names/,
+      dependencies: ["desktop", "phone", "desktop-no-js", "phone-no-js"],
+      use: { ...phone },
+    },
   ],
   webServer: [
     {

@@ -21,6 +21,7 @@ pub mod payments;
 pub mod phone;
 pub mod replies;
 pub mod reports;
+pub mod sender_names;
 #[cfg(feature = "ssr")]
 pub mod spreadsheet;
 #[cfg(feature = "ssr")]

@@ -69,3 +69,32 @@ CREATE INDEX credit_entries_message ON credit_entries(message_id) WHERE message_
 -- the gateway accepted it, released when it will never be sent. NULL: queued before credits.
 ALTER TABLE message_parts ADD COLUMN credit TEXT CHECK (credit IN ('held', 'settled', 'released'));
 CREATE INDEX message_parts_held ON message_parts(message_id) WHERE credit = 'held';
+
+-- Sender names (nazwa nadawcy): what recipients see instead of a number. A name is unique in the
+-- installation (name_key: upper case) and added with its owner's statement (company, address,
+-- NIP, who accepted it and when), e-mailed to the gateway operator; it can be used once the
+-- installation's operator authorises it.
+CREATE TABLE sender_names (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'authorised')),
+    owner_name TEXT NOT NULL,
+    owner_address TEXT NOT NULL,
+    owner_nip TEXT NOT NULL,
+    accepted_by INTEGER NOT NULL REFERENCES operators(id),
+    accepted_at INTEGER NOT NULL,
+    -- The statement's e-mail went (NULL: not yet; the server sends it).
+    statement_sent_at INTEGER,
+    authorised_at INTEGER
+);
+CREATE INDEX sender_names_account ON sender_names(account_id);
+-- The name in use for every company of the account (program level), and a company's own, which
+-- overrides it; when a new name last replaced the one in use (once per 30 days).
+ALTER TABLE accounts ADD COLUMN sender_name_id INTEGER REFERENCES sender_names(id);
+ALTER TABLE accounts ADD COLUMN sender_name_replaced_at INTEGER;
+ALTER TABLE companies ADD COLUMN sender_name_id INTEGER REFERENCES sender_names(id);
+ALTER TABLE companies ADD COLUMN sender_name_replaced_at INTEGER;
+-- The name a message goes with (NULL: the connection's own number).
+ALTER TABLE messages ADD COLUMN sender TEXT;

@@ -39,6 +39,10 @@ pub struct Config {
     #[arg(long, env = "ESEMES_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
 
+    /// Where sender names' owner statements are e-mailed (the SMS gateway's operator).
+    #[arg(long, env = "ESEMES_SENDER_NAMES_EMAIL")]
+    pub sender_names_email: Option<String>,
+
     /// The sender of Esemes' e-mail.
     #[arg(
         long,
@@ -86,6 +90,17 @@ pub enum Command {
     /// An account's pool of SMS credits.
     #[command(subcommand)]
     Credits(CreditsCommand),
+    /// Sender names waiting for authorisation.
+    #[command(subcommand)]
+    SenderNames(SenderNamesCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SenderNamesCommand {
+    /// List the names waiting for authorisation, with their owners.
+    Pending,
+    /// Authorise a name (after checking its owner's statement): it can be sent with from now.
+    Authorise { name: String },
 }
 
 #[derive(Debug, Clone, Subcommand)]

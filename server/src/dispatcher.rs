@@ -253,7 +253,12 @@ async fn send(
     clock: &Clock,
     message: store::Outgoing,
 ) -> Result<()> {
-    let parts = match split(message.id, &message.phone, &message.body) {
+    let parts = match split(
+        message.id,
+        &message.phone,
+        message.sender.as_deref(),
+        &message.body,
+    ) {
         Ok(parts) => parts,
         // Checked before it was stored; a text stored by an older rule can still fail here.
         Err(e) => {

@@ -1,6 +1,7 @@
 //! E-mail over SMTP (`ESEMES_SMTP_URL`, e.g. `smtp://127.0.0.1:2525`,
 //! `smtp://user:password@mail.example.com:587?tls=required` or `smtps://…:465`), from
-//! `ESEMES_MAIL_FROM`: the administrators' low-balance warning. Without a URL nothing is sent
+//! `ESEMES_MAIL_FROM`: the administrators' low-balance warning, and sender names' statements
+//! to the gateway operator (`ESEMES_SENDER_NAMES_EMAIL`). Without a URL nothing is sent
 //! (the warning stays in the app's banner).
 
 use std::time::Duration;
@@ -10,7 +11,7 @@ use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// How often the pools are checked for a warning to send.
-pub const ALERT_EVERY: Duration = Duration::from_secs(60);
+pub const MAIL_EVERY: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
 pub struct Mailer {
@@ -75,6 +76,49 @@ pub async fn warn_low_balances(db: &Db, mailer: &Mailer, now: i64) -> usize {
                 tracing::warn!(account_id = warning.account_id, %why, "low-balance warning not sent");
                 let _ =
                     app::credits::ssr::unclaim_low_balance_warning(db, warning.account_id).await;
+            }
+        }
+    }
+    sent
+}
+
+/// E-mails each new sender name's owner's statement to the gateway operator (`to`), with a
+/// copy to whoever accepted it (both as recipients); the name is marked first (so two servers send it once) and
+/// unmarked if the mail could not go. Returns how many went.
+pub async fn send_statements(db: &Db, mailer: &Mailer, to: &str, now: i64) -> usize {
+    use app::sender_names::ssr as names;
+    let Ok(statements) = names::claim_statements(db, now).await else {
+        return 0;
+    };
+    let mut sent = 0;
+    for mail in statements {
+        let s = &mail.statement;
+        let accepted = app::ssr::local_time(mail.accepted_at).format(app::i18n::Lang::Pl);
+        let subject = format!("Oświadczenie właściciela nazwy nadawcy SMS „{}”", mail.name);
+        let body = format!(
+            "Nazwa nadawcy: {}\n\nOświadczam, że jestem uprawniony do posługiwania się powyższą \
+             nazwą i zezwalam na wysyłanie wiadomości SMS z tą nazwą nadawcy w imieniu firmy:\n\n\
+             {}\n{}\nNIP: {}\n\nOświadczenie zaakceptował(a): {} ({}), {}.\n\n— Esemes\n",
+            mail.name,
+            s.owner_name,
+            s.owner_address,
+            s.owner_nip,
+            mail.accepted_by,
+            mail.accepted_by_email,
+            accepted
+        );
+        let mut recipients = vec![to.to_string()];
+        if !mail.accepted_by_email.is_empty() {
+            recipients.push(mail.accepted_by_email.clone());
+        }
+        match mailer.send(&recipients, &subject, &body).await {
+            Ok(()) => {
+                tracing::info!(sender_name_id = mail.id, "sender name statement sent");
+                sent += 1;
+            }
+            Err(why) => {
+                tracing::warn!(sender_name_id = mail.id, %why, "sender name statement not sent");
+                let _ = names::unclaim_statement(db, mail.id).await;
             }
         }
     }

@@ -6,7 +6,9 @@ use app::messages::ssr::Route;
 use app::ssr::{AppState, Db, GatewayStatus};
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::config::{Command, Config, CreditsCommand, GatewayCommand, LogFormat, TokenCommand};
+use server::config::{
+    Command, Config, CreditsCommand, GatewayCommand, LogFormat, SenderNamesCommand, TokenCommand,
+};
 use server::dispatcher::Dispatcher;
 use server::gateway::connections::{self, Connection, Driver};
 use server::gateway::kannel::{self, Kannel};
@@ -65,6 +67,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     match config.command {
         Some(Command::Token(command)) => return token_command(&db, command).await,
         Some(Command::Credits(command)) => return credits_command(&db, command).await,
+        Some(Command::SenderNames(command)) => return sender_names_command(&db, command).await,
         _ => {}
     }
     tracing::info!(backend = ?db.backend, "database ready");
@@ -143,7 +146,11 @@ async fn run(config: Config) -> anyhow::Result<()> {
 
     tokio::spawn(forget_old_login_failures(db.clone()));
     if let Some(mailer) = mailer {
-        tokio::spawn(warn_low_balances(db.clone(), mailer));
+        tokio::spawn(send_mail(
+            db.clone(),
+            mailer,
+            config.sender_names_email.clone(),
+        ));
     }
 
     let mut leptos_options = get_configuration(None)?.leptos_options;
@@ -222,11 +229,16 @@ async fn check_gateway(connections: &[Connection], name: &str) -> anyhow::Result
     Ok(())
 }
 
-async fn warn_low_balances(db: Db, mailer: server::mail::Mailer) {
-    let mut every = tokio::time::interval(server::mail::ALERT_EVERY);
+/// Low-balance warnings and sender names' statements, every minute.
+async fn send_mail(db: Db, mailer: server::mail::Mailer, statements_to: Option<String>) {
+    let mut every = tokio::time::interval(server::mail::MAIL_EVERY);
     loop {
         every.tick().await;
-        server::mail::warn_low_balances(&db, &mailer, app::ssr::now_ms()).await;
+        let now = app::ssr::now_ms();
+        server::mail::warn_low_balances(&db, &mailer, now).await;
+        if let Some(to) = &statements_to {
+            server::mail::send_statements(&db, &mailer, to, now).await;
+        }
     }
 }
 
@@ -239,6 +251,26 @@ async fn forget_old_login_failures(db: Db) {
             tracing::debug!(forgotten, "old failed logins forgotten");
         }
     }
+}
+
+async fn sender_names_command(db: &Db, command: SenderNamesCommand) -> anyhow::Result<()> {
+    use app::sender_names::ssr as names;
+    let failed = |e: app::error::AppError| anyhow::anyhow!("{}", e.message(app::i18n::Lang::En));
+    match command {
+        SenderNamesCommand::Pending => {
+            for (name, owner, nip) in names::pending(db).await.map_err(failed)? {
+                println!("{name}\t{owner}\tNIP {nip}");
+            }
+        }
+        SenderNamesCommand::Authorise { name } => {
+            let now = app::ssr::now_ms();
+            if !names::authorise(db, &name, now).await.map_err(failed)? {
+                anyhow::bail!("no sender name {name:?} is waiting for authorisation");
+            }
+            println!("{name} is authorised.");
+        }
+    }
+    Ok(())
 }
 
 async fn credits_command(db: &Db, command: CreditsCommand) -> anyhow::Result<()> {

@@ -5,7 +5,6 @@
 mod common;
 
 use app::auth::ssr::Operator;
-use app::composer::{check, ssr as composer, Intent};
 use app::credits::{ssr as credits, EntryKind};
 use app::error::{AppError, Field, Problem};
 use app::messages::ssr::{self as messages, PartOutcome, Write};
@@ -58,17 +57,7 @@ async fn send(
     draft: Option<i64>,
     body: &str,
 ) -> Result<i64, AppError> {
-    let checked = check("600100200", body, Intent::Send).unwrap();
-    composer::store(
-        db,
-        operator,
-        draft,
-        &checked,
-        Intent::Send,
-        Default::default(),
-        composer::Timing::now(),
-    )
-    .await
+    common::try_queue_draft(db, operator, draft, "600100200", body).await
 }
 
 #[tokio::test]
@@ -315,8 +304,7 @@ async fn usage_is_counted_per_month_company_and_operator_from_what_was_charged()
 
 #[tokio::test]
 async fn administrators_get_one_low_balance_email_until_the_pool_is_topped_up() {
-    let smtp = common::smtp::Smtp::start().await;
-    let mailer = server::mail::Mailer::new(&smtp.url(), "Esemes <esemes@example.com>").unwrap();
+    let (smtp, mailer) = common::smtp::with_mailer().await;
     on_both(|db| {
         let mailer = mailer.clone();
         let smtp = &smtp;

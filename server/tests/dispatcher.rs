@@ -54,7 +54,13 @@ async fn crash_mid_submission(db: &Db) -> Crashed {
     let simulator = Arc::new(Simulator::new(Duration::from_millis(10), reports_tx));
     let claimed = messages::claim_pending(db, 10, -1).await.unwrap();
     assert_eq!(claimed[0].id, id);
-    let parts = split(id, &claimed[0].phone, &claimed[0].body).unwrap();
+    let parts = split(
+        id,
+        &claimed[0].phone,
+        claimed[0].sender.as_deref(),
+        &claimed[0].body,
+    )
+    .unwrap();
     assert_eq!(parts.len(), 2);
     assert!(messages::begin_submission(db, id, 0).await.unwrap());
     let first = simulator.submit(&parts[0]).await.unwrap();

@@ -847,3 +847,37 @@ async fn credits_are_held_while_queued_charged_when_accepted_and_given_back_when
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_authorised_sender_name_is_the_sender_at_the_sms_centre() {
+    on_both(|db| async move {
+        seeded(&db).await;
+        let operator = admin(&db).await;
+        let statement = app::sender_names::Statement {
+            owner_name: "Hurtownia Mazur".into(),
+            owner_address: "Łódź".into(),
+            owner_nip: "7251801126".into(),
+        };
+        let level = app::sender_names::Level::Account;
+        let now = app::ssr::now_ms();
+        app::sender_names::ssr::add(&db, &operator, "MAZUR", level, &statement, true, now)
+            .await
+            .unwrap();
+        app::sender_names::ssr::authorise(&db, "MAZUR", now)
+            .await
+            .unwrap();
+        let smsc = Smsc::start(&[]).await;
+        let _sending = dispatch(&db, settings(&smsc)).await;
+        let id = queue(&db, &operator, "600100601", &"n".repeat(200)).await;
+        settled(&db, id, "delivered").await;
+        let submits = smsc.submits().await;
+        let sent: Vec<_> = submits
+            .iter()
+            .filter(|s| s["destination_addr"] == "48600100601")
+            .map(|s| (s["source_addr"].clone(), s["source_addr_ton"].clone()))
+            .collect();
+        // Both parts from the name, as an alphanumeric address (TON 5), not the connection's.
+        assert_eq!(sent, vec![(json!("MAZUR"), json!(5)); 2]);
+    })
+    .await;
+}

@@ -24,6 +24,7 @@ pub mod phone;
 pub mod quiet;
 pub mod receive;
 pub mod reply;
+pub mod sender;
 pub mod split;
 pub mod transliterate;
 

@@ -39,6 +39,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <Operators operators companies save=save_operator revoke />
                             </section>
                             <crate::credits::PoolSummary />
+                            <crate::sender_names::SenderNamesSection />
                             <Gateways />
                         }.into_any(),
                         (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),

@@ -458,6 +458,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             </textarea>
             <Counter body analysis textarea />
             <CreditsLeft segments refresh=action.version() />
+            <crate::sender_names::SenderLine />
             <Preview body procedure values_for plain=without_polish />
             <div class="timing">
                 <div>

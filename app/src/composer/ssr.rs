@@ -240,15 +240,18 @@ async fn store_as(
     let mut tx = db.begin_write().await?;
     let links = check_links(&mut tx, operator.company_id, links).await?;
     let procedure = links.procedure.map(Procedure::id);
-    let send_at = match intent {
+    let (send_at, sender) = match intent {
         Intent::Send => {
             let company_id = operator.company_id;
             if refuses(&mut tx, company_id, &message.phone, timing.category).await? {
                 return Err(AppError::invalid(Field::Phone, Problem::OptedOut));
             }
-            send_at(&mut tx, company_id, timing).await?
+            (
+                send_at(&mut tx, company_id, timing).await?,
+                crate::sender_names::ssr::sender_of(&mut tx, company_id).await?,
+            )
         }
-        Intent::Draft => None,
+        Intent::Draft => (None, None),
     };
     let category = timing.category.as_str();
     let id: i64 = match draft_id {
@@ -256,9 +259,9 @@ async fn store_as(
                 "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
                                        created_at, updated_at, queued_at, subject_id, representative_id, \
                                        template_id, procedure, document_id, task_id, category, \
-                                       send_at) \
+                                       send_at, sender) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, \
-                         $16, $17) \
+                         $16, $17, $18) \
                  RETURNING id",
             )
             .bind(operator.company_id)
@@ -278,6 +281,7 @@ async fn store_as(
             .bind(links.task_id)
             .bind(category)
             .bind(send_at)
+            .bind(&sender)
             .fetch_one(&mut *tx)
             .await?,
         Some(draft_id) => {
@@ -286,7 +290,7 @@ async fn store_as(
                                      updated_at = $6, queued_at = $7, subject_id = $10, \
                                      representative_id = $11, template_id = $12, procedure = $13, \
                                      document_id = $14, task_id = $15, operator_id = $16, \
-                                     category = $17, send_at = $18 \
+                                     category = $17, send_at = $18, sender = $19 \
                  WHERE id = $8 AND company_id = $9 AND status = 'draft' RETURNING id",
             )
             .bind(&message.phone)
@@ -308,6 +312,7 @@ async fn store_as(
             .bind(operator.id)
             .bind(category)
             .bind(send_at)
+            .bind(&sender)
             .fetch_optional(&mut *tx)
             .await?;
             match updated {

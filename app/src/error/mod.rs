@@ -104,6 +104,9 @@ pub enum Field {
     Packages,
     /// The payment provider.
     Provider,
+    SenderName,
+    /// The owner's statement of a sender name (accepted or not).
+    Statement,
 }
 
 impl Field {
@@ -162,6 +165,8 @@ impl Field {
             Field::AlertBelow => "alert_below",
             Field::Packages => "packages",
             Field::Provider => "provider",
+            Field::SenderName => "sender_name",
+            Field::Statement => "accept",
         }
     }
 }
@@ -307,6 +312,13 @@ pub enum Problem {
     },
     /// Not available here now (a payment provider not set up, or not answering).
     Unavailable,
+    SenderName(sms::sender::SenderNameError),
+    /// A sender name still waiting for the gateway operator's authorisation.
+    NotAuthorised,
+    /// Allowed again from this time.
+    TooSoon {
+        from: crate::format::LocalTime,
+    },
 }
 
 impl Problem {
@@ -354,6 +366,9 @@ impl Problem {
             Problem::NoCredit { .. } => "no_credit",
             Problem::OutOfRange { .. } => "out_of_range",
             Problem::Unavailable => "unavailable",
+            Problem::SenderName(_) => "invalid_sender_name",
+            Problem::NotAuthorised => "not_authorised",
+            Problem::TooSoon { .. } => "too_soon",
         }
     }
 }
@@ -419,6 +434,9 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
         } => (t.error_no_credit)(*needed, *left, draft.is_some()),
         Problem::OutOfRange { min, max } => (t.error_out_of_range)(*min, *max),
         Problem::Unavailable => t.error_unavailable.to_string(),
+        Problem::SenderName(e) => (t.sender_name_error)(e),
+        Problem::NotAuthorised => t.error_not_authorised.to_string(),
+        Problem::TooSoon { from } => (t.error_too_soon)(&from.format(lang)),
     }
 }
 

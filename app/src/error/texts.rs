@@ -57,6 +57,9 @@ pub struct Texts {
     pub error_no_credit: fn(u32, u32, bool) -> String,
     pub error_out_of_range: fn(i64, i64) -> String,
     pub error_unavailable: &'static str,
+    pub sender_name_error: fn(&sms::sender::SenderNameError) -> String,
+    pub error_not_authorised: &'static str,
+    pub error_too_soon: fn(&str) -> String,
 }
 
 pub static PL: Texts = Texts {
@@ -95,6 +98,8 @@ pub static PL: Texts = Texts {
         Field::AlertBelow => "Próg ostrzeżenia",
         Field::Packages => "Liczba pakietów",
         Field::Provider => "Płatność przez",
+        Field::SenderName => "Nazwa nadawcy",
+        Field::Statement => "Oświadczenie właściciela",
         Field::Query => "Szukaj",
         Field::Role => "Rola",
         Field::Companies => "Firmy",
@@ -183,6 +188,22 @@ pub static PL: Texts = Texts {
     },
     error_out_of_range: |min, max| format!("podaj liczbę od {min} do {max}."),
     error_unavailable: "operator płatności jest teraz niedostępny. Spróbuj ponownie za chwilę.",
+    sender_name_error: |e| {
+        use sms::sender::SenderNameError as E;
+        match e {
+            E::Empty => "podaj nazwę.".into(),
+            E::TooLong => "najwyżej 11 znaków.".into(),
+            E::InvalidCharacter(c) => format!(
+                "znak „{c}” jest niedozwolony: tylko litery alfabetu łacińskiego, cyfry i spacje."
+            ),
+            E::OnlyDigits => "same cyfry to numer, nie nazwa.".into(),
+        }
+    },
+    error_not_authorised:
+        "nazwa nadawcy czeka na autoryzację operatora bramki: do tego czasu nie można wysyłać.",
+    error_too_soon: |from| {
+        format!("nazwę w użyciu można zastąpić nową raz na 30 dni: następna zmiana od {from}.")
+    },
 };
 
 pub static EN: Texts = Texts {
@@ -221,6 +242,8 @@ pub static EN: Texts = Texts {
         Field::AlertBelow => "Warning threshold",
         Field::Packages => "Packages",
         Field::Provider => "Pay with",
+        Field::SenderName => "Sender name",
+        Field::Statement => "Owner's statement",
         Field::Query => "Search",
         Field::Role => "Role",
         Field::Companies => "Companies",
@@ -300,6 +323,17 @@ pub static EN: Texts = Texts {
     },
     error_out_of_range: |min, max| format!("enter a number from {min} to {max}."),
     error_unavailable: "the payment provider is not available now. Try again in a moment.",
+    sender_name_error: |e| {
+        use sms::sender::SenderNameError as E;
+        match e {
+            E::Empty => "enter a name.".into(),
+            E::TooLong => "11 characters at most.".into(),
+            E::InvalidCharacter(c) => format!("“{c}” is not allowed: Latin letters, digits and spaces only."),
+            E::OnlyDigits => "digits only are a number, not a name.".into(),
+        }
+    },
+    error_not_authorised: "the sender name is waiting for the gateway operator's authorisation: nothing can be sent until then.",
+    error_too_soon: |from| format!("a new name may replace the one in use once per 30 days: next from {from}."),
 };
 
 /// The texts in `lang`.

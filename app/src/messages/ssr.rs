@@ -187,6 +187,8 @@ pub struct Outgoing {
     pub attempts: i64,
     /// When it could go first: queued, or its scheduled time (its validity counts from then).
     pub due_at: i64,
+    /// The sender name it goes with; `None`: the connection's own number.
+    pub sender: Option<String>,
     /// Its parts still to submit (or caught `submitting`), in order.
     #[sqlx(skip)]
     pub parts: Vec<OpenPart>,
@@ -278,7 +280,7 @@ pub async fn claim_routed(
                             AND (send_at IS NULL OR send_at <= $2) {accounts} \
                       ORDER BY id LIMIT $3 {lock}) \
          RETURNING id, company_id, phone, body, attempts, \
-                   COALESCE(send_at, queued_at, created_at) AS due_at"
+                   COALESCE(send_at, queued_at, created_at) AS due_at, sender"
     ))
     .bind(now + lease_ms)
     .bind(now)

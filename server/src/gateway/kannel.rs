@@ -88,7 +88,7 @@ impl Kannel {
              &dlr-mask=31&dlr-url={}",
             encode(s.username.as_bytes()),
             encode(s.password.as_bytes()),
-            encode(s.source.as_bytes()),
+            encode(part.sender.as_deref().unwrap_or(&s.source).as_bytes()),
             encode(part.to.trim_start_matches('+').as_bytes()),
             encode(&text),
             encode(dlr_url.as_bytes()),

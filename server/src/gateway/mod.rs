@@ -21,13 +21,21 @@ pub struct OutgoingPart {
     pub key: String,
     /// E.164 destination.
     pub to: String,
+    /// The sender name it goes with; `None`: the connection's own number.
+    pub sender: Option<String>,
     /// The SMS exactly as it goes on the wire (UDH and payload), split by the `sms` crate with
     /// the same rules the composer counted and the operator was charged by.
     pub part: sms::Part,
 }
 
-/// The parts of message `id`'s text; `id` also gives the concatenation reference number.
-pub fn split(id: i64, to: &str, text: &str) -> Result<Vec<OutgoingPart>, sms::SmsError> {
+/// The parts of message `id`'s text, to `to` from `sender`; `id` also gives the concatenation
+/// reference number.
+pub fn split(
+    id: i64,
+    to: &str,
+    sender: Option<&str>,
+    text: &str,
+) -> Result<Vec<OutgoingPart>, sms::SmsError> {
     let reference = (id & 0xFFFF) as u16;
     let parts = sms::split_with_reference(text, &app::composer::sending_options(), reference)?;
     Ok(parts
@@ -36,6 +44,7 @@ pub fn split(id: i64, to: &str, text: &str) -> Result<Vec<OutgoingPart>, sms::Sm
         .map(|(seq, part)| OutgoingPart {
             key: format!("esemes-{id}-{seq}"),
             to: to.to_string(),
+            sender: sender.map(str::to_string),
             part,
         })
         .collect())

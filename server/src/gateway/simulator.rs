@@ -88,7 +88,7 @@ mod tests {
     async fn delivers_each_part_and_dedupes_by_key() {
         let (tx, mut rx) = mpsc::channel(16);
         let sim = Simulator::new(Duration::from_millis(1), tx);
-        let parts = split(1, "+48600100200", &"x".repeat(200)).unwrap();
+        let parts = split(1, "+48600100200", None, &"x".repeat(200)).unwrap();
         assert_eq!(parts.len(), 2);
         let mut ids = Vec::new();
         for part in &parts {
@@ -115,12 +115,12 @@ mod tests {
     async fn fails_numbers_by_the_documented_rule() {
         let (tx, mut rx) = mpsc::channel(16);
         let sim = Simulator::new(Duration::from_millis(1), tx);
-        let rejected = &split(2, "+48600100000", "hi").unwrap()[0];
+        let rejected = &split(2, "+48600100000", None, "hi").unwrap()[0];
         assert_eq!(
             sim.submit(rejected).await,
             Err(SubmitError::Rejected("invalid destination".into()))
         );
-        sim.submit(&split(3, "+48600100999", "hi").unwrap()[0])
+        sim.submit(&split(3, "+48600100999", None, "hi").unwrap()[0])
             .await
             .unwrap();
         assert_eq!(

@@ -161,18 +161,38 @@ pub async fn admin(db: &Db) -> Operator {
 
 /// Queues a message for sending, as the composer does.
 pub async fn queue(db: &Db, operator: &Operator, phone: &str, body: &str) -> i64 {
+    try_queue(db, operator, phone, body).await.unwrap()
+}
+
+/// `queue`, or why the composer refused it (sending it again as draft `draft` when given).
+pub async fn try_queue_draft(
+    db: &Db,
+    operator: &Operator,
+    draft: Option<i64>,
+    phone: &str,
+    body: &str,
+) -> app::error::Result<i64> {
     let checked = check(phone, body, Intent::Send).unwrap();
+    let now = composer::Timing::now();
     composer::store(
         db,
         operator,
-        None,
+        draft,
         &checked,
         Intent::Send,
         Default::default(),
-        composer::Timing::now(),
+        now,
     )
     .await
-    .unwrap()
+}
+
+pub async fn try_queue(
+    db: &Db,
+    operator: &Operator,
+    phone: &str,
+    body: &str,
+) -> app::error::Result<i64> {
+    try_queue_draft(db, operator, None, phone, body).await
 }
 
 /// A company of another account (the access tests' stranger): its account and company ids.

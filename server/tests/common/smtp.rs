@@ -82,3 +82,10 @@ impl Smtp {
             .collect()
     }
 }
+
+/// An SMTP server and a mailer sending through it.
+pub async fn with_mailer() -> (Smtp, server::mail::Mailer) {
+    let smtp = Smtp::start().await;
+    let mailer = server::mail::Mailer::new(&smtp.url(), "Esemes <esemes@example.com>").unwrap();
+    (smtp, mailer)
+}

@@ -253,7 +253,8 @@ impl Smpp {
     fn submit_sm(&self, part: &OutgoingPart) -> Result<SubmitSm, SubmitError> {
         let invalid =
             |what: &str| SubmitError::Rejected(format!("cannot be put in submit_sm: {what}"));
-        let (source_ton, source_npi, source) = source_address(&self.settings.source);
+        let sender = part.sender.as_deref().unwrap_or(&self.settings.source);
+        let (source_ton, source_npi, source) = source_address(sender);
         let payload: &[u8] = match (&part.part.payload, self.settings.gsm_packing) {
             (sms::Payload::Gsm7 { septets, .. }, GsmPacking::Unpacked) => septets,
             (sms::Payload::Gsm7 { packed, .. }, GsmPacking::Packed) => packed,
