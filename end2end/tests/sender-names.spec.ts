@@ -18,15 +18,18 @@ test("a sender name is added with the owner's statement, and used once it is aut
   await section.getByRole("button", { name: "Dodaj i wyślij oświadczenie" }).click();
   await expect(section.locator("table.sender-names tr", { hasText: "MAZUR" })).toContainText("czeka na autoryzację");
 
-  // Waiting for authorisation: the composer says why nothing can be sent.
+  // Waiting for authorisation: the composer says so, and only the gateway's number can be sent from.
   await page.goto("/");
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
   await expect(page.locator("p.sender-pending")).toContainText("Nazwa nadawcy „MAZUR” czeka na autoryzację");
-  await page.getByLabel("Telefon").fill("600100200");
+  await expect(page.getByLabel("Nadawca", { exact: true })).toHaveValue("true");
+  await expect(page.getByLabel("Nadawca", { exact: true }).locator("option[value=false]")).toBeDisabled();
   const text = uniqueText("Od nadawcy");
-  await page.getByLabel("Treść").fill(text);
+  await page.getByLabel("Telefon").fill("600100200");
+  await page.getByLabel("Treść").fill(`${text} z numeru`);
   await page.getByRole("button", { name: "Wyślij", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText("czeka na autoryzację operatora bramki");
+  await expect(page).toHaveURL(/\/messages$/);
+  await expect(page.locator("tr", { hasText: `${text} z numeru` }).locator(".badge.sender")).toHaveCount(0);
 
   // The installation's operator authorises it.
   execFileSync("../target/debug/server", ["sender-names", "authorise", "MAZUR"], {
@@ -34,9 +37,12 @@ test("a sender name is added with the owner's statement, and used once it is aut
   });
   await page.goto("/");
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
-  await expect(page.locator("p.sender")).toContainText("Nadawca: MAZUR");
+  await expect(page.getByLabel("Nadawca", { exact: true })).toHaveValue("false");
+  await expect(page.getByLabel("Nadawca", { exact: true }).locator("option:checked")).toContainText("MAZUR");
   await page.getByLabel("Telefon").fill("600100200");
-  await page.getByLabel("Treść").fill(text);
+  await page.getByLabel("Treść").fill(`${text} od {nadawca}`);
   await page.getByRole("button", { name: "Wyślij", exact: true }).click();
   await expect(page).toHaveURL(/\/messages$/);
+  const sent = page.locator("tr", { hasText: `${text} od MAZUR` });
+  await expect(sent.locator(".badge.sender")).toHaveText("MAZUR");
 });

@@ -74,9 +74,23 @@ async fn a_name_is_checked_authorised_before_use_and_replaced_at_most_once_in_30
         let loaded = names::load(&db, &operator, now).await.unwrap();
         assert_eq!(loaded.in_use().map(|n| (n.name.as_str(), n.authorised)), Some(("MAZUR", false)));
         assert_eq!(loaded.stamp.owner_nip, "7251801126", "the statement starts from the company stamp");
+        // The gateway's number can still be chosen: recipients can reply to it.
+        let checked = app::composer::check("600100200", "Z numeru", app::composer::Intent::Send).unwrap();
+        let timing = app::composer::ssr::Timing { from_number: true, ..app::composer::ssr::Timing::now() };
+        let links = Default::default();
+        let from_number = app::composer::ssr::store(&db, &operator, None, &checked, app::composer::Intent::Send, links, timing)
+            .await
+            .unwrap();
+        assert_eq!(sender(&db, from_number).await, None);
         assert!(names::authorise(&db, "mazur", now).await.unwrap());
         let named = send(&db, &operator).await.unwrap();
         assert_eq!(sender(&db, named).await.as_deref(), Some("MAZUR"));
+        // {nadawca} is the name in use.
+        let mut conn = db.pool.acquire().await.unwrap();
+        let links = app::composer::ssr::MessageLinks::default();
+        let filled = app::composer::ssr::fill_macros(&mut conn, &operator, "Pozdrawia {nadawca}", &links).await;
+        assert_eq!(filled.as_deref(), Ok("Pozdrawia MAZUR"));
+        drop(conn);
 
         // Unique in the installation, whatever the case: another account cannot take it.
         let (other_account, other_company) = common::other_account(&db).await;

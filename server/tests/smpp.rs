@@ -640,7 +640,7 @@ async fn scheduled_and_quiet_hour_messages_go_exactly_at_their_time() {
             category: Category::Marketing,
             urgent,
             now: monday(21, 0),
-            send_at: None,
+            ..Default::default()
         };
         let night = queue_timed(
             &db,

@@ -322,6 +322,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     let category = RwSignal::new(draft.as_ref().map(|d| d.category).unwrap_or_default());
     let urgent = RwSignal::new(false);
     let send_at = RwSignal::new(String::new());
+    let from_number = RwSignal::new(false);
     let values_for = Signal::derive(move || {
         let chosen = recipient.get();
         ValuesFor {
@@ -375,6 +376,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                     category: category.get_untracked(),
                     urgent: urgent.get_untracked(),
                     send_at: send_at.get_untracked(),
+                    from_number: from_number.get_untracked(),
                 });
             }
         }
@@ -458,7 +460,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             </textarea>
             <Counter body analysis textarea />
             <CreditsLeft segments refresh=action.version() />
-            <crate::sender_names::SenderLine />
+            <crate::sender_names::SenderChoice from_number />
             <Preview body procedure values_for plain=without_polish />
             <div class="timing">
                 <div>

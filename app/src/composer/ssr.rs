@@ -95,7 +95,7 @@ pub async fn fill_macros(
         .map_err(|e| AppError::invalid(Field::Body, Problem::UnfilledMacros(e.problems)))
 }
 
-/// What a message is for and when it goes.
+/// What a message is for, when it goes and from whom.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timing {
     pub category: Category,
@@ -105,6 +105,8 @@ pub struct Timing {
     pub send_at: Option<i64>,
     /// When it is being stored (the app's clock).
     pub now: i64,
+    /// From the connection's own number (recipients can reply to it), not the sender name.
+    pub from_number: bool,
 }
 
 impl Timing {
@@ -246,10 +248,11 @@ async fn store_as(
             if refuses(&mut tx, company_id, &message.phone, timing.category).await? {
                 return Err(AppError::invalid(Field::Phone, Problem::OptedOut));
             }
-            (
-                send_at(&mut tx, company_id, timing).await?,
-                crate::sender_names::ssr::sender_of(&mut tx, company_id).await?,
-            )
+            let sender = match timing.from_number {
+                true => None,
+                false => crate::sender_names::ssr::sender_of(&mut tx, company_id).await?,
+            };
+            (send_at(&mut tx, company_id, timing).await?, sender)
         }
         Intent::Draft => (None, None),
     };

@@ -37,6 +37,7 @@ pub async fn submit_message(
     #[server(default)] category: Category,
     #[server(default)] urgent: bool,
     #[server(default)] send_at: String,
+    #[server(default)] from_number: bool,
 ) -> Result<i64> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
@@ -72,6 +73,7 @@ pub async fn submit_message(
             urgent,
             send_at: super::ssr::parse_send_at(&send_at)?,
             now: state.clock.now_ms(),
+            from_number,
         };
         let db = &state.db;
         let id =

@@ -153,6 +153,8 @@ pub struct MessageRow {
     pub category: Category,
     /// When it goes, for a message waiting for its time.
     pub scheduled_for: Option<LocalTime>,
+    /// The sender name it went (or goes) with; `None`: the gateway's number.
+    pub sender: Option<String>,
 }
 
 #[server(endpoint = "list_messages")]
@@ -333,6 +335,7 @@ fn MessageRowView(
                     None => view! { <span class=status_class>{(t.status_name)(row.status)}</span> }.into_any(),
                 }}
                 {(row.category == Category::Marketing).then(|| view! { <span class="badge">{t.marketing_badge}</span> })}
+                {row.sender.map(|name| view! { <span class="badge sender" title=t.sender_title>{name}</span> })}
                 {parts}
                 {row.error.map(|e| view! { <span class="gateway-error">" — "{e}</span> })}
                 {is_draft.then(|| view! {

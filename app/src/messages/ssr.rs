@@ -26,6 +26,7 @@ struct ListRow {
     error: Option<String>,
     category: String,
     send_at: Option<i64>,
+    sender: Option<String>,
 }
 
 /// The company's latest messages; one waiting for its time at `now` is shown as scheduled.
@@ -44,7 +45,7 @@ pub async fn list(
     let rows: Vec<ListRow> = sqlx::query_as(&format!(
         "SELECT id, status, COALESCE(submitted_at, queued_at, updated_at) AS date, phone, \
                 CASE WHEN id = $3 THEN body ELSE substr(body, 1, {}) END AS body, parts, error, \
-                category, send_at \
+                category, send_at, sender \
          FROM messages WHERE company_id = $1 {status_condition} \
          ORDER BY date DESC, id DESC LIMIT $2",
         PREVIEW_CHARS + 1
@@ -75,6 +76,7 @@ pub async fn list(
                 complete,
                 parts: row.parts as u32,
                 error: row.error,
+                sender: row.sender,
             }
         })
         .collect())

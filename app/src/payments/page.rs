@@ -6,7 +6,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::texts::use_texts;
-use super::{load_order, load_purchases, BuyCredits, Offer, OrderRow, OrderStatus, MAX_PACKAGES};
+use super::{
+    load_order, load_purchases, BuyCredits, Offer, OrderRow, OrderStatus, CREDITS_PER_PACKAGE,
+    MAX_PACKAGES,
+};
 use crate::format::money;
 use crate::i18n::{use_language, Lang};
 use crate::layout::ErrorMessage;
@@ -82,6 +85,8 @@ fn PurchaseForm(offer: Offer, lang: Lang) -> impl IntoView {
             <dl class="order-value">
                 <dt>{t.price_label}</dt>
                 <dd>{move || money(lang, unit_price(), &currency.get())}</dd>
+                <dt>{t.per_sms_label}</dt>
+                <dd>{move || money(lang, (unit_price() + CREDITS_PER_PACKAGE / 2) / CREDITS_PER_PACKAGE, &currency.get())}</dd>
                 <dt>{t.value_label}</dt>
                 <dd class="value">{move || money(lang, unit_price() * packages.get().max(0), &currency.get())}</dd>
             </dl>

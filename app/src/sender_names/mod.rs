@@ -116,22 +116,33 @@ pub async fn choose_sender_name(level: Level, id: Option<i64>) -> Result<()> {
     .await
 }
 
-/// The sender line under the composer: the name messages go with, or why they cannot go yet.
+/// Who a message goes from, under the composer: the sender name in use (recipients see the
+/// name and cannot reply) or the gateway's number (they can reply); with no name, the number.
+/// A name still waiting for authorisation is said so, and only the number can be sent from.
 #[component]
-pub fn SenderLine() -> impl IntoView {
+pub fn SenderChoice(from_number: RwSignal<bool>) -> impl IntoView {
     let t = use_texts();
     let names = Resource::new(|| (), |_| load_sender_names());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                names.await.ok().map(|names| match names.in_use() {
-                    None => view! { <p class="hint sender">{t.sender_number}</p> }.into_any(),
-                    Some(n) if n.authorised => view! {
-                        <p class="hint sender">{t.sender_label}": "<strong>{n.name.clone()}</strong></p>
-                    }.into_any(),
-                    Some(n) => view! {
-                        <p class="warning sender-pending" role="status">{(t.sender_pending)(&n.name)}</p>
-                    }.into_any(),
+                let names = names.await.ok()?;
+                let in_use = names.in_use()?.clone();
+                if !in_use.authorised {
+                    from_number.set(true);
+                }
+                Some(view! {
+                    <label for="sender">{t.sender_label}</label>
+                    <select id="sender" name="from_number"
+                        on:change=move |ev| from_number.set(event_target_value(&ev) == "true")>
+                        <option value="false" selected=move || !from_number.get() disabled=!in_use.authorised>
+                            {(t.sender_name_option)(&in_use.name)}
+                        </option>
+                        <option value="true" selected=move || from_number.get()>{t.sender_number_option}</option>
+                    </select>
+                    {(!in_use.authorised).then(|| view! {
+                        <p class="warning sender-pending" role="status">{(t.sender_pending)(&in_use.name)}</p>
+                    })}
                 })
             })}
         </Transition>

@@ -118,7 +118,7 @@ pub async fn add(
         return Err(AppError::invalid(Field::Statement, Problem::Required));
     }
     let mut tx = db.begin_write().await?;
-    let (current, replaced) = in_use(&mut tx, operator, level).await?;
+    let (current, replaced) = at_level(&mut tx, operator, level).await?;
     if let (Some(_), Some(at)) = (current, replaced) {
         if now < at + REPLACE_EVERY_MS {
             let from = local_time(at + REPLACE_EVERY_MS);
@@ -175,13 +175,13 @@ pub async fn choose(db: &Db, operator: &Operator, level: Level, id: Option<i64>)
                 .await?;
         ours.ok_or(AppError::NotFound)?;
     }
-    let (_, replaced) = in_use(&mut tx, operator, level).await?;
+    let (_, replaced) = at_level(&mut tx, operator, level).await?;
     set_in_use(&mut tx, operator, level, id, replaced).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn in_use(
+async fn at_level(
     conn: &mut AnyConnection,
     operator: &Operator,
     level: Level,
@@ -225,9 +225,9 @@ async fn set_in_use(
     Ok(())
 }
 
-/// The name a company's messages go with: its own, or its account's; `None` for the
-/// connection's number. A name still waiting for authorisation cannot be sent with.
-pub async fn sender_of(conn: &mut AnyConnection, company_id: i64) -> Result<Option<String>> {
+/// The name in use for a company: its own, or its account's, and whether it is authorised;
+/// `None` for the connection's number.
+pub async fn in_use(conn: &mut AnyConnection, company_id: i64) -> Result<Option<(String, bool)>> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT n.name, n.status FROM companies c JOIN accounts a ON a.id = c.account_id \
          JOIN sender_names n ON n.id = COALESCE(c.sender_name_id, a.sender_name_id) \
@@ -236,10 +236,16 @@ pub async fn sender_of(conn: &mut AnyConnection, company_id: i64) -> Result<Opti
     .bind(company_id)
     .fetch_optional(conn)
     .await?;
-    match row {
+    Ok(row.map(|(name, status)| (name, status == "authorised")))
+}
+
+/// The name a company's messages go with (`in_use`); a name still waiting for authorisation
+/// cannot be sent with.
+pub async fn sender_of(conn: &mut AnyConnection, company_id: i64) -> Result<Option<String>> {
+    match in_use(conn, company_id).await? {
         None => Ok(None),
-        Some((name, status)) if status == "authorised" => Ok(Some(name)),
-        Some((name, _)) => {
+        Some((name, true)) => Ok(Some(name)),
+        Some((name, false)) => {
             tracing::debug!(name, "sender name not authorised yet");
             Err(AppError::invalid(Field::SenderName, Problem::NotAuthorised))
         }

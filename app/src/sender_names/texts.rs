@@ -29,7 +29,8 @@ pub struct Texts {
     pub accept: &'static str,
     pub add: &'static str,
     pub sender_label: &'static str,
-    pub sender_number: &'static str,
+    pub sender_name_option: fn(&str) -> String,
+    pub sender_number_option: &'static str,
     pub sender_pending: fn(&str) -> String,
 }
 
@@ -66,9 +67,10 @@ pub static PL: Texts = Texts {
     accept: "Akceptuję oświadczenie",
     add: "Dodaj i wyślij oświadczenie",
     sender_label: "Nadawca",
-    sender_number: "Nadawca: numer bramki SMS.",
+    sender_name_option: |name| format!("{name} (nazwa nadawcy; odbiorca nie odpowie)"),
+    sender_number_option: "Numer bramki SMS (odbiorca może odpowiedzieć)",
     sender_pending: |name| {
-        format!("Nazwa nadawcy „{name}” czeka na autoryzację: do tego czasu nie można wysyłać.")
+        format!("Nazwa nadawcy „{name}” czeka na autoryzację: do tego czasu wyślesz tylko z numeru bramki.")
     },
 };
 
@@ -103,9 +105,10 @@ pub static EN: Texts = Texts {
     accept: "I accept the statement",
     add: "Add and send the statement",
     sender_label: "Sender",
-    sender_number: "Sender: the SMS gateway's number.",
+    sender_name_option: |name| format!("{name} (sender name; recipients cannot reply)"),
+    sender_number_option: "The SMS gateway's number (recipients can reply)",
     sender_pending: |name| {
-        format!("The sender name “{name}” is waiting for authorisation: nothing can be sent until then.")
+        format!("The sender name “{name}” is waiting for authorisation: until then only the gateway's number can be sent from.")
     },
 };
 

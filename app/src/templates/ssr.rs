@@ -313,6 +313,9 @@ pub async fn context_for(
     links: &MessageLinks,
 ) -> Result<Context> {
     let mut context = Context::new().with("firma", operator.company_name.as_str());
+    if let Some((name, _)) = crate::sender_names::ssr::in_use(conn, operator.company_id).await? {
+        context.insert("nadawca", name);
+    }
     if let Some(id) = links.document_id {
         let document = crate::documents::ssr::by_id(conn, operator.company_id, id)
             .await?
