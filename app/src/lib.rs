@@ -69,10 +69,15 @@ fn set_content_security_policy() {
     ) else {
         return;
     };
+    // A purchase form posted without JavaScript is redirected to the payment provider's page.
+    let payment_pages = use_context::<ssr::AppState>()
+        .map(|state| state.payments.payment_pages.join(" "))
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+         object-src 'none'; base-uri 'self'; form-action 'self' {payment_pages}; \
+         frame-ancestors 'none'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);

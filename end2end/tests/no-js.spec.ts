@@ -101,3 +101,17 @@ test("the delivery report filters and opens a message's parts without JavaScript
   await expect(page).toHaveURL(/parts=\d+/);
   await expect(page.locator("li.part")).toHaveCount(2);
 });
+
+test("SMS are bought without JavaScript: the form goes to the payment page and back", async ({ page }) => {
+  await logIn(page, { waitForHydration: false });
+  await page.goto("/credits");
+  const purchase = page.getByRole("region", { name: "Zakup SMS" });
+  await purchase.getByLabel("Liczba pakietów (po 300 SMS)").fill("2");
+  await purchase.getByLabel("Przelewy24").check();
+  await purchase.getByRole("button", { name: "Przejdź do płatności" }).click();
+  await expect(page).toHaveURL(/\/trnRequest\//);
+  await expect(page.getByText("Kwota: 98.00 PLN")).toBeVisible();
+  await page.getByRole("button", { name: "Zapłać" }).click();
+  await expect(page).toHaveURL(/\/credits\/orders\/\d+$/);
+  await expect(page.locator("dd.order-status")).toHaveText("opłacone");
+});

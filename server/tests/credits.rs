@@ -228,6 +228,20 @@ async fn usage_is_counted_per_month_company_and_operator_from_what_was_charged()
         messages::write(&db, &writes).await.unwrap();
         let start = server::demo::DEMO_CREDITS;
         assert_eq!(pool(&db, account).await, (start - 3, 0));
+        // A message whose validity ran out before it was ever submitted: both credits back.
+        let expired = send(&db, &operator, None, &"w".repeat(200)).await.unwrap();
+        assert_eq!(pool(&db, account).await, (start - 5, 2));
+        let too_late = Write::Record {
+            message_id: expired,
+            seq: 0,
+            outcome: PartOutcome::Expired("validity period over".into()),
+        };
+        messages::write(&db, &[too_late]).await.unwrap();
+        assert_eq!(
+            pool(&db, account).await,
+            (start - 3, 0),
+            "both parts given back"
+        );
 
         let query = app::credits::CreditsQuery::default();
         let months = credits::months(&query).unwrap();
@@ -245,10 +259,10 @@ async fn usage_is_counted_per_month_company_and_operator_from_what_was_charged()
             .await
             .unwrap();
         let kinds: Vec<_> = ledger.iter().map(|e| e.kind).collect();
-        // Newest first: the refund, the charges, three holds, the demo's opening correction.
+        // Newest first: the refunds, the charges, the holds, the demo's opening correction.
         assert_eq!(kinds.first(), Some(&EntryKind::Release));
         assert_eq!(kinds.last(), Some(&EntryKind::Correction));
-        assert_eq!(kinds.iter().filter(|k| **k == EntryKind::Hold).count(), 3);
+        assert_eq!(kinds.iter().filter(|k| **k == EntryKind::Hold).count(), 4);
         let csv = credits::csv(
             &db,
             account,

@@ -57,6 +57,8 @@ pub struct Payments {
     pub providers: Vec<Arc<dyn PaymentProvider>>,
     /// This installation's address as buyers' browsers reach it (the return address).
     pub public_url: String,
+    /// The origins of the providers' payment pages, where a purchase form may send the buyer.
+    pub payment_pages: Vec<String>,
 }
 
 impl Payments {

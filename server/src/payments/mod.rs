@@ -153,10 +153,24 @@ pub fn parse(
                 unit_price,
             })
             .collect(),
+        payment_pages: [configured.p24.as_ref().map(|p| origin(&p.settings.url))]
+            .into_iter()
+            .chain([configured.payu.as_ref().map(|p| origin(&p.settings.url))])
+            .flatten()
+            .collect(),
         providers,
         public_url,
     };
     Ok(configured)
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |i| after_scheme + i);
+    url[..end].to_string()
 }
 
 /// Equal, in a time that does not depend on where they differ.
@@ -177,6 +191,22 @@ mod tests {
         assert!(payments.prices.iter().any(|p| p.currency == "PLN"));
         let missing = parse("p.toml", text, |_| None).err().unwrap();
         assert!(missing.contains("which is not set"), "{missing}");
+    }
+
+    #[test]
+    fn a_providers_origin_is_its_scheme_host_and_port() {
+        assert_eq!(
+            origin("https://secure.payu.com/api"),
+            "https://secure.payu.com"
+        );
+        assert_eq!(
+            origin("http://127.0.0.1:3108/payu"),
+            "http://127.0.0.1:3108"
+        );
+        assert_eq!(
+            origin("https://sandbox.przelewy24.pl"),
+            "https://sandbox.przelewy24.pl"
+        );
     }
 
     #[test]
