@@ -24,7 +24,7 @@ pub struct AppState {
     /// When scheduled and quiet-hour messages may go is decided by this clock.
     pub clock: Clock,
     /// Prices and payment providers for buying SMS packages (none: not set up).
-    pub payments: crate::payments::ssr::Payments,
+    pub payments: crate::payments::provider::Payments,
 }
 
 /// The time sends are scheduled by: the system's, or one a test sets (`manual`), so a test can

@@ -9,46 +9,18 @@ use crate::error::Result;
 use crate::format::LocalTime;
 
 pub mod page;
+pub mod provider;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod texts;
 
 pub use page::{OrderPage, Purchase};
+pub use provider::{Offer, Price, Provider};
 
 /// SMS in one package.
 pub const CREDITS_PER_PACKAGE: i64 = 300;
 /// The most packages one order may buy.
 pub const MAX_PACKAGES: u32 = 1000;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Provider {
-    #[default]
-    Przelewy24,
-    Payu,
-}
-
-impl Provider {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::Przelewy24 => "przelewy24",
-            Provider::Payu => "payu",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Provider> {
-        [Provider::Przelewy24, Provider::Payu]
-            .into_iter()
-            .find(|p| p.as_str() == text)
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Provider::Przelewy24 => "Przelewy24",
-            Provider::Payu => "PayU",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OrderStatus {
@@ -121,21 +93,6 @@ impl OrderEvent {
         .into_iter()
         .find(|e| e.as_str() == text)
     }
-}
-
-/// A package's gross price in one currency, in minor units.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Price {
-    pub currency: String,
-    pub unit_price: i64,
-}
-
-/// What can be bought here: the installation's prices and payment providers (none: buying
-/// online is not set up).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Offer {
-    pub prices: Vec<Price>,
-    pub providers: Vec<Provider>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

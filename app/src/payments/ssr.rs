@@ -1,74 +1,15 @@
 //! Orders and their payments: the providers behind one interface (the server implements them),
 //! and the one place an order becomes paid and its credits are added.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-
+pub use super::provider::{Payment, PaymentProvider, Payments, Registered, Registering};
 use super::{
-    Offer, OrderDetail, OrderEvent, OrderHistory, OrderRow, OrderStatus, Price, Provider,
-    CREDITS_PER_PACKAGE, MAX_PACKAGES,
+    OrderDetail, OrderEvent, OrderHistory, OrderRow, OrderStatus, Provider, CREDITS_PER_PACKAGE,
+    MAX_PACKAGES,
 };
 use crate::auth::ssr::Operator;
 use crate::credits::{ssr as credits, EntryKind};
 use crate::error::{AppError, Field, Problem, Result};
 use crate::ssr::{local_time, AppState, Db};
-
-/// A payment to register with a provider.
-#[derive(Debug, Clone)]
-pub struct Payment {
-    /// Ours: the provider sends it back in its notification.
-    pub session_id: String,
-    /// Gross, in minor units.
-    pub amount: i64,
-    pub currency: String,
-    pub description: String,
-    /// The buyer's, for the provider's receipt.
-    pub email: String,
-    /// Where the buyer comes back to after paying.
-    pub return_url: String,
-    /// The buyer's address, as PayU asks.
-    pub customer_ip: String,
-}
-
-/// A payment the provider registered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Registered {
-    /// Where the buyer pays.
-    pub redirect_url: String,
-    /// The provider's id of the payment, when it gives one now.
-    pub provider_ref: Option<String>,
-}
-
-pub type Registering<'a> = Pin<Box<dyn Future<Output = Result<Registered, String>> + Send + 'a>>;
-
-/// A payment provider: it registers payments; its notifications come to the server's routes.
-pub trait PaymentProvider: Send + Sync {
-    fn provider(&self) -> Provider;
-    /// The error is the provider's answer or why it gave none (it is logged, not shown).
-    fn register<'a>(&'a self, payment: &'a Payment) -> Registering<'a>;
-}
-
-/// The installation's prices and payment providers; empty when buying online is not set up.
-#[derive(Clone, Default)]
-pub struct Payments {
-    /// A package's gross price per currency, in minor units.
-    pub prices: Vec<Price>,
-    pub providers: Vec<Arc<dyn PaymentProvider>>,
-    /// This installation's address as buyers' browsers reach it (the return address).
-    pub public_url: String,
-    /// The origins of the providers' payment pages, where a purchase form may send the buyer.
-    pub payment_pages: Vec<String>,
-}
-
-impl Payments {
-    pub fn offer(&self) -> Offer {
-        Offer {
-            prices: self.prices.clone(),
-            providers: self.providers.iter().map(|p| p.provider()).collect(),
-        }
-    }
-}
 
 /// Orders packages and registers their payment; the address the buyer pays at. A provider
 /// that fails or does not answer leaves the order failed, with its answer in the history.
