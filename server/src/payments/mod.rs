@@ -9,9 +9,10 @@ pub mod przelewy24;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::payments::ssr::{PaymentProvider, Payments};
+use app::payments::ssr::{PaymentProvider, Payments, Settled};
 use app::payments::Price;
 use app::ssr::Db;
+use axum::http::StatusCode;
 use axum::Router;
 use serde::Deserialize;
 
@@ -162,6 +163,27 @@ pub fn parse(
         public_url,
     };
     Ok(configured)
+}
+
+/// Sends `request` to `provider`: the answer's status and body, or that none came.
+async fn exchange(
+    provider: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<(reqwest::StatusCode, String), String> {
+    let response = (request.send().await).map_err(|e| format!("{provider} did not answer: {e}"))?;
+    let status = response.status();
+    Ok((status, response.text().await.unwrap_or_default()))
+}
+
+/// What a provider is told of its notification: taken (200), never to be taken (400), about no
+/// order of ours (404), or to be sent again later (503).
+fn answer(settled: app::error::Result<Settled>) -> StatusCode {
+    match settled {
+        Ok(Settled::Credited | Settled::AlreadyPaid | Settled::Cancelled) => StatusCode::OK,
+        Ok(Settled::Refused) => StatusCode::BAD_REQUEST,
+        Ok(Settled::Unknown) => StatusCode::NOT_FOUND,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
 }
 
 /// `scheme://host[:port]` of a URL.

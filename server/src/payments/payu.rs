@@ -5,7 +5,7 @@
 //! credits are added.
 
 use app::payments::ssr::{
-    self as orders, Notified, Payment, PaymentProvider, Registered, Registering, Settled,
+    self as orders, Notified, Payment, PaymentProvider, Registered, Registering,
 };
 use app::payments::Provider;
 use app::ssr::{now_ms, Db};
@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{same, PAYU_NOTIFY_PATH};
+use super::{answer, exchange, same, PAYU_NOTIFY_PATH};
 
 #[derive(Clone)]
 pub struct Settings {
@@ -55,14 +55,10 @@ impl Payu {
             ("client_id", s.client_id.as_str()),
             ("client_secret", s.client_secret.as_str()),
         ];
-        let response = (self.http)
+        let request = (self.http)
             .post(format!("{}/pl/standard/user/oauth/authorize", s.url))
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| format!("PayU did not answer: {e}"))?;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+            .form(&form);
+        let (status, text) = exchange("PayU", request).await?;
         if !status.is_success() {
             return Err(format!("PayU refused the credentials ({status}): {text}"));
         }
@@ -87,15 +83,11 @@ impl Payu {
             "buyer": { "email": payment.email, "language": "pl" },
             "products": [{ "name": payment.description, "unitPrice": amount, "quantity": "1" }],
         });
-        let response = (self.http)
+        let request = (self.http)
             .post(format!("{}/api/v2_1/orders", s.url))
             .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| format!("PayU did not answer: {e}"))?;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+            .json(&body);
+        let (status, text) = exchange("PayU", request).await?;
         // A new order is answered 302 (to the payment page) with the order as JSON, or 201.
         if !(status.is_success() || status == StatusCode::FOUND) {
             return Err(format!("PayU answered {status}: {text}"));
@@ -112,13 +104,10 @@ impl Payu {
     async fn status(&self, order_id: &str) -> Result<String, String> {
         let s = &self.settings;
         let token = self.token().await?;
-        let response = (self.http)
+        let request = (self.http)
             .get(format!("{}/api/v2_1/orders/{order_id}", s.url))
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| format!("PayU did not answer: {e}"))?;
-        let text = response.text().await.unwrap_or_default();
+            .bearer_auth(token);
+        let (_, text) = exchange("PayU", request).await?;
         let order: Value = serde_json::from_str(&text).map_err(|e| format!("{e}: {text}"))?;
         (order["orders"][0]["status"].as_str())
             .map(str::to_string)
@@ -225,12 +214,7 @@ async fn notified(State(n): State<Notifications>, headers: HeaderMap, body: Byte
         // PENDING, WAITING_FOR_CONFIRMATION: the final one follows.
         _ => return StatusCode::OK,
     };
-    match orders::settle(&n.db, Provider::Payu, session_id, &notified, now_ms()).await {
-        Ok(Settled::Credited | Settled::AlreadyPaid | Settled::Cancelled) => StatusCode::OK,
-        Ok(Settled::Refused) => StatusCode::BAD_REQUEST,
-        Ok(Settled::Unknown) => StatusCode::NOT_FOUND,
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
-    }
+    answer(orders::settle(&n.db, Provider::Payu, session_id, &notified, now_ms()).await)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! Przelewy24's order, ending with the CRC key.
 
 use app::payments::ssr::{
-    self as orders, Notified, Payment, PaymentProvider, Registered, Registering, Settled,
+    self as orders, Notified, Payment, PaymentProvider, Registered, Registering,
 };
 use app::payments::Provider;
 use app::ssr::{now_ms, Db};
@@ -16,7 +16,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha384};
 
-use super::{same, P24_NOTIFY_PATH};
+use super::{answer, exchange, same, P24_NOTIFY_PATH};
 
 #[derive(Clone)]
 pub struct Settings {
@@ -132,13 +132,8 @@ impl Przelewy24 {
             url_status: &s.notify_url,
             sign: sign(&signed),
         };
-        let response = (self.request(reqwest::Method::POST, "/api/v1/transaction/register"))
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| format!("Przelewy24 did not answer: {e}"))?;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let request = self.request(reqwest::Method::POST, "/api/v1/transaction/register");
+        let (status, text) = exchange("Przelewy24", request.json(&body)).await?;
         if !status.is_success() {
             return Err(format!("Przelewy24 answered {status}: {text}"));
         }
@@ -170,13 +165,8 @@ impl Przelewy24 {
             "orderId": note.order_id,
             "sign": sign(&signed),
         });
-        let response = (self.request(reqwest::Method::PUT, "/api/v1/transaction/verify"))
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| format!("Przelewy24 did not answer the verification: {e}"))?;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let request = self.request(reqwest::Method::PUT, "/api/v1/transaction/verify");
+        let (status, text) = exchange("Przelewy24", request.json(&body)).await?;
         let verified = serde_json::from_str::<Answer<serde_json::Value>>(&text)
             .is_ok_and(|a| a.data["status"] == "success");
         match status.is_success() && verified {
@@ -273,20 +263,14 @@ async fn notified(State(n): State<Notifications>, Json(note): Json<Notification>
             return StatusCode::SERVICE_UNAVAILABLE;
         }
     }
-    match orders::settle(
+    let settled = orders::settle(
         &n.db,
         Provider::Przelewy24,
         &note.session_id,
         &paid,
         now_ms(),
-    )
-    .await
-    {
-        Ok(Settled::Credited | Settled::AlreadyPaid | Settled::Cancelled) => StatusCode::OK,
-        Ok(Settled::Refused) => StatusCode::BAD_REQUEST,
-        Ok(Settled::Unknown) => StatusCode::NOT_FOUND,
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
-    }
+    );
+    answer(settled.await)
 }
 
 #[cfg(test)]

@@ -245,6 +245,22 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// The first line a fixture started with its stdout piped prints once it is ready (within 10 s).
+pub async fn ready_line(child: &mut tokio::process::Child, what: &str) -> String {
+    use tokio::io::AsyncBufReadExt;
+    let stdout = child.stdout.take().expect("the fixture's stdout piped");
+    let mut ready = String::new();
+    let mut lines = tokio::io::BufReader::new(stdout);
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        lines.read_line(&mut ready),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{what} says it is ready"))
+    .unwrap();
+    ready
+}
+
 /// The one number `sql` selects.
 pub async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&db.pool).await.unwrap()

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use app::ssr::Db;
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 pub const P24_MERCHANT: i64 = 64195;
@@ -54,15 +53,8 @@ impl P24 {
             .kill_on_drop(true)
             .spawn()
             .expect("node runs the Przelewy24 double");
-        let mut ready = String::new();
-        let stdout = child.stdout.take().unwrap();
-        tokio::time::timeout(
-            Duration::from_secs(10),
-            BufReader::new(stdout).read_line(&mut ready),
-        )
-        .await
-        .expect("the Przelewy24 double says it is ready (its sign vectors hold)")
-        .unwrap();
+        let ready =
+            super::ready_line(&mut child, "the Przelewy24 double (its sign vectors hold)").await;
         let port = ready
             .trim()
             .strip_prefix("ready port=")

@@ -2,10 +2,9 @@
 //! package, started as a child process on free ports and steered over its HTTP control port.
 
 use std::process::Stdio;
-use std::time::Duration;
 
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
@@ -41,15 +40,7 @@ impl Smsc {
             .kill_on_drop(true)
             .spawn()
             .expect("node runs the SMSC fixture (make test installs it)");
-        let mut ready = String::new();
-        let stdout = child.stdout.take().unwrap();
-        tokio::time::timeout(
-            Duration::from_secs(10),
-            BufReader::new(stdout).read_line(&mut ready),
-        )
-        .await
-        .expect("the SMSC says it is ready")
-        .unwrap();
+        let ready = super::ready_line(&mut child, "the SMSC").await;
         // "ready smpp=PORT control=PORT"
         let port = |key: &str| -> u16 {
             let at = ready
