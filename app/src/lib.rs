@@ -6,6 +6,7 @@ pub mod address_book;
 pub mod admin;
 pub mod api_tokens;
 pub mod auth;
+pub mod batches;
 pub mod composer;
 pub mod credits;
 pub mod documents;
@@ -179,6 +180,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/credits") view={Lazy::<CreditsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/credits/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/batches/:id") view={Lazy::<BatchRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/new") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/:id") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
@@ -208,6 +210,7 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    BatchRoute => batches::BatchPage,
     PasswordRoute => auth::PasswordPage,
     AddressBookRoute => address_book::AddressBookPage,
     ImportRoute => address_book::ImportPage,

@@ -21,6 +21,8 @@ use tracing_subscriber::EnvFilter;
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// How often failed logins older than the throttling window are forgotten.
 const LOGIN_FAILURES_PRUNE_EVERY: Duration = Duration::from_secs(5 * 60);
+/// How often unfinished serial sends are looked for (see `work_on_batches`).
+const BATCHES_EVERY: Duration = Duration::from_secs(30);
 
 #[tokio::main]
 async fn main() {
@@ -145,6 +147,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     });
 
     tokio::spawn(forget_old_login_failures(db.clone()));
+    tokio::spawn(work_on_batches(db.clone(), outbox.clone()));
     if let Some(mailer) = mailer {
         tokio::spawn(send_mail(
             db.clone(),
@@ -239,6 +242,16 @@ async fn send_mail(db: Db, mailer: server::mail::Mailer, statements_to: Option<S
         if let Some(to) = &statements_to {
             server::mail::send_statements(&db, &mailer, to, now).await;
         }
+    }
+}
+
+/// Serial sends left by a stopped server resume at once; those a crashed server on a shared
+/// database left, once its lease on them expires.
+async fn work_on_batches(db: Db, outbox: Arc<Notify>) {
+    let mut every = tokio::time::interval(BATCHES_EVERY);
+    loop {
+        every.tick().await;
+        app::batches::ssr::work(db.clone(), outbox.clone()).await;
     }
 }
 

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::texts::use_texts;
 use super::{search_subjects, SubjectKind, SubjectQuery, SubjectSummary, PAGE};
+use crate::layout::selection::{RowSelection, SelectBox, SelectionBar};
 use crate::layout::{query_value, PagedResults};
 
 /// The query in the page's URL: `?kind=…&q=…&offset=…`.
@@ -49,6 +50,13 @@ pub fn AddressBookPage() -> impl IntoView {
     let query = query_from_url();
     let page = Resource::new(move || query.get(), search_subjects);
     let kind = move || query.with(|q| q.kind.unwrap_or(SubjectKind::Contractor));
+    let selection = RowSelection::new();
+    provide_context(selection);
+    let send_href = Signal::derive(move || {
+        let filters = query.with(|q| url(&SubjectQuery { offset: 0, ..q.clone() }));
+        let filters = filters.trim_start_matches("/address-book?").to_string();
+        selection.composer_href("subjects", &filters, |id| format!("/?subject={id}"))
+    });
     view! {
             <div class="title-row">
                 <h1>{t.address_book_title}</h1>
@@ -79,6 +87,7 @@ pub fn AddressBookPage() -> impl IntoView {
                 </label>
                 <button type="submit">{t.search_button}</button>
             </form>
+            <SelectionBar selection href=send_href />
             <PagedResults page list_class="subjects" empty=t.no_subjects
                 offset=Signal::derive(move || query.with(|q| q.offset))
                 at=move |offset| url(&SubjectQuery { offset, ..query.get_untracked() })
@@ -91,7 +100,8 @@ fn SubjectItem(subject: SubjectSummary) -> impl IntoView {
     let t = use_texts();
     let href = format!("/address-book/{}", subject.id);
     view! {
-        <li class="subject" class:inactive=!subject.active>
+        <li class="subject selectable" class:inactive=!subject.active>
+            <SelectBox id=subject.id label=subject.name.clone() />
             <a href=href class="subject-main">
                 <span class="code">{subject.code}</span>
                 <span class="name">{subject.name}</span>

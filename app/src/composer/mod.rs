@@ -8,6 +8,7 @@ use sms::procedure::Procedure;
 use sms::{analyze, Analysis, Options};
 
 use crate::address_book::{Chosen, Picker};
+use crate::batches::{describe_selection, CreateBatch, Selection, SelectionInfo, SerialRecipients, Source};
 use crate::credits::CreditsLeft;
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
@@ -172,6 +173,39 @@ struct Opening {
     procedure: Procedure,
     templates: Vec<Template>,
     requested: Option<i64>,
+    /// A serial send: the rows selected in a list, how many, and the batch's key.
+    serial: Option<(Selection, SelectionInfo)>,
+    /// A subject chosen in a list, and its SMS phone.
+    subject: Option<(Recipient, String)>,
+}
+
+/// What the composer's URL asks for.
+#[derive(Debug, Clone, PartialEq)]
+struct Opened {
+    draft_id: Option<i64>,
+    procedure: Option<Procedure>,
+    requested: Option<i64>,
+    about: About,
+    subject_id: Option<i64>,
+    selection: Option<Selection>,
+}
+
+/// The rows selected in a list (`?serial=subjects&id=3&id=5`, or `&all=1` with the list's
+/// filters), for a serial send.
+fn serial_selection(q: &leptos_router::params::ParamsMap) -> Option<Selection> {
+    let source = Source::parse(&q.get("serial")?)?;
+    let flag = |key: &str| q.get(key).is_some_and(|v| v == "1");
+    Some(Selection {
+        source,
+        ids: (q.get_all("id").unwrap_or_default().iter())
+            .filter_map(|id| id.parse().ok())
+            .collect(),
+        all: flag("all"),
+        q: q.get("q").unwrap_or_default(),
+        kind: q.get("kind").filter(|k| !k.is_empty()),
+        inactive: flag("inactive"),
+        unpaid: flag("unpaid"),
+    })
 }
 
 impl Opening {
@@ -207,12 +241,27 @@ pub fn ComposerPage() -> impl IntoView {
                 document_id: id("document"),
                 task_id: id("task"),
             };
-            (id("draft"), procedure, id("template"), about)
+            let opened = Opened {
+                draft_id: id("draft"),
+                procedure,
+                requested: id("template"),
+                about,
+                subject_id: id("subject"),
+                selection: serial_selection(q),
+            };
+            opened
         })
     };
     let opening = Resource::new(
         params,
-        |(draft_id, procedure, requested, about)| async move {
+        |Opened {
+             draft_id,
+             procedure,
+             requested,
+             about,
+             subject_id,
+             selection,
+         }| async move {
             let draft = match draft_id {
                 Some(id) => Some(load_draft(id).await?),
                 None => None,
@@ -222,8 +271,29 @@ pub fn ComposerPage() -> impl IntoView {
                 true => None,
                 false => load_topic(about).await?,
             };
+            // A subject chosen in a list (`?subject=`): the recipient, with its SMS phone.
+            let subject = match subject_id {
+                Some(id) => {
+                    let detail = crate::address_book::get_subject(id).await?;
+                    let recipient = Recipient {
+                        subject_id: detail.id,
+                        representative_id: None,
+                        label: format!("{} — {}", detail.subject.code, detail.subject.name),
+                    };
+                    Some((recipient, detail.subject.sms_phone))
+                }
+                None => None,
+            };
+            let serial = match selection {
+                Some(selection) => {
+                    let info = describe_selection(selection.clone()).await?;
+                    Some((selection, info))
+                }
+                None => None,
+            };
             let procedure = (procedure.or(draft.as_ref().and_then(|d| d.procedure)))
                 .or(topic.as_ref().map(|topic| topic.procedure))
+                .or(serial.as_ref().map(|(selection, _)| selection.procedure()))
                 .unwrap_or(Procedure::SmsForm);
             let templates = procedure_templates(procedure).await?;
             Ok::<_, AppError>(Opening {
@@ -233,6 +303,8 @@ pub fn ComposerPage() -> impl IntoView {
                 procedure,
                 templates,
                 requested,
+                serial,
+                subject,
             })
         },
     );
@@ -260,8 +332,14 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
         topic,
         procedure,
         templates,
+        serial,
+        subject,
         ..
     } = opening;
+    let serial = StoredValue::new(serial);
+    let batch_t = crate::batches::texts::use_texts();
+    let is_serial = serial.with_value(Option::is_some);
+    let create_batch = ServerAction::<CreateBatch>::new();
     // A message refused for want of credits is kept as a draft: sending again sends that one.
     let draft_id = RwSignal::new(draft.as_ref().map(|d| d.id));
     let editing_draft = draft.is_some();
@@ -275,7 +353,10 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 ..
             }),
         ) => (phone.clone(), Some(r.clone())),
-        (None, _) => (String::new(), None),
+        (None, _) => match subject {
+            Some((recipient, phone)) => (phone, Some(recipient)),
+            None => (String::new(), None),
+        },
     };
     let phone = RwSignal::new(sms::format_display(&start_phone));
     let recipient = RwSignal::new(start_recipient);
@@ -335,9 +416,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     let action = ServerAction::<SubmitMessage>::new();
     let local_error = RwSignal::new(None::<AppError>);
     let error = Signal::derive(move || {
-        local_error
-            .get()
+        (local_error.get())
             .or_else(|| action.value().get().and_then(|result| result.err()))
+            .or_else(|| create_batch.value().get().and_then(|result| result.err()))
     });
     let invalid = move |field: Field| move || error.get().and_then(|e| e.field()) == Some(field);
     Effect::new(move |_| {
@@ -355,6 +436,25 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     let segments = Signal::derive(move || analysis.with(|a| a.segments));
 
     let submit = move |intent: Intent| {
+        if let Some((selection, info)) = serial.get_value() {
+            // Every row's own text is checked when the batch is prepared; here only the text.
+            if body.with_untracked(|b| b.trim().is_empty()) {
+                local_error.set(Some(AppError::invalid(Field::Body, Problem::Required)));
+                return;
+            }
+            local_error.set(None);
+            create_batch.dispatch(CreateBatch {
+                key: info.key,
+                selection,
+                body: body.get_untracked(),
+                template_id: template_id.get_untracked(),
+                category: category.get_untracked(),
+                urgent: urgent.get_untracked(),
+                send_at: send_at.get_untracked(),
+                from_number: from_number.get_untracked(),
+            });
+            return;
+        }
         // The same check as the server's, so a mistake is shown at once without a round trip.
         match check(&phone.get_untracked(), &body.get_untracked(), intent) {
             Err(e) => local_error.set(Some(e)),
@@ -412,6 +512,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             {about.task_id.map(|id| view! { <input type="hidden" name="task_id" value=id /> })}
             <input type="hidden" name="procedure" value=procedure.id() />
             {move || template_id.get().map(|id| view! { <input type="hidden" name="template_id" value=id /> })}
+            {match serial.with_value(|s| s.as_ref().map(|(_, info)| info.count)) {
+                Some(count) => view! { <SerialRecipients count /> }.into_any(),
+                None => view! {
             <span class="label" id="recipient-label">{t.recipient_label}</span>
             <div class="recipient" aria-labelledby="recipient-label">
                 {move || recipient.get().map(|r| view! {
@@ -437,6 +540,8 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 value=phone.get_untracked() prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
             <OptedOutWarning phone />
+                }.into_any(),
+            }}
             {templates.with_value(|list| !list.is_empty()).then(|| view! {
                 <label for="template">{t.template_label}</label>
                 <select id="template" on:change=move |ev| use_template(event_target_value(&ev).parse().ok())
@@ -461,7 +566,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             <Counter body analysis textarea />
             <CreditsLeft segments refresh=action.version() />
             <crate::sender_names::SenderChoice from_number />
-            <Preview body procedure values_for plain=without_polish />
+            {(!is_serial).then(|| view! { <Preview body procedure values_for plain=without_polish /> })}
             <div class="timing">
                 <div>
                     <label for="category">{t.category_label}</label>
@@ -488,14 +593,21 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             <ErrorMessage error />
             <div class="buttons">
                 <div class="split-button">
-                    <button type="submit" name="intent" value="Send" class="primary" disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { t.sending } else { t.send }}
+                    <button type="submit" name="intent" value="Send" class="primary"
+                        disabled=move || action.pending().get() || create_batch.pending().get()>
+                        {move || match serial.with_value(|s| s.as_ref().map(|(_, info)| info.count)) {
+                            Some(count) => (batch_t.preview_button)(count),
+                            None if action.pending().get() => t.sending.to_string(),
+                            None => t.send.to_string(),
+                        }}
                     </button>
                     <TemplateMenu procedure templates on_choose=move |id| use_template(Some(id)) />
                 </div>
-                <button type="submit" name="intent" value="Draft" title=t.save_shortcut aria-keyshortcuts="Control+Enter">
-                    {t.save}<kbd>{t.save_shortcut}</kbd>
-                </button>
+                {(!is_serial).then(|| view! {
+                    <button type="submit" name="intent" value="Draft" title=t.save_shortcut aria-keyshortcuts="Control+Enter">
+                        {t.save}<kbd>{t.save_shortcut}</kbd>
+                    </button>
+                })}
                 <a class="button" href="/messages">{t.cancel}</a>
             </div>
         </form>

@@ -121,7 +121,11 @@ impl Timing {
 
 /// When a message to send may go, `None` for at once: at the time chosen, and for marketing
 /// that is not urgent, not before the company's quiet hours end.
-async fn send_at(conn: &mut AnyConnection, company_id: i64, timing: Timing) -> Result<Option<i64>> {
+pub async fn send_at(
+    conn: &mut AnyConnection,
+    company_id: i64,
+    timing: Timing,
+) -> Result<Option<i64>> {
     if let Some(at) = timing.send_at.filter(|at| *at <= timing.now) {
         tracing::debug!(at, "a time in the past");
         return Err(AppError::invalid(Field::SendAt, Problem::InThePast));
@@ -235,10 +239,7 @@ async fn store_as(
         Intent::Send => (Status::Pending, Some(now)),
         Intent::Draft => (Status::Draft, None),
     };
-    let encoding = match message.analysis.encoding {
-        sms::Encoding::Gsm7 => "gsm7",
-        sms::Encoding::Ucs2 => "ucs2",
-    };
+    let encoding = encoding_name(message.analysis.encoding);
     let mut tx = db.begin_write().await?;
     let links = check_links(&mut tx, operator.company_id, links).await?;
     let procedure = links.procedure.map(Procedure::id);
@@ -258,35 +259,20 @@ async fn store_as(
     };
     let category = timing.category.as_str();
     let id: i64 = match draft_id {
-        None => sqlx::query_scalar(
-                "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
-                                       created_at, updated_at, queued_at, subject_id, representative_id, \
-                                       template_id, procedure, document_id, task_id, category, \
-                                       send_at, sender) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, \
-                         $16, $17, $18) \
-                 RETURNING id",
-            )
-            .bind(operator.company_id)
-            .bind(operator.id)
-            .bind(&message.phone)
-            .bind(&message.body)
-            .bind(encoding)
-            .bind(i64::from(message.analysis.segments))
-            .bind(status.as_str())
-            .bind(now)
-            .bind(queued_at)
-            .bind(links.subject_id)
-            .bind(links.representative_id)
-            .bind(links.template_id)
-            .bind(procedure)
-            .bind(links.document_id)
-            .bind(links.task_id)
-            .bind(category)
-            .bind(send_at)
-            .bind(&sender)
-            .fetch_one(&mut *tx)
-            .await?,
+        None => {
+            let new = NewMessage {
+                company_id: operator.company_id,
+                operator_id: operator.id,
+                message,
+                status,
+                links,
+                category: timing.category,
+                send_at,
+                sender: sender.as_deref(),
+                now,
+            };
+            insert(&mut tx, &new).await?
+        }
         Some(draft_id) => {
             let updated: Option<i64> = sqlx::query_scalar(
                 "UPDATE messages SET phone = $1, body = $2, encoding = $3, parts = $4, status = $5, \
@@ -319,13 +305,15 @@ async fn store_as(
             .fetch_optional(&mut *tx)
             .await?;
             match updated {
-                Some(id) => id,
+                Some(id) => {
+                    record_event(&mut tx, id, status, None, now).await?;
+                    id
+                }
                 // Not a draft of this company: gone, someone else's, or already sent.
                 None => return Err(unchangeable(&mut tx, operator.company_id, draft_id).await?),
             }
         }
     };
-    record_event(&mut tx, id, status, None, now).await?;
     if status == Status::Pending {
         let parts = message.analysis.segments;
         let about = crate::credits::ssr::About {
@@ -347,6 +335,63 @@ async fn store_as(
         "message stored"
     );
     Ok(id)
+}
+
+/// A message as it is first stored.
+pub struct NewMessage<'a> {
+    pub company_id: i64,
+    pub operator_id: i64,
+    pub message: &'a Checked,
+    /// Draft, or pending (queued: the caller holds its credits and gives it its parts).
+    pub status: Status,
+    pub links: MessageLinks,
+    pub category: Category,
+    pub send_at: Option<i64>,
+    pub sender: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Inserts a message in the caller's transaction, with the first event of its history.
+pub async fn insert(conn: &mut AnyConnection, new: &NewMessage<'_>) -> Result<i64> {
+    let queued_at = (new.status == Status::Pending).then_some(new.now);
+    let id = sqlx::query_scalar(
+        "INSERT INTO messages (company_id, operator_id, phone, body, encoding, parts, status, \
+                               created_at, updated_at, queued_at, subject_id, representative_id, \
+                               template_id, procedure, document_id, task_id, category, \
+                               send_at, sender) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $14, $15, \
+                 $16, $17, $18) \
+         RETURNING id",
+    )
+    .bind(new.company_id)
+    .bind(new.operator_id)
+    .bind(&new.message.phone)
+    .bind(&new.message.body)
+    .bind(encoding_name(new.message.analysis.encoding))
+    .bind(i64::from(new.message.analysis.segments))
+    .bind(new.status.as_str())
+    .bind(new.now)
+    .bind(queued_at)
+    .bind(new.links.subject_id)
+    .bind(new.links.representative_id)
+    .bind(new.links.template_id)
+    .bind(new.links.procedure.map(Procedure::id))
+    .bind(new.links.document_id)
+    .bind(new.links.task_id)
+    .bind(new.category.as_str())
+    .bind(new.send_at)
+    .bind(new.sender)
+    .fetch_one(&mut *conn)
+    .await?;
+    record_event(conn, id, new.status, None, new.now).await?;
+    Ok(id)
+}
+
+fn encoding_name(encoding: sms::Encoding) -> &'static str {
+    match encoding {
+        sms::Encoding::Gsm7 => "gsm7",
+        sms::Encoding::Ucs2 => "ucs2",
+    }
 }
 
 /// The document or task a message is about, the procedure it is written from and its subject;

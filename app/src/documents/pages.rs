@@ -13,6 +13,7 @@ use super::{
 use crate::error::Field;
 use crate::format::{date, money};
 use crate::i18n::use_language;
+use crate::layout::selection::{RowSelection, SelectBox, SelectionBar};
 use crate::layout::{query_value, PagedResults, RecordPage};
 use crate::replies::{Replies, RepliesOf};
 
@@ -48,6 +49,13 @@ pub fn DocumentsPage() -> impl IntoView {
     let lang = use_language();
     let query = query_from_url();
     let page = Resource::new(move || query.get(), search_documents);
+    let selection = RowSelection::new();
+    provide_context(selection);
+    let send_href = Signal::derive(move || {
+        let filters = query.with(|q| url(&DocumentQuery { offset: 0, ..q.clone() }));
+        let filters = filters.trim_start_matches("/documents?").to_string();
+        selection.composer_href("documents", &filters, |id| format!("/?document={id}"))
+    });
     view! {
             <h1>{t.documents_title}</h1>
             <form class="search" method="get" action="/documents" role="search">
@@ -70,6 +78,7 @@ pub fn DocumentsPage() -> impl IntoView {
                 </label>
                 <button type="submit">{t.search_button}</button>
             </form>
+            <SelectionBar selection href=send_href />
             <PagedResults page list_class="records" empty=t.no_documents
                 offset=Signal::derive(move || query.with(|q| q.offset))
                 at=move |offset| url(&DocumentQuery { offset, ..query.get_untracked() })
@@ -86,7 +95,8 @@ fn DocumentItem(row: ListedDocument) -> impl IntoView {
         subject,
     } = row;
     view! {
-        <li class="record">
+        <li class="record selectable">
+            <SelectBox id=d.id label=d.number.clone() />
             <a href=format!("/documents/{}", d.id)>
                 <span class="record-title">
                     <span class="number">{d.number.clone()}</span>

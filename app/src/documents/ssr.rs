@@ -187,6 +187,31 @@ fn word_search(select: &str) -> WordSearch<'_> {
 /// One page of the company's documents, newest issue date first. Each word of the query must
 /// be in the document's number or external id or in its counterparty's searchable text.
 pub async fn search(db: &Db, company_id: i64, query: &DocumentQuery) -> Result<DocumentPage> {
+    let limit = i64::from(PAGE) + 1;
+    let rows = matching(db, company_id, query, limit, i64::from(query.offset)).await?;
+    let rows = rows.into_iter().map(ListedDocument::from).collect();
+    Ok(Paged::of(rows, PAGE))
+}
+
+/// The ids of the first `limit` documents `search` finds, in its order (a serial send to
+/// every document matching the list's search).
+pub async fn matching_ids(
+    db: &Db,
+    company_id: i64,
+    query: &DocumentQuery,
+    limit: i64,
+) -> Result<Vec<i64>> {
+    let rows = matching(db, company_id, query, limit, 0).await?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+async fn matching(
+    db: &Db,
+    company_id: i64,
+    query: &DocumentQuery,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Row>> {
     crate::input::search_query(&query.q)?;
     let mut sql = format!("{SELECT} WHERE d.company_id = $1");
     if let Some(kind) = query.kind {
@@ -195,13 +220,9 @@ pub async fn search(db: &Db, company_id: i64, query: &DocumentQuery) -> Result<D
     if query.unpaid {
         sql.push_str(" AND d.left_to_pay > 0");
     }
-    let limit = i64::from(PAGE) + 1;
-    let offset = i64::from(query.offset);
-    let rows: Vec<Row> = (word_search(&sql))
+    Ok((word_search(&sql))
         .fetch(db, company_id, &query.q, limit, offset)
-        .await?;
-    let rows = rows.into_iter().map(ListedDocument::from).collect();
-    Ok(Paged::of(rows, PAGE))
+        .await?)
 }
 
 /// The company's documents matching `query` (as [`search`]), for the HTTP API.

@@ -107,6 +107,8 @@ pub enum Field {
     SenderName,
     /// The owner's statement of a sender name (accepted or not).
     Statement,
+    /// The rows of a list selected for a serial send.
+    Recipients,
 }
 
 impl Field {
@@ -167,6 +169,7 @@ impl Field {
             Field::Provider => "provider",
             Field::SenderName => "sender_name",
             Field::Statement => "accept",
+            Field::Recipients => "recipients",
         }
     }
 }

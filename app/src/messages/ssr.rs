@@ -208,6 +208,12 @@ pub async fn queue_parts(
 ) -> Result<()> {
     let message_id = about.message_id.unwrap_or_default();
     crate::credits::ssr::hold(&mut *conn, account_id, parts, about, now).await?;
+    insert_parts(conn, message_id, parts).await
+}
+
+/// Gives a queued message its parts, each `pending` with its credit held (the caller has held
+/// the credits: for one message or for a whole batch at once).
+pub async fn insert_parts(conn: &mut AnyConnection, message_id: i64, parts: u32) -> Result<()> {
     for seq in 0..i64::from(parts) {
         sqlx::query(
             "INSERT INTO message_parts (message_id, seq, status, credit) \
