@@ -498,12 +498,18 @@ pub async fn work(db: Db, outbox: std::sync::Arc<tokio::sync::Notify>) {
 
 /// Takes one batch and works on it to its next resting state; false when none needs work.
 pub async fn work_once(db: &Db, outbox: &tokio::sync::Notify) -> Result<bool> {
+    work_chunks(db, outbox, usize::MAX).await
+}
+
+/// `work_once`, stopping after `chunks` steps with the lease still held, as a job that dies
+/// there would (the tests' crash).
+pub async fn work_chunks(db: &Db, outbox: &tokio::sync::Notify, chunks: usize) -> Result<bool> {
     let Some((batch, lease)) = claim(db).await? else {
         return Ok(false);
     };
     let operator = operator_of(db, &batch).await?;
     let mut lease = lease;
-    loop {
+    for _ in 0..chunks {
         let step = match batch.state() {
             BatchState::Preparing => prepare_chunk(db, &operator, &batch, lease).await?,
             BatchState::Sending | BatchState::Saving => {
@@ -522,6 +528,7 @@ pub async fn work_once(db: &Db, outbox: &tokio::sync::Notify) -> Result<bool> {
             Step::Finished => return Ok(true),
         }
     }
+    Ok(true)
 }
 
 enum Step {
@@ -684,13 +691,11 @@ async fn prepare_row(
         procedure: sms::procedure::Procedure::from_id(&batch.procedure),
         ..MessageLinks::default()
     };
-    let mut problem = None;
+    // The first reason in this order is the one shown: who, which number, then the text.
+    let mut unfilled = None;
     let text = match phone {
         // The subject is gone (or the document has none): nothing to fill its macros from.
-        None => {
-            problem = Some(RowProblem::NoSubject);
-            batch.body.clone()
-        }
+        None => batch.body.clone(),
         Some(_) => {
             match crate::composer::ssr::fill_macros(conn, operator, &batch.body, &links).await {
                 Ok(text) => text,
@@ -698,31 +703,28 @@ async fn prepare_row(
                     problem: Problem::UnfilledMacros(problems),
                     ..
                 }) => {
-                    problem = Some(RowProblem::Unfilled(problems));
+                    unfilled = Some(RowProblem::Unfilled(problems));
                     batch.body.clone()
                 }
                 Err(e) => return Err(e),
             }
         }
     };
-    let phone = phone.unwrap_or_default();
     let options = sending_options();
     let analysis = sms::analyze(&text, &options);
     let plain = sms::transliterate(&text, &options);
-    let mut e164 = phone.clone();
-    if problem.is_none() {
-        problem = match crate::phone::ssr::validate(&phone) {
-            _ if phone.trim().is_empty() => Some(RowProblem::NoPhone),
-            Err(_) => Some(RowProblem::InvalidPhone),
-            Ok(valid) => {
-                e164 = valid;
-                match check(&e164, &text, Intent::Send) {
-                    Err(_) => Some(RowProblem::TooLong),
-                    Ok(_) => None,
-                }
+    let (e164, mut problem) = match phone {
+        None => (String::new(), Some(RowProblem::NoSubject)),
+        Some(phone) if phone.trim().is_empty() => (phone, Some(RowProblem::NoPhone)),
+        Some(phone) => match crate::phone::ssr::validate(&phone) {
+            Err(_) => (phone, Some(RowProblem::InvalidPhone)),
+            Ok(e164) => {
+                let too_long = check(&e164, &text, Intent::Send).is_err();
+                let problem = unfilled.or(too_long.then_some(RowProblem::TooLong));
+                (e164, problem)
             }
-        };
-    }
+        },
+    };
     if problem.is_none()
         && crate::replies::ssr::refuses(conn, batch.company_id, &e164, batch.category()).await?
     {
