@@ -115,29 +115,26 @@ pub fn SelectionBar(
     let count = move || selection.ids.with(Vec::len);
     view! {
         <div class="selection-bar" role="region" aria-label=t.send_sms>
+            // Moving to a row changes nothing of the bar's size: the mouse press that focuses a
+            // row's box or link must be followed by a release on the same place, or the click
+            // is lost.
             <span class="selected-count" aria-live="polite">
-                {move || match selection.all.get() {
-                    true => t.all_matching.to_string(),
-                    false => (t.selected)(count()),
+                {move || match (selection.all.get(), count()) {
+                    (true, _) => t.all_matching.to_string(),
+                    (false, 0) => t.select_hint.to_string(),
+                    (false, n) => (t.selected)(n),
                 }}
             </span>
-            {move || (!selection.all.get()).then(|| view! {
-                <button type="button" class="link select-all" on:click=move |_| selection.all.set(true)>
-                    {t.select_all_matching}
-                </button>
-            })}
-            {move || (selection.all.get() || count() > 0).then(|| view! {
-                <button type="button" class="link clear-selection" on:click=move |_| {
-                    selection.all.set(false);
-                    selection.ids.set(Vec::new());
-                }>{t.clear_selection}</button>
-            })}
-            {move || match href.get() {
-                Some(href) => view! { <a class="button primary send-selected" href=href>{t.send_sms}</a> }.into_any(),
-                None => view! {
-                    <span class="hint">{t.select_hint}</span>
-                }.into_any(),
-            }}
+            <button type="button" class="link select-all" on:click=move |_| selection.all.set(true)
+                prop:hidden=move || selection.all.get()>
+                {t.select_all_matching}
+            </button>
+            <button type="button" class="link clear-selection" on:click=move |_| {
+                selection.all.set(false);
+                selection.ids.set(Vec::new());
+            } prop:hidden=move || !selection.all.get() && count() == 0>{t.clear_selection}</button>
+            <a class="button primary send-selected" href=move || href.get()
+                aria-disabled=move || href.with(Option::is_none).then_some("true")>{t.send_sms}</a>
         </div>
     }
 }
