@@ -357,6 +357,54 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// The values of a statement built piece by piece (filters that may or may not apply), each
+/// taken with its placeholder where it goes in the text, and bound in that order.
+pub struct Binds {
+    placeholders: Placeholders,
+    values: Vec<Bound>,
+}
+
+enum Bound {
+    Int(i64),
+    Text(String),
+}
+
+impl Binds {
+    pub fn new(backend: Backend) -> Self {
+        Binds {
+            placeholders: Placeholders::new(backend),
+            values: Vec::new(),
+        }
+    }
+
+    pub fn int(&mut self, value: i64) -> String {
+        self.values.push(Bound::Int(value));
+        self.placeholders.one()
+    }
+
+    pub fn text(&mut self, value: impl Into<String>) -> String {
+        self.values.push(Bound::Text(value.into()));
+        self.placeholders.one()
+    }
+
+    pub fn query_as<'q, O>(
+        self,
+        sql: &'q str,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>
+    where
+        O: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        let mut query = sqlx::query_as(sql);
+        for value in self.values {
+            query = match value {
+                Bound::Int(n) => query.bind(n),
+                Bound::Text(t) => query.bind(t),
+            };
+        }
+        query
+    }
+}
+
 /// Placeholders for statements written for many rows, numbered in the order they appear in
 /// the text: bind in that order. SQLite gets anonymous `?`: sqlx asks SQLite each parameter's
 /// name, which it finds by walking all the names, so a thousand `$n` would cost a million steps.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use app::composer::ssr as composer;
 use app::error::{AppError, Field, Problem};
 use app::messages::ssr as messages;
-use app::messages::{Category, StatusFilter};
+use app::messages::Category;
 use app::replies::Replies;
 use app::ssr::{Clock, Db};
 use common::smsc::{Smsc, PASSWORD, SYSTEM_ID};
@@ -585,15 +585,11 @@ async fn scheduled_and_quiet_hour_messages_go_exactly_at_their_time() {
         )
         .await
         .unwrap();
-        let rows = messages::list(
-            &db,
-            operator.company_id,
-            StatusFilter::All,
-            None,
-            clock.now_ms(),
-        )
-        .await
-        .unwrap();
+        let all = Default::default();
+        let rows = messages::list(&db, operator.company_id, &all, None, clock.now_ms())
+            .await
+            .unwrap()
+            .rows;
         let scheduled: Vec<i64> = rows
             .iter()
             .filter(|r| r.scheduled_for.is_some())

@@ -19,9 +19,14 @@ async fn list_now(
     filter: StatusFilter,
     show: Option<i64>,
 ) -> Vec<app::messages::MessageRow> {
-    messages::list(db, company_id, filter, show, app::ssr::now_ms())
+    let query = app::messages::MessageQuery {
+        status: filter,
+        ..Default::default()
+    };
+    messages::list(db, company_id, &query, show, app::ssr::now_ms())
         .await
         .unwrap()
+        .rows
 }
 
 async fn status_of(db: &Db, operator: &Operator, id: i64) -> Status {

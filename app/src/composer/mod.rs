@@ -153,6 +153,16 @@ pub struct Recipient {
     pub label: String,
 }
 
+/// A new message copied from the company's message `id` (see `ssr::load_copy`).
+#[server(endpoint = "load_copy")]
+pub async fn load_copy(id: i64) -> Result<Draft> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        ssr::load_copy(&crate::ssr::app_state().db, operator.company_id, id).await
+    })
+    .await
+}
+
 #[server(endpoint = "load_draft")]
 pub async fn load_draft(id: i64) -> Result<Draft> {
     crate::error::respond(async move {
@@ -177,6 +187,8 @@ struct Opening {
     serial: Option<(Selection, SelectionInfo)>,
     /// A subject chosen in a list, and its SMS phone.
     subject: Option<(Recipient, String)>,
+    /// A message to start from (the list's "Kopiuj"): a new message, not that one.
+    copy: Option<Draft>,
 }
 
 /// What the composer's URL asks for.
@@ -187,6 +199,7 @@ struct Opened {
     requested: Option<i64>,
     about: About,
     subject_id: Option<i64>,
+    copy_id: Option<i64>,
     selection: Option<Selection>,
 }
 
@@ -216,7 +229,7 @@ impl Opening {
         if let Some(template) = find(self.requested) {
             return (Some(template.id), template.template.body.clone());
         }
-        if let Some(draft) = &self.draft {
+        if let Some(draft) = self.draft.as_ref().or(self.copy.as_ref()) {
             return (draft.template_id, draft.body.clone());
         }
         self.templates
@@ -247,6 +260,7 @@ pub fn ComposerPage() -> impl IntoView {
                 requested: id("template"),
                 about,
                 subject_id: id("subject"),
+                copy_id: id("copy"),
                 selection: serial_selection(q),
             };
             opened
@@ -260,13 +274,18 @@ pub fn ComposerPage() -> impl IntoView {
              requested,
              about,
              subject_id,
+             copy_id,
              selection,
          }| async move {
             let draft = match draft_id {
                 Some(id) => Some(load_draft(id).await?),
                 None => None,
             };
-            let about = draft.as_ref().map_or(about, |d| d.about);
+            let copy = match copy_id {
+                Some(id) if draft.is_none() => Some(load_copy(id).await?),
+                _ => None,
+            };
+            let about = (draft.as_ref().or(copy.as_ref())).map_or(about, |d| d.about);
             let topic = match about == About::default() {
                 true => None,
                 false => load_topic(about).await?,
@@ -292,6 +311,7 @@ pub fn ComposerPage() -> impl IntoView {
                 None => None,
             };
             let procedure = (procedure.or(draft.as_ref().and_then(|d| d.procedure)))
+                .or(copy.as_ref().and_then(|d| d.procedure))
                 .or(topic.as_ref().map(|topic| topic.procedure))
                 .or(serial.as_ref().map(|(selection, _)| selection.procedure()))
                 .unwrap_or(Procedure::SmsForm);
@@ -305,6 +325,7 @@ pub fn ComposerPage() -> impl IntoView {
                 requested,
                 serial,
                 subject,
+                copy,
             })
         },
     );
@@ -334,6 +355,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
         templates,
         serial,
         subject,
+        copy,
         ..
     } = opening;
     let serial = StoredValue::new(serial);
@@ -344,7 +366,7 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     let draft_id = RwSignal::new(draft.as_ref().map(|d| d.id));
     let editing_draft = draft.is_some();
     // A draft keeps what was typed; a new message about a document or task goes to its subject.
-    let (start_phone, start_recipient) = match (&draft, &topic) {
+    let (start_phone, start_recipient) = match (draft.as_ref().or(copy.as_ref()), &topic) {
         (Some(d), _) => (d.phone.clone(), d.recipient.clone()),
         (
             None,
@@ -400,7 +422,11 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
         }));
     };
     let without_polish = RwSignal::new(false);
-    let category = RwSignal::new(draft.as_ref().map(|d| d.category).unwrap_or_default());
+    let category = RwSignal::new(
+        (draft.as_ref().or(copy.as_ref()))
+            .map(|d| d.category)
+            .unwrap_or_default(),
+    );
     let urgent = RwSignal::new(false);
     let send_at = RwSignal::new(String::new());
     let from_number = RwSignal::new(false);

@@ -95,6 +95,51 @@ pub async fn fill_macros(
         .map_err(|e| AppError::invalid(Field::Body, Problem::UnfilledMacros(e.problems)))
 }
 
+/// A message ready to send: its macros filled for the recipient as its procedure offers
+/// them, Polish characters replaced when `without_polish` saves parts, and its number checked
+/// by libphonenumber as well.
+pub async fn to_send(
+    db: &Db,
+    operator: &Operator,
+    phone: &str,
+    body: &str,
+    links: &MessageLinks,
+    without_polish: bool,
+) -> Result<Checked> {
+    let mut conn = db.pool.acquire().await?;
+    let filled = fill_macros(&mut conn, operator, body, links).await?;
+    drop(conn);
+    let body = match without_polish {
+        // Never costs more parts: the text stays as it is unless replacing saves some.
+        true => sms::transliterate(&filled, &super::sending_options()).text,
+        false => filled,
+    };
+    let checked = super::check(phone, &body, Intent::Send)?;
+    crate::phone::ssr::validate(&checked.phone)
+        .map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?;
+    Ok(checked)
+}
+
+/// Sends the company's draft `id` as it was saved (the list's "Wyślij").
+pub async fn send_draft(db: &Db, operator: &Operator, id: i64, now: i64) -> Result<i64> {
+    let draft = load_draft(db, operator.company_id, id).await?;
+    let links = MessageLinks {
+        subject_id: draft.recipient.as_ref().map(|r| r.subject_id),
+        representative_id: draft.recipient.and_then(|r| r.representative_id),
+        document_id: draft.about.document_id,
+        task_id: draft.about.task_id,
+        template_id: draft.template_id,
+        procedure: Some(draft.procedure.unwrap_or(Procedure::SmsForm)),
+    };
+    let checked = to_send(db, operator, &draft.phone, &draft.body, &links, false).await?;
+    let timing = Timing {
+        category: draft.category,
+        now,
+        ..Timing::default()
+    };
+    store(db, operator, Some(id), &checked, Intent::Send, links, timing).await
+}
+
 /// What a message is for, when it goes and from whom.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Timing {
@@ -471,15 +516,40 @@ struct DraftRow {
 }
 
 pub async fn load_draft(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
-    let row: DraftRow = sqlx::query_as(
+    load(db, company_id, id, " AND m.status = 'draft'").await
+}
+
+/// A new message copied from the company's message `id`, sent or not (the list's "Kopiuj"):
+/// its recipient, number, text and topic. It keeps the template only when that template is
+/// attached to the SMS form, where the copy is edited; otherwise the text alone.
+pub async fn load_copy(db: &Db, company_id: i64, id: i64) -> Result<Draft> {
+    let mut copy = load(db, company_id, id, "").await?;
+    if let Some(template_id) = copy.template_id {
+        let attached: Option<i64> = sqlx::query_scalar(
+            "SELECT template_id FROM template_procedures \
+             WHERE template_id = $1 AND company_id = $2 AND procedure = $3",
+        )
+        .bind(template_id)
+        .bind(company_id)
+        .bind(Procedure::SmsForm.id())
+        .fetch_optional(&db.pool)
+        .await?;
+        copy.template_id = attached;
+    }
+    copy.procedure = Some(Procedure::SmsForm);
+    Ok(copy)
+}
+
+async fn load(db: &Db, company_id: i64, id: i64, condition: &str) -> Result<Draft> {
+    let row: DraftRow = sqlx::query_as(&format!(
         "SELECT m.id, m.phone, m.body, m.subject_id, m.representative_id, \
                 s.code AS subject_code, s.name AS subject_name, r.name AS representative_name, \
                 m.template_id, m.procedure, m.document_id, m.task_id, m.category \
          FROM messages m \
          LEFT JOIN subjects s ON s.id = m.subject_id \
          LEFT JOIN representatives r ON r.id = m.representative_id \
-         WHERE m.id = $1 AND m.company_id = $2 AND m.status = 'draft'",
-    )
+         WHERE m.id = $1 AND m.company_id = $2{condition}"
+    ))
     .bind(id)
     .bind(company_id)
     .fetch_optional(&db.pool)

@@ -50,24 +50,21 @@ pub async fn submit_message(
             template_id,
             procedure: Some(procedure.unwrap_or(Procedure::SmsForm)),
         };
-        let body = match intent {
+        let db = &state.db;
+        let checked = match intent {
             Intent::Send => {
-                let mut conn = state.db.pool.acquire().await?;
-                let filled = super::ssr::fill_macros(&mut conn, &operator, &body, &links).await?;
-                match without_polish {
-                    // Never costs more parts: the text stays as it is unless replacing saves some.
-                    true => sms::transliterate(&filled, &super::sending_options()).text,
-                    false => filled,
-                }
+                super::ssr::to_send(db, &operator, &phone, &body, &links, without_polish).await?
             }
-            Intent::Draft => body,
+            Intent::Draft => {
+                let checked = check(&phone, &body, intent)?;
+                // The browser's light check passed; the server also asks libphonenumber.
+                if !checked.phone.is_empty() {
+                    crate::phone::ssr::validate(&checked.phone)
+                        .map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?;
+                }
+                checked
+            }
         };
-        let checked = check(&phone, &body, intent)?;
-        // The browser's light check passed; the server also asks libphonenumber.
-        if !checked.phone.is_empty() {
-            crate::phone::ssr::validate(&checked.phone)
-                .map_err(|e| AppError::invalid(Field::Phone, Problem::Phone(e)))?;
-        }
         let timing = super::ssr::Timing {
             category,
             urgent,
@@ -75,7 +72,6 @@ pub async fn submit_message(
             now: state.clock.now_ms(),
             from_number,
         };
-        let db = &state.db;
         let id =
             super::ssr::store(db, &operator, draft_id, &checked, intent, links, timing).await?;
         if intent == Intent::Send {

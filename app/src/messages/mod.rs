@@ -2,18 +2,18 @@
 //! several SMS), drafts in green, statuses updated as delivery reports arrive.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::format::LocalTime;
-use crate::i18n::{use_language, Lang};
 
+mod page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod texts;
 
-use texts::use_texts;
+pub use page::MessagesPage;
+
 
 /// Where a message (or one of its SMS parts) is. A status only moves forward: draft → pending
 /// → sent → delivered, or to one of the other final ones: undelivered (the network could not
@@ -109,36 +109,113 @@ impl Category {
     }
 }
 
+/// Which messages the list shows: all, those sent (any status but draft), drafts, or those with
+/// one delivery status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum StatusFilter {
     #[default]
     All,
     Sent,
     Drafts,
+    Is(Status),
 }
 
 impl StatusFilter {
-    const ALL: [StatusFilter; 3] = [StatusFilter::All, StatusFilter::Sent, StatusFilter::Drafts];
+    /// Every filter, in the order the list offers them.
+    fn all() -> impl Iterator<Item = StatusFilter> {
+        [StatusFilter::All, StatusFilter::Sent, StatusFilter::Drafts]
+            .into_iter()
+            .chain(Status::sent().map(StatusFilter::Is))
+    }
 
-    fn code(self) -> &'static str {
+    /// The filter in the list's URL (`?status=`).
+    pub fn code(self) -> String {
         match self {
-            StatusFilter::All => "all",
-            StatusFilter::Sent => "sent",
-            StatusFilter::Drafts => "drafts",
+            StatusFilter::All => "all".into(),
+            StatusFilter::Sent => "sent".into(),
+            StatusFilter::Drafts => "drafts".into(),
+            StatusFilter::Is(status) => format!("is-{}", status.as_str()),
         }
     }
 
-    fn from_code(code: &str) -> StatusFilter {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.code() == code)
-            .unwrap_or_default()
+    pub fn from_code(code: &str) -> StatusFilter {
+        Self::all().find(|f| f.code() == code).unwrap_or_default()
+    }
+}
+
+/// What the messages list shows: the filters (status, subject, a text, days written) and
+/// the page, as the messages older than `before` (keyset paging: a page is read from the
+/// index, however many messages came before it).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MessageQuery {
+    #[serde(default)]
+    pub status: StatusFilter,
+    #[serde(default)]
+    pub subject_id: Option<i64>,
+    /// Words of the text, the number, or the subject's code or name.
+    #[serde(default)]
+    pub q: String,
+    /// The first and last day written (`YYYY-MM-DD`), either may be empty.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    /// The last row of the page before (its `cursor`).
+    #[serde(default)]
+    pub before: Option<String>,
+}
+
+impl MessageQuery {
+    /// The days as epoch ms: from the first day's start to the end of the last.
+    #[cfg(feature = "ssr")]
+    pub fn period(&self) -> Result<(Option<i64>, Option<i64>)> {
+        use crate::error::{AppError, Field, Problem};
+        let day = |text: &str, field: Field| -> Result<Option<chrono::NaiveDate>> {
+            match text.trim() {
+                "" => Ok(None),
+                text => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| AppError::invalid(field, Problem::InvalidDate)),
+            }
+        };
+        let from = day(&self.from, Field::PeriodFrom)?;
+        let to = day(&self.to, Field::PeriodTo)?;
+        Ok((
+            from.map(crate::ssr::start_of_day),
+            to.map(|to| crate::ssr::start_of_day(to + chrono::Days::new(1))),
+        ))
+    }
+
+    /// When the last row of the page before was written, and its id.
+    pub fn cursor(&self) -> Option<(i64, i64)> {
+        let (at, id) = self.before.as_deref()?.split_once('.')?;
+        Some((at.parse().ok()?, id.parse().ok()?))
+    }
+
+    /// The list's URL for this query (and the page after `before`).
+    pub fn url(&self) -> String {
+        use crate::layout::query_value;
+        let mut url = format!("/messages?status={}", self.status.code());
+        if let Some(id) = self.subject_id {
+            url.push_str(&format!("&subject={id}"));
+        }
+        for (key, value) in [("q", &self.q), ("from", &self.from), ("to", &self.to)] {
+            if !value.is_empty() {
+                url.push_str(&format!("&{key}={}", query_value(value)));
+            }
+        }
+        if let Some(before) = &self.before {
+            url.push_str(&format!("&before={}", query_value(before)));
+        }
+        url
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageRow {
     pub id: i64,
+    /// Where the next page starts when this is a page's last row (`MessageQuery::before`).
+    pub cursor: String,
     pub status: Status,
     /// Sent date for sent messages, save date for drafts.
     pub date: LocalTime,
@@ -155,15 +232,20 @@ pub struct MessageRow {
     pub scheduled_for: Option<LocalTime>,
     /// The sender name it went (or goes) with; `None`: the gateway's number.
     pub sender: Option<String>,
+    pub subject_code: Option<String>,
+    pub subject_name: Option<String>,
 }
 
 #[server(endpoint = "list_messages")]
-pub async fn list_messages(filter: StatusFilter, show: Option<i64>) -> Result<Vec<MessageRow>> {
+pub async fn list_messages(
+    query: MessageQuery,
+    show: Option<i64>,
+) -> Result<crate::layout::Paged<MessageRow>> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
         let state = crate::ssr::app_state();
         let now = state.clock.now_ms();
-        ssr::list(&state.db, operator.company_id, filter, show, now).await
+        ssr::list(&state.db, operator.company_id, &query, show, now).await
     })
     .await
 }
@@ -198,180 +280,52 @@ pub async fn cancel_message(id: i64) -> Result<()> {
     .await
 }
 
-/// How often the list asks for news while some message still waits for its delivery report.
-/// Polling keeps the server stateless (several servers can share one database) and works
-/// through any proxy; at one small query per open list every few seconds it costs little.
-const POLL_MS: u64 = 3000;
-
-#[component]
-pub fn MessagesPage() -> impl IntoView {
-    let t = use_texts();
-    let layout_t = crate::layout::texts::use_texts();
-    let lang = use_language();
-    let query = use_query_map();
-    let filter = Memo::new(move |_| {
-        StatusFilter::from_code(&query.read().get("status").unwrap_or_default())
-    });
-    // The message whose whole text is shown (`?show=`), a link so it works without JavaScript.
-    let show = Memo::new(move |_| query.read().get("show").and_then(|id| id.parse().ok()));
-    let tick = RwSignal::new(0u32);
-    let resend = ServerAction::<ResendMessage>::new();
-    let cancel = ServerAction::<CancelMessage>::new();
-    let messages = Resource::new(
-        move || {
-            let versions = (resend.version().get(), cancel.version().get());
-            (filter.get(), show.get(), tick.get(), versions)
-        },
-        |(filter, show, _, _)| list_messages(filter, show),
-    );
-
-    Effect::new(move |_| {
-        let unfinished = messages
-            .get()
-            .and_then(|rows| rows.ok())
-            .is_some_and(|rows| {
-                let moving =
-                    |row: &MessageRow| row.status.is_in_progress() && row.scheduled_for.is_none();
-                rows.iter().any(moving)
-            });
-        if unfinished {
-            set_timeout(
-                move || tick.update(|n| *n += 1),
-                std::time::Duration::from_millis(POLL_MS),
-            );
-        }
-    });
-
-    let filter_name = move |f: StatusFilter| match f {
-        StatusFilter::All => t.filter_all,
-        StatusFilter::Sent => t.filter_sent,
-        StatusFilter::Drafts => t.filter_drafts,
-    };
-
-    view! {
-            <h1>{t.messages_title}</h1>
-            <nav class="filters" aria-label=t.filter_label>
-                <span>{t.filter_label}":"</span>
-                {StatusFilter::ALL.into_iter().map(|f| view! {
-                    <a href=format!("/messages?status={}", f.code())
-                       aria-current=move || (filter.get() == f).then_some("true")>
-                        {filter_name(f)}
-                    </a>
-                }).collect_view()}
-            </nav>
-            <Transition fallback=move || view! { <p>{layout_t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match messages.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-                        Ok(rows) if rows.is_empty() => view! { <p class="empty">{t.no_messages}</p> }.into_any(),
-                        Ok(rows) => view! {
-                            <table class="messages">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t.col_date}</th>
-                                        <th scope="col">{t.col_phone}</th>
-                                        <th scope="col">{t.col_body}</th>
-                                        <th scope="col">{t.col_status}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {rows.into_iter().map(|row| {
-                                        let whole = show.get_untracked() == Some(row.id);
-                                        view! { <MessageRowView row filter=filter.get_untracked() whole resend cancel lang /> }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
-    }
+/// What sending drafts from the list did: how many went, and each refused one's number (or
+/// text) with why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftsSent {
+    pub sent: u32,
+    pub refused: Vec<(String, crate::error::AppError)>,
 }
 
-#[component]
-/// `whole`: the operator asked for this message's whole text, shown unclamped.
-fn MessageRowView(
-    row: MessageRow,
-    filter: StatusFilter,
-    whole: bool,
-    resend: ServerAction<ResendMessage>,
-    cancel: ServerAction<CancelMessage>,
-    lang: Lang,
-) -> impl IntoView {
-    let t = lang.of(&texts::PL, &texts::EN);
-    let status_class = format!("status status-{}", row.status.as_str());
-    let is_draft = row.status == Status::Draft;
-    let phone = if row.phone.is_empty() {
-        String::new()
-    } else {
-        sms::format_display(&row.phone)
-    };
-    let parts = (row.parts > 1).then(|| format!(" · {}", (t.sms_count)(row.parts)));
-    view! {
-        <tr class:draft=is_draft data-message-id=row.id>
-            <td data-label=t.col_date>
-                <time datetime=row.date.iso()>{row.date.format(lang)}</time>
-            </td>
-            <td data-label=t.col_phone class="phone">{phone}</td>
-            // The text is clamped; it is in the title (hover) and expands when focused (tap). A
-            // long one arrives cut short, with a link to its whole text.
-            <td data-label=t.col_body class="body">
-                <span class="text" class:whole=whole title=row.body.clone() tabindex="0">
-                    {row.body.clone()}{(!row.complete).then_some("…")}
-                </span>
-                {(!row.complete).then(|| view! {
-                    <a class="whole-text" href=format!("/messages?status={}&show={}", filter.code(), row.id)>
-                        {t.show_whole_text}
-                    </a>
-                })}
-            </td>
-            <td data-label=t.col_status>
-                {match row.scheduled_for {
-                    Some(at) => view! {
-                        <span class="status status-scheduled">{t.scheduled_for}" "
-                            <time datetime=at.iso()>{at.format(lang)}</time>
-                        </span>
-                    }.into_any(),
-                    None => view! { <span class=status_class>{(t.status_name)(row.status)}</span> }.into_any(),
-                }}
-                {(row.category == Category::Marketing).then(|| view! { <span class="badge">{t.marketing_badge}</span> })}
-                {row.sender.map(|name| view! { <span class="badge sender" title=t.sender_title>{name}</span> })}
-                {parts}
-                {row.error.map(|e| view! { <span class="gateway-error">" — "{e}</span> })}
-                {is_draft.then(|| view! {
-                    <a class="edit" href=format!("/?draft={}", row.id)>{t.edit_draft}</a>
-                })}
-                {(row.status == Status::Unknown).then(|| view! { <InDoubt id=row.id resend lang /> })}
-                {row.scheduled_for.is_some().then(|| view! {
-                    <ActionForm action=cancel attr:class="cancel-scheduled">
-                        <input type="hidden" name="id" value=row.id />
-                        <button type="submit" class="link">{t.cancel_scheduled}</button>
-                    </ActionForm>
-                })}
-            </td>
-        </tr>
-    }
+/// Sends the company's drafts `ids` one after another, each as it was saved; one that cannot go
+/// (no number, a macro without value, no credit…) stays a draft and is reported.
+#[server(endpoint = "send_drafts")]
+pub async fn send_drafts(ids: Vec<i64>) -> Result<DraftsSent> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let state = crate::ssr::app_state();
+        let mut report = DraftsSent {
+            sent: 0,
+            refused: Vec::new(),
+        };
+        for id in ids.into_iter().take(ssr::LIST_PAGE as usize * 20) {
+            let now = state.clock.now_ms();
+            match crate::composer::ssr::send_draft(&state.db, &operator, id, now).await {
+                Ok(_) => report.sent += 1,
+                Err(e) => {
+                    let label = ssr::label(&state.db, operator.company_id, id).await?;
+                    report.refused.push((label, e));
+                }
+            }
+        }
+        if report.sent > 0 {
+            state.outbox.notify_one();
+        }
+        Ok(report)
+    })
+    .await
 }
 
-/// A message in doubt: what it means, and sending it again after a confirmation. A form, so it
-/// also works without JavaScript (there without the confirmation: the hint says it).
-#[component]
-fn InDoubt(id: i64, resend: ServerAction<ResendMessage>, lang: Lang) -> impl IntoView {
-    let t = lang.of(&texts::PL, &texts::EN);
-    let on_submit = move |ev: web_sys::SubmitEvent| {
-        ev.prevent_default();
-        if window()
-            .confirm_with_message(t.confirm_resend)
-            .unwrap_or(false)
-        {
-            resend.dispatch(ResendMessage { id });
-        }
-    };
-    view! {
-        <p class="hint in-doubt">{t.in_doubt_hint}</p>
-        <form method="post" action="/api/resend_message" class="inline" on:submit=on_submit>
-            <input type="hidden" name="id" value=id />
-            <button type="submit" class="secondary" disabled=move || resend.pending().get()>{t.resend}</button>
-        </form>
-    }
+/// Deletes the company's drafts among `ids`; sent messages are kept. How many were deleted.
+#[server(endpoint = "delete_drafts")]
+pub async fn delete_drafts(ids: Vec<i64>) -> Result<u64> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let db = &crate::ssr::app_state().db;
+        let deleted = ssr::delete_drafts(db, operator.company_id, &ids).await?;
+        tracing::info!(operator_id = operator.id, deleted, "drafts deleted");
+        Ok(deleted)
+    })
+    .await
 }

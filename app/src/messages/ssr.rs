@@ -5,19 +5,22 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::{Any, AnyConnection, Transaction};
 
-use super::{MessageRow, Status, StatusFilter};
+use super::{MessageQuery, MessageRow, Status, StatusFilter};
+use crate::layout::Paged;
 use crate::credits::ssr::Close;
 use crate::error::{AppError, Result};
-use crate::ssr::{local_time, now_ms, Backend, Db, Placeholders};
+use crate::ssr::{local_time, now_ms, Backend, Binds, Db, Placeholders};
 
-const LIST_LIMIT: i64 = 200;
-/// The list carries the start of each text (a message may be ten SMS long, and 200 of them
+/// Rows the list shows at once.
+pub const LIST_PAGE: u32 = 50;
+/// The list carries the start of each text (a message may be ten SMS long, and a page of them
 /// would weigh much); the whole text of one message is asked for with `show`.
 pub const PREVIEW_CHARS: usize = 160;
 
 #[derive(sqlx::FromRow)]
 struct ListRow {
     id: i64,
+    created_at: i64,
     status: String,
     date: i64,
     phone: String,
@@ -27,36 +30,83 @@ struct ListRow {
     category: String,
     send_at: Option<i64>,
     sender: Option<String>,
+    subject_code: Option<String>,
+    subject_name: Option<String>,
 }
 
-/// The company's latest messages; one waiting for its time at `now` is shown as scheduled.
+/// A page of the company's messages matching `query`, newest first (by when each was written),
+/// after the cursor `query.before`; one waiting for its time at `now` is shown as scheduled.
+/// Each condition has an index that leads with the company and ends with the id, so a page
+/// reads about as many rows as it shows however long the company's history.
 pub async fn list(
     db: &Db,
     company_id: i64,
-    filter: StatusFilter,
+    query: &MessageQuery,
     show: Option<i64>,
     now: i64,
-) -> Result<Vec<MessageRow>> {
-    let status_condition = match filter {
-        StatusFilter::All => "",
-        StatusFilter::Sent => "AND status <> 'draft'",
-        StatusFilter::Drafts => "AND status = 'draft'",
-    };
-    let rows: Vec<ListRow> = sqlx::query_as(&format!(
-        "SELECT id, status, COALESCE(submitted_at, queued_at, updated_at) AS date, phone, \
-                CASE WHEN id = $3 THEN body ELSE substr(body, 1, {}) END AS body, parts, error, \
-                category, send_at, sender \
-         FROM messages WHERE company_id = $1 {status_condition} \
-         ORDER BY date DESC, id DESC LIMIT $2",
+) -> Result<Paged<MessageRow>> {
+    crate::input::search_query(&query.q)?;
+    let (from, to) = query.period()?;
+    let mut binds = Binds::new(db.backend);
+    let show_param = binds.int(show.unwrap_or(0));
+    let company = binds.int(company_id);
+    let mut sql = format!(
+        "SELECT m.id, m.created_at, m.status, \
+                COALESCE(m.submitted_at, m.queued_at, m.updated_at) AS date, \
+                m.phone, CASE WHEN m.id = {show_param} THEN m.body \
+                              ELSE substr(m.body, 1, {}) END AS body, \
+                m.parts, m.error, m.category, m.send_at, m.sender, \
+                s.code AS subject_code, s.name AS subject_name \
+         FROM messages m LEFT JOIN subjects s ON s.id = m.subject_id \
+         WHERE m.company_id = {company}",
         PREVIEW_CHARS + 1
-    ))
-    .bind(company_id)
-    .bind(LIST_LIMIT)
-    .bind(show.unwrap_or(0))
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
+    );
+    match query.status {
+        StatusFilter::All => {}
+        StatusFilter::Sent => sql.push_str(" AND m.status <> 'draft'"),
+        StatusFilter::Drafts => sql.push_str(" AND m.status = 'draft'"),
+        StatusFilter::Is(status) => {
+            sql.push_str(&format!(" AND m.status = {}", binds.text(status.as_str())));
+        }
+    }
+    if let Some(subject_id) = query.subject_id {
+        sql.push_str(&format!(" AND m.subject_id = {}", binds.int(subject_id)));
+    }
+    if let Some(from) = from {
+        sql.push_str(&format!(" AND m.created_at >= {}", binds.int(from)));
+    }
+    if let Some(to) = to {
+        sql.push_str(&format!(" AND m.created_at < {}", binds.int(to)));
+    }
+    // A word is in the text, the number, or the subject's code or name (without Polish letters).
+    for word in query.q.split_whitespace() {
+        let pattern = crate::ssr::contains_pattern(word);
+        let folded = crate::ssr::contains_pattern(&crate::ssr::search_words(word).join(" "));
+        let (text, number, subject) = (
+            binds.text(&pattern),
+            binds.text(&pattern),
+            binds.text(folded),
+        );
+        sql.push_str(&format!(
+            " AND (LOWER(m.body) LIKE {text} ESCAPE '\\' OR m.phone LIKE {number} ESCAPE '\\' \
+                   OR COALESCE(s.search_text, '') LIKE {subject} ESCAPE '\\')"
+        ));
+    }
+    // A cursor that does not read (edited by hand) starts at the newest.
+    if let Some((at, id)) = query.cursor() {
+        let (a, b, c) = (binds.int(at), binds.int(at), binds.int(id));
+        sql.push_str(&format!(
+            " AND (m.created_at < {a} OR (m.created_at = {b} AND m.id < {c}))"
+        ));
+    }
+    let limit = binds.int(i64::from(LIST_PAGE) + 1);
+    sql.push_str(&format!(
+        " ORDER BY m.created_at DESC, m.id DESC LIMIT {limit}"
+    ));
+    let select = binds.query_as::<ListRow>(&sql);
+    let rows = select.fetch_all(&db.pool).await?;
+    let page = Paged::of(rows, LIST_PAGE);
+    let rows = (page.rows.into_iter())
         .map(|row| {
             let (body, complete) = if show == Some(row.id) {
                 (row.body, true)
@@ -67,6 +117,7 @@ pub async fn list(
             let waiting = status == Status::Pending && row.send_at.is_some_and(|at| at > now);
             MessageRow {
                 id: row.id,
+                cursor: format!("{}.{}", row.created_at, row.id),
                 status,
                 scheduled_for: row.send_at.filter(|_| waiting).map(local_time),
                 category: super::Category::parse(&row.category).unwrap_or_default(),
@@ -77,9 +128,54 @@ pub async fn list(
                 parts: row.parts as u32,
                 error: row.error,
                 sender: row.sender,
+                subject_code: row.subject_code,
+                subject_name: row.subject_name,
             }
         })
-        .collect())
+        .collect();
+    Ok(Paged {
+        rows,
+        has_more: page.has_more,
+    })
+}
+
+/// How the list names a message in a report: its number, or the start of its text.
+pub async fn label(db: &Db, company_id: i64, id: i64) -> Result<String> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT phone, body FROM messages WHERE id = $1 AND company_id = $2")
+            .bind(id)
+            .bind(company_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(match row {
+        Some((phone, _)) if !phone.is_empty() => sms::format_display(&phone),
+        Some((_, body)) => body.chars().take(30).collect(),
+        None => format!("#{id}"),
+    })
+}
+
+/// Deletes the company's drafts among `ids` (with their history); sent messages stay.
+pub async fn delete_drafts(db: &Db, company_id: i64, ids: &[i64]) -> Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut deleted = 0;
+    let mut tx = db.begin_write().await?;
+    for chunk in ids.chunks(500) {
+        let mut p = Placeholders::new(db.backend);
+        let sql = format!(
+            "DELETE FROM messages WHERE company_id = {} AND status = 'draft' AND id IN ({})",
+            p.one(),
+            p.list(chunk.len())
+        );
+        let mut delete = sqlx::query(&sql).bind(company_id);
+        for id in chunk {
+            delete = delete.bind(id);
+        }
+        deleted += delete.execute(&mut *tx).await?.rows_affected();
+    }
+    tx.commit().await?;
+    Ok(deleted)
 }
 
 /// The first `PREVIEW_CHARS` characters of a text, and whether that is all of it. The lists
