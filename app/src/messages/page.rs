@@ -173,7 +173,6 @@ pub fn MessagesPage() -> impl IntoView {
 #[component]
 fn Filters(query: Memo<MessageQuery>, with_sender: Memo<bool>) -> impl IntoView {
     let t = use_texts();
-    let lang = use_language();
     let navigate = use_navigate();
     let picker_open = RwSignal::new(false);
     let subject = Resource::new(
@@ -239,7 +238,6 @@ fn Filters(query: Memo<MessageQuery>, with_sender: Memo<bool>) -> impl IntoView 
             </label>
             <button type="submit">{t.apply}</button>
         </form>
-        {move || query.with(|q| q.period().err()).map(|e| view! { <p class="error" role="alert">{e.message(lang)}</p> })}
     }
 }
 
@@ -386,7 +384,8 @@ fn RowMenu(
                 <div class="menu-backdrop" on:click=move |_| close()
                     on:contextmenu=move |ev| { ev.prevent_default(); close(); }></div>
                 <ul class="menu-list row-menu" role="menu" on:keydown=on_keydown
-                    style=format!("left: {x}px; top: {y}px")>
+                    // At the pointer, moved in so that it fits on the screen.
+                    style=format!("left: min({x}px, calc(100vw - 13rem)); top: min({y}px, calc(100vh - 12rem))")>
                     <li role="none">
                         <button type="button" role="menuitem" autofocus on:click=move |_| {
                             close();
