@@ -3,6 +3,8 @@
 //! `ssr`) and the browser (feature `hydrate`, compiled to WebAssembly).
 
 pub mod address_book;
+#[cfg(feature = "ssr")]
+pub mod api_sending;
 pub mod admin;
 pub mod api_tokens;
 pub mod auth;

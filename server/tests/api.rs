@@ -42,10 +42,24 @@ impl Api {
     }
 
     async fn send(&self, method: Method, path: &str, token: Option<&str>, body: Body) -> Reply {
+        self.send_with(method, path, token, &[], body).await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> Reply {
         let mut request = Request::builder()
             .method(method)
             .uri(path)
             .header(header::CONTENT_TYPE, "application/json");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         if let Some(token) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
@@ -102,6 +116,15 @@ impl Api {
             body.to_string().into(),
         )
         .await
+    }
+
+    /// A POST with an `Idempotency-Key`.
+    async fn post_once(&self, path: &str, key: &str, body: Value) -> Reply {
+        let headers = [("idempotency-key", key)];
+        let token = Some(self.token.as_str());
+        let body = body.to_string().into();
+        self.send_with(Method::POST, path, token, &headers, body)
+            .await
     }
 }
 
@@ -995,6 +1018,108 @@ async fn bad_subjects_are_refused_field_by_field() {
         ]})).await;
         assert_eq!((reply.status, problems(&reply)), (unprocessable, problem("items[1].sms_phone", "invalid_phone")));
         assert_eq!(api.get(&url("subjects/K-1")).await.status, StatusCode::NOT_FOUND, "nothing stored");
+    })
+    .await;
+}
+
+async fn messages_count(db: &Db) -> i64 {
+    common::count(db, "SELECT COUNT(*) FROM messages").await
+}
+
+#[tokio::test]
+async fn the_erp_sends_a_message_once_however_often_it_retries_and_follows_its_status() {
+    on_both(|db| async move {
+        let api = Api::start(&db).await;
+        link_subject(&db, "ALFA", "K-ALFA").await;
+        let body = json!({
+            "subject_external_id": "K-ALFA",
+            "body": "Dzień dobry {nazwa}, zamówienie gotowe.",
+        });
+        let first = api.post_once(&url("messages"), "order-77-ready", body.clone()).await;
+        assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+        let message = &first.body["message"];
+        assert_eq!(message["status"], "pending");
+        assert_eq!(message["phone"], "+48601200300");
+        assert_eq!(message["body"], "Dzień dobry Alfa Budownictwo Sp. z o.o., zamówienie gotowe.");
+        assert_eq!(message["subject_external_id"], "K-ALFA");
+        assert_eq!(message["parts"].as_array().unwrap().len(), 1);
+        let id = message["id"].as_i64().unwrap();
+        let before = messages_count(&db).await;
+        // A retry (the answer was lost): nothing new, the same message.
+        let again = api.post_once(&url("messages"), "order-77-ready", body.clone()).await;
+        assert_eq!(again.status, StatusCode::CREATED);
+        assert_eq!(again.body["message"]["id"], id);
+        assert_eq!(messages_count(&db).await, before);
+        // The key with another request is refused.
+        let other = json!({ "phone": "600100200", "body": "Inna" });
+        let reused = api.post_once(&url("messages"), "order-77-ready", other).await;
+        assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(problems(&reused), problem("Idempotency-Key", "key_reused"));
+
+        let got = api.get(&url(&format!("messages/{id}"))).await;
+        assert_eq!(got.status, StatusCode::OK);
+        assert_eq!(got.body["message"]["id"], id);
+        // The feed of status changes: the queued message, then nothing new after it.
+        let feed = api.get(&url("messages?since=0")).await;
+        let ids: Vec<i64> = (feed.body["messages"].as_array().unwrap().iter())
+            .map(|m| m["id"].as_i64().unwrap())
+            .collect();
+        assert!(ids.contains(&id));
+        let next = feed.body["next_since"].as_i64().unwrap();
+        let after = api.get(&url(&format!("messages?since={next}"))).await;
+        assert_eq!(after.body["messages"], json!([]));
+        assert_eq!(after.body["next_since"], next);
+        // Another account's token does not see it.
+        let (stranger, _) = other_account(&db).await;
+        let (_, token) = tokens::create(&db, stranger, "Other ERP", None).await.unwrap();
+        let path = url(&format!("messages/{id}"));
+        let hidden = api.send(Method::GET, &path, Some(&token), Body::empty()).await;
+        assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_batch_of_messages_is_queued_whole_or_not_at_all() {
+    on_both(|db| async move {
+        let api = Api::start(&db).await;
+        let upserted = api.put(&url("documents/FV-1"), invoice("FS/1/2026")).await;
+        assert_eq!(upserted.status, StatusCode::CREATED);
+        let template: i64 = sqlx::query_scalar(
+            "INSERT INTO templates (company_id, name, body, created_at, updated_at) \
+             VALUES ($1, 'Faktura', 'Faktura {numer_dokumentu}', 0, 0) RETURNING id",
+        )
+        .bind(COMPANY)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+        let good = json!({ "phone": "600100201", "template_name": "Faktura",
+            "document_external_id": "FV-1" });
+        let bad = [
+            (json!({ "phone": "600100202" }), "items[1].body", "body_or_template"),
+            (json!({ "body": "x" }), "items[1].phone", "required"),
+            (json!({ "phone": "12", "body": "x" }), "items[1].phone", "invalid_phone"),
+            (json!({ "phone": "600100202", "template_id": template + 99 }), "items[1].template", "unknown_record"),
+            (json!({ "phone": "600100202", "body": "x", "task_external_id": "nope" }), "items[1].task_external_id", "unknown_record"),
+            (json!({ "phone": "600100202", "body": "x\0" }), "items[1].body", "control_characters"),
+            (json!({ "phone": "600100202", "body": "x", "send_at": "2020-01-01T10:00:00+01:00" }), "items[1].send_at", "in_the_past"),
+        ];
+        let before = messages_count(&db).await;
+        for (item, field, code) in bad {
+            let reply = api.post(&url("messages:batch"), json!({ "items": [good, item] })).await;
+            assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {}", reply.body);
+            assert_eq!(problems(&reply), problem(field, code));
+        }
+        assert_eq!(messages_count(&db).await, before, "nothing queued from a refused batch");
+        let items: Vec<Value> = (0..3).map(|_| good.clone()).collect();
+        let reply = api.post(&url("messages:batch"), json!({ "items": items })).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        let sent = reply.body["messages"].as_array().unwrap();
+        assert_eq!(sent.len(), 3);
+        assert_eq!(sent[0]["body"], "Faktura FS/1/2026");
+        assert_eq!(sent[0]["document_external_id"], "FV-1");
+        let empty = api.post(&url("messages:batch"), json!({ "items": [] })).await;
+        assert_eq!(problems(&empty), problem("items", "out_of_range"));
     })
     .await;
 }

@@ -109,6 +109,12 @@ pub enum Field {
     Statement,
     /// The rows of a list selected for a serial send.
     Recipients,
+    /// The HTTP API's `Idempotency-Key` header.
+    IdempotencyKey,
+    /// A template, by id or name.
+    Template,
+    DocumentExternalId,
+    TaskExternalId,
 }
 
 impl Field {
@@ -170,6 +176,10 @@ impl Field {
             Field::SenderName => "sender_name",
             Field::Statement => "accept",
             Field::Recipients => "recipients",
+            Field::IdempotencyKey => "Idempotency-Key",
+            Field::Template => "template",
+            Field::DocumentExternalId => "document_external_id",
+            Field::TaskExternalId => "task_external_id",
         }
     }
 }
@@ -322,6 +332,12 @@ pub enum Problem {
     TooSoon {
         from: crate::format::LocalTime,
     },
+    /// A message needs exactly one of a text, a template id and a template name.
+    BodyOrTemplate,
+    /// No record of the company has this id or name.
+    UnknownRecord,
+    /// An idempotency key already used for another request.
+    KeyReused,
 }
 
 impl Problem {
@@ -372,6 +388,9 @@ impl Problem {
             Problem::SenderName(_) => "invalid_sender_name",
             Problem::NotAuthorised => "not_authorised",
             Problem::TooSoon { .. } => "too_soon",
+            Problem::BodyOrTemplate => "body_or_template",
+            Problem::UnknownRecord => "unknown_record",
+            Problem::KeyReused => "key_reused",
         }
     }
 }
@@ -440,6 +459,9 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
         Problem::SenderName(e) => (t.sender_name_error)(e),
         Problem::NotAuthorised => t.error_not_authorised.to_string(),
         Problem::TooSoon { from } => (t.error_too_soon)(&from.format(lang)),
+        Problem::BodyOrTemplate => t.error_body_or_template.to_string(),
+        Problem::UnknownRecord => t.error_unknown_record.to_string(),
+        Problem::KeyReused => t.error_key_reused.to_string(),
     }
 }
 

@@ -60,6 +60,9 @@ pub struct Texts {
     pub sender_name_error: fn(&sms::sender::SenderNameError) -> String,
     pub error_not_authorised: &'static str,
     pub error_too_soon: fn(&str) -> String,
+    pub error_body_or_template: &'static str,
+    pub error_unknown_record: &'static str,
+    pub error_key_reused: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -101,6 +104,10 @@ pub static PL: Texts = Texts {
         Field::SenderName => "Nazwa nadawcy",
         Field::Statement => "Oświadczenie właściciela",
         Field::Recipients => "Odbiorcy",
+        Field::IdempotencyKey => "Klucz idempotencji",
+        Field::Template => "Szablon",
+        Field::DocumentExternalId => "Dokument",
+        Field::TaskExternalId => "Zadanie",
         Field::Query => "Szukaj",
         Field::Role => "Rola",
         Field::Companies => "Firmy",
@@ -205,6 +212,9 @@ pub static PL: Texts = Texts {
     error_too_soon: |from| {
         format!("nazwę w użyciu można zastąpić nową raz na 30 dni: następna zmiana od {from}.")
     },
+    error_body_or_template: "podaj treść albo szablon (jedno z nich).",
+    error_unknown_record: "nie ma takiego w tej firmie.",
+    error_key_reused: "ten klucz był już użyty dla innego żądania.",
 };
 
 pub static EN: Texts = Texts {
@@ -246,6 +256,10 @@ pub static EN: Texts = Texts {
         Field::SenderName => "Sender name",
         Field::Statement => "Owner's statement",
         Field::Recipients => "Recipients",
+        Field::IdempotencyKey => "Idempotency key",
+        Field::Template => "Template",
+        Field::DocumentExternalId => "Document",
+        Field::TaskExternalId => "Task",
         Field::Query => "Search",
         Field::Role => "Role",
         Field::Companies => "Companies",
@@ -336,6 +350,9 @@ pub static EN: Texts = Texts {
     },
     error_not_authorised: "the sender name is waiting for the gateway operator's authorisation: nothing can be sent until then.",
     error_too_soon: |from| format!("a new name may replace the one in use once per 30 days: next from {from}."),
+    error_body_or_template: "give exactly one of body, template_id and template_name.",
+    error_unknown_record: "the company has no such record.",
+    error_key_reused: "this key was already used for a different request.",
 };
 
 /// The texts in `lang`.

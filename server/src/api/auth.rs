@@ -13,6 +13,8 @@ use super::ApiError;
 pub struct Company {
     pub account_id: i64,
     pub id: i64,
+    /// The token the request came with (messages are sent in the name of its creator).
+    pub token_id: i64,
 }
 
 impl FromRequestParts<AppState> for Company {
@@ -38,6 +40,7 @@ impl FromRequestParts<AppState> for Company {
         Ok(Company {
             account_id: owner.account_id,
             id,
+            token_id: owner.token_id,
         })
     }
 }

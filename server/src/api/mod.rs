@@ -9,6 +9,7 @@
 
 mod auth;
 mod error;
+mod messages;
 pub mod openapi;
 mod records;
 
@@ -56,6 +57,18 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ),
         ("/companies/{company_id}/tasks", get(list::<Tasks>)),
         ("/companies/{company_id}/tasks:batch", post(batch::<Tasks>)),
+        (
+            "/companies/{company_id}/messages",
+            get(messages::changes).post(messages::send_one),
+        ),
+        (
+            "/companies/{company_id}/messages:batch",
+            post(messages::send_batch),
+        ),
+        (
+            "/companies/{company_id}/messages/{message_id}",
+            get(messages::get_one),
+        ),
         (
             "/companies/{company_id}/tasks/{external_id}",
             get(get_one::<Tasks>).put(put_one::<Tasks>),

@@ -35,10 +35,12 @@ pub fn document() -> Value {
     for (plural, schema, _) in RECORDS {
         record_paths(&mut paths, plural, schema);
     }
+    message_paths(&mut paths);
     let mut schemas = common_schemas();
     schemas.extend(subject_schemas());
     schemas.extend(document_schemas());
     schemas.extend(task_schemas());
+    schemas.extend(message_schemas());
     for (_, name, _) in RECORDS {
         let item = batch_item(&schemas[&format!("{name}Input")]);
         schemas.insert(format!("{name}BatchItem"), item);
@@ -141,6 +143,156 @@ fn error_responses() -> Value {
         .map(|(status, description)| (status.to_string(), ok(description, schema("Errors"))))
         .collect::<serde_json::Map<_, _>>()
         .into()
+}
+
+/// Sending messages, reading them and following their statuses (`messages.rs`).
+fn message_paths(paths: &mut serde_json::Map<String, Value>) {
+    let company = reference("parameters", "company_id");
+    let key = json!({ "name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "Any unique text per request (e.g. a UUID): the same request sent again \
+            with the same key queues nothing new and answers about the same messages, with the \
+            header `Idempotent-Replayed: true`; the key with another request answers 422 \
+            `key_reused`. Keys are kept per company.",
+        "schema": { "type": "string", "pattern": format!("^[!-~]{{1,{}}}$", super::messages::MAX_KEY) } });
+    let sent = |description: &str, name: &str| {
+        let mut responses = errors(&["400", "401", "404", "413", "422"]);
+        responses.insert("201".into(), ok(description, schema(name)));
+        responses
+    };
+    let mut changes_responses = errors(&["400", "401", "404", "422"]);
+    changes_responses.insert("200".into(), ok("Messages that changed", schema("MessageChanges")));
+    paths.insert(
+        "/companies/{company_id}/messages".into(),
+        json!({
+            "get": {
+                "operationId": "message_changes",
+                "summary": "Messages whose status changed since a point of the feed",
+                "description": "Every status change of the company's messages has a number; \
+                    this answers the messages that changed after `since` (each once, as it is \
+                    now, with its parts) and `next_since`, the number to ask from next time.",
+                "parameters": [company,
+                    { "name": "since", "in": "query", "required": false,
+                      "schema": { "type": "integer", "minimum": 0, "maximum": i64::MAX, "default": 0 } },
+                    { "name": "limit", "in": "query", "required": false,
+                      "description": "Status changes read at most",
+                      "schema": { "type": "integer", "minimum": 1,
+                          "maximum": super::messages::MAX_CHANGES,
+                          "default": super::messages::DEFAULT_CHANGES } }],
+                "responses": changes_responses
+            },
+            "post": {
+                "operationId": "send_message",
+                "summary": "Send one SMS",
+                "description": "To `phone`, or to the SMS phone of the subject `subject_external_id`; \
+                    the text is `body`, or a template by `template_id` or `template_name`, its \
+                    macros filled for the subject and the document or task the message is \
+                    about. It holds one credit per SMS part from the account's pool (422 \
+                    `no_credit` when too few are left). Marketing waits for the company's sending \
+                    hours and never goes to a number that opted out (422 `opted_out`).",
+                "parameters": [company, key],
+                "requestBody": { "required": true, "content": { "application/json": {
+                    "schema": schema("MessageInput") } } },
+                "responses": sent("Queued", "MessageSent")
+            }
+        }),
+    );
+    paths.insert(
+        "/companies/{company_id}/messages:batch".into(),
+        json!({ "post": {
+            "operationId": "send_messages",
+            "summary": format!("Send up to {MAX_BATCH} SMS in one transaction"),
+            "description": "All messages are checked first; any problem refuses them all with \
+                every problem listed (`items[3].phone`), so a batch is queued completely or \
+                not at all. Their credits are held together.",
+            "parameters": [company, key],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["items"], "additionalProperties": false,
+                "properties": { "items": { "type": "array", "minItems": 1, "maxItems": MAX_BATCH,
+                    "items": schema("MessageInput") } }
+            }}}},
+            "responses": sent("Queued", "MessagesSent")
+        }}),
+    );
+    let mut get_responses = errors(&["401", "404"]);
+    get_responses.insert("200".into(), ok("The message", schema("MessageSent")));
+    paths.insert(
+        "/companies/{company_id}/messages/{message_id}".into(),
+        json!({ "get": {
+            "operationId": "get_message",
+            "summary": "One message with its parts' statuses",
+            "parameters": [company, { "name": "message_id", "in": "path", "required": true,
+                "schema": { "type": "integer", "format": "int64" } }],
+            "responses": get_responses
+        }}),
+    );
+}
+
+fn message_schemas() -> serde_json::Map<String, Value> {
+    let status = json!({ "type": "string", "enum": ["draft", "pending", "sent", "delivered",
+        "undelivered", "expired", "rejected", "unknown"] });
+    let category = json!({ "type": "string", "enum": ["transactional", "marketing"] });
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "MessageInput".into(),
+        json!({ "type": "object", "additionalProperties": false, "properties": {
+            "phone": described(json!({ "type": ["string", "null"], "maxLength": 40 }),
+                "The number (E.164, or Polish without +48); without it, the subject's SMS phone"),
+            "subject_external_id": optional_reference(external_id(), "The recipient subject"),
+            "body": described(json!({ "type": ["string", "null"], "maxLength": 5000 }),
+                "The text; or give a template"),
+            "template_id": { "type": ["integer", "null"], "format": "int64" },
+            "template_name": { "type": ["string", "null"], "maxLength": 200 },
+            "document_external_id": optional_reference(external_id(), "The document it is about"),
+            "task_external_id": optional_reference(external_id(), "The task it is about"),
+            "category": category,
+            "send_at": { "type": ["string", "null"], "format": "date-time",
+                "description": "When it goes (RFC 3339); absent: at once" },
+            "without_polish": { "type": "boolean", "default": false,
+                "description": "Replace Polish characters when that saves SMS parts" }
+        } }),
+    );
+    schemas.insert(
+        "Message".into(),
+        json!({ "type": "object",
+            "required": ["id", "status", "phone", "body", "category", "subject_external_id",
+                "document_external_id", "task_external_id", "sender", "created_at", "send_at",
+                "error", "parts"],
+            "properties": {
+                "id": { "type": "integer" },
+                "status": status.clone(),
+                "phone": { "type": "string" },
+                "body": { "type": "string", "description": "As sent: macros filled" },
+                "category": category,
+                "subject_external_id": nullable_string(),
+                "document_external_id": nullable_string(),
+                "task_external_id": nullable_string(),
+                "sender": described(nullable_string(), "The sender name; null: the gateway's number"),
+                "created_at": { "type": "string", "format": "date-time" },
+                "send_at": { "type": ["string", "null"], "format": "date-time" },
+                "error": described(nullable_string(), "The gateway's reason, when not delivered"),
+                "parts": { "type": "array", "items": { "type": "object",
+                    "required": ["seq", "status", "error"], "properties": {
+                        "seq": { "type": "integer" }, "status": status,
+                        "error": nullable_string() } } }
+            } }),
+    );
+    schemas.insert(
+        "MessageSent".into(),
+        json!({ "type": "object", "required": ["message"],
+            "properties": { "message": schema("Message") } }),
+    );
+    schemas.insert(
+        "MessagesSent".into(),
+        json!({ "type": "object", "required": ["messages"],
+            "properties": { "messages": { "type": "array", "items": schema("Message") } } }),
+    );
+    schemas.insert(
+        "MessageChanges".into(),
+        json!({ "type": "object", "required": ["messages", "next_since"], "properties": {
+            "messages": { "type": "array", "items": schema("Message") },
+            "next_since": { "type": "integer", "description": "Ask from here next time" } } }),
+    );
+    schemas
 }
 
 fn record_paths(paths: &mut serde_json::Map<String, Value>, plural: &str, name: &str) {

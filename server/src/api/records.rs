@@ -365,7 +365,7 @@ pub const MAX_LIMIT: i64 = 500;
 /// Far beyond any table, and `offset + limit` cannot overflow.
 pub const MAX_OFFSET: i64 = i64::MAX / 2;
 
-fn number_param(
+pub(super) fn number_param(
     errors: &mut Vec<ApiProblem>,
     name: &str,
     value: Option<&str>,
