@@ -31,6 +31,7 @@ pub mod spreadsheet;
 pub mod ssr;
 pub mod tasks;
 pub mod templates;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, Title};

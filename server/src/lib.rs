@@ -9,6 +9,7 @@ pub mod dispatcher;
 pub mod gateway;
 pub mod mail;
 pub mod payments;
+pub mod webhooks;
 
 use app::address_book::import::{MAX_FILE_MB, MAX_REQUEST_BYTES, UPLOAD_PATHS};
 use app::auth::ssr::operator_for_headers;

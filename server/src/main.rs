@@ -148,6 +148,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
 
     tokio::spawn(forget_old_login_failures(db.clone()));
     tokio::spawn(work_on_batches(db.clone(), outbox.clone()));
+    tokio::spawn(server::webhooks::run(db.clone()));
     if let Some(mailer) = mailer {
         tokio::spawn(send_mail(
             db.clone(),

@@ -40,6 +40,7 @@ pub fn AdminPage() -> impl IntoView {
                             </section>
                             <crate::credits::PoolSummary />
                             <crate::sender_names::SenderNamesSection />
+                            <crate::webhooks::WebhookSection />
                             <Gateways />
                         }.into_any(),
                         (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),

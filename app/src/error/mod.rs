@@ -115,6 +115,7 @@ pub enum Field {
     Template,
     DocumentExternalId,
     TaskExternalId,
+    WebhookUrl,
 }
 
 impl Field {
@@ -180,6 +181,7 @@ impl Field {
             Field::Template => "template",
             Field::DocumentExternalId => "document_external_id",
             Field::TaskExternalId => "task_external_id",
+            Field::WebhookUrl => "url",
         }
     }
 }
@@ -338,6 +340,8 @@ pub enum Problem {
     UnknownRecord,
     /// An idempotency key already used for another request.
     KeyReused,
+    /// Not an http(s) address.
+    InvalidUrl,
 }
 
 impl Problem {
@@ -391,6 +395,7 @@ impl Problem {
             Problem::BodyOrTemplate => "body_or_template",
             Problem::UnknownRecord => "unknown_record",
             Problem::KeyReused => "key_reused",
+            Problem::InvalidUrl => "invalid_url",
         }
     }
 }
@@ -462,6 +467,7 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
         Problem::BodyOrTemplate => t.error_body_or_template.to_string(),
         Problem::UnknownRecord => t.error_unknown_record.to_string(),
         Problem::KeyReused => t.error_key_reused.to_string(),
+        Problem::InvalidUrl => t.error_invalid_url.to_string(),
     }
 }
 

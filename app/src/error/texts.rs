@@ -63,6 +63,7 @@ pub struct Texts {
     pub error_body_or_template: &'static str,
     pub error_unknown_record: &'static str,
     pub error_key_reused: &'static str,
+    pub error_invalid_url: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -108,6 +109,7 @@ pub static PL: Texts = Texts {
         Field::Template => "Szablon",
         Field::DocumentExternalId => "Dokument",
         Field::TaskExternalId => "Zadanie",
+        Field::WebhookUrl => "Adres webhooka",
         Field::Query => "Szukaj",
         Field::Role => "Rola",
         Field::Companies => "Firmy",
@@ -215,6 +217,7 @@ pub static PL: Texts = Texts {
     error_body_or_template: "podaj treść albo szablon (jedno z nich).",
     error_unknown_record: "nie ma takiego w tej firmie.",
     error_key_reused: "ten klucz był już użyty dla innego żądania.",
+    error_invalid_url: "podaj adres zaczynający się od https:// (albo http://).",
 };
 
 pub static EN: Texts = Texts {
@@ -260,6 +263,7 @@ pub static EN: Texts = Texts {
         Field::Template => "Template",
         Field::DocumentExternalId => "Document",
         Field::TaskExternalId => "Task",
+        Field::WebhookUrl => "Webhook address",
         Field::Query => "Search",
         Field::Role => "Role",
         Field::Companies => "Companies",
@@ -353,6 +357,7 @@ pub static EN: Texts = Texts {
     error_body_or_template: "give exactly one of body, template_id and template_name.",
     error_unknown_record: "the company has no such record.",
     error_key_reused: "this key was already used for a different request.",
+    error_invalid_url: "give an address starting with https:// (or http://).",
 };
 
 /// The texts in `lang`.
