@@ -398,7 +398,7 @@ async fn prepare(
 }
 
 /// The id of the company's document or task with this external id.
-async fn record_id(
+pub async fn record_id(
     conn: &mut AnyConnection,
     table: &str,
     company_id: i64,

@@ -40,3 +40,14 @@ CREATE TABLE webhook_attempts (
     delivered BIGINT NOT NULL
 );
 CREATE INDEX webhook_attempts_account ON webhook_attempts(account_id, id);
+
+-- Links the ERP's "Send SMS" button opens: the composer about a document or task, for an
+-- operator who is logged in. Only the token's hash is kept; a link lives a few minutes.
+CREATE TABLE composer_links (
+    token_hash TEXT PRIMARY KEY,
+    company_id BIGINT NOT NULL REFERENCES companies(id),
+    document_id BIGINT REFERENCES documents(id),
+    task_id BIGINT REFERENCES tasks(id),
+    expires_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);

@@ -40,3 +40,14 @@ CREATE TABLE webhook_attempts (
     delivered INTEGER NOT NULL
 );
 CREATE INDEX webhook_attempts_account ON webhook_attempts(account_id, id);
+
+-- Links the ERP's "Send SMS" button opens: the composer about a document or task, for an
+-- operator who is logged in. Only the token's hash is kept; a link lives a few minutes.
+CREATE TABLE composer_links (
+    token_hash TEXT PRIMARY KEY,
+    company_id INTEGER NOT NULL REFERENCES companies(id),
+    document_id INTEGER REFERENCES documents(id),
+    task_id INTEGER REFERENCES tasks(id),
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);

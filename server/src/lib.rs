@@ -40,6 +40,7 @@ pub fn app_with(state: AppState, gateway_routes: Router) -> Router {
         .route("/health", get(health))
         .route("/lang/{code}", get(set_language))
         .route("/reports/export.csv", get(report_csv))
+        .route("/c/{token}", get(composer_link))
         .route("/credits/{file}", get(credits_csv))
         .nest(api::PATH, api::router())
         .leptos_routes(&state, routes, {
@@ -66,6 +67,34 @@ pub fn app_with(state: AppState, gateway_routes: Router) -> Router {
 }
 
 /// The delivery report as a CSV download, for the session's company, in its language.
+/// A composer link of the ERP: the composer about its document or task, in its company.
+async fn composer_link(
+    State(state): State<AppState>,
+    axum::Extension(operator): axum::Extension<app::auth::ssr::Operator>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let session =
+        app::auth::ssr::session_token(&headers, state.secure_cookies).unwrap_or_default();
+    let now = state.clock.now_ms();
+    match app::composer::ssr::follow_link(&state.db, &operator, &session, &token, now).await {
+        Ok(Some(to)) => Redirect::to(&to).into_response(),
+        Ok(None) => {
+            let lang = cookie_language(&headers);
+            let text = match lang {
+                Lang::Pl => "Ten link wygasł albo prowadzi do firmy, w której nie pracujesz. Otwórz go ponownie z systemu ERP.",
+                Lang::En => "This link has expired or leads to a company you do not work in. Open it again from the ERP.",
+            };
+            let page = format!(
+                "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Esemes</title><p>{text}</p><p><a href=\"/\">Esemes</a></p></html>",
+                lang.code()
+            );
+            (StatusCode::GONE, axum::response::Html(page)).into_response()
+        }
+        Err(e) => (e.status(), Json(e)).into_response(),
+    }
+}
+
 async fn report_csv(
     State(state): State<AppState>,
     axum::Extension(operator): axum::Extension<app::auth::ssr::Operator>,
@@ -182,6 +211,11 @@ async fn require_session(
         None if is_public(&path) => {}
         None if path.starts_with("/api/") => {
             return (StatusCode::UNAUTHORIZED, Json(AppError::Unauthorized)).into_response();
+        }
+        // A composer link opened before logging in is followed right after.
+        None if path.starts_with("/c/") => {
+            let next = app::layout::query_value(&path);
+            return Redirect::to(&format!("/login?next={next}")).into_response();
         }
         None => return Redirect::to("/login").into_response(),
     }

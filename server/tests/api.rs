@@ -1123,3 +1123,69 @@ async fn a_batch_of_messages_is_queued_whole_or_not_at_all() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_composer_link_opens_the_composer_about_the_document_for_a_logged_in_operator() {
+    on_both(|db| async move {
+        let api = Api::start(&db).await;
+        let upserted = api.put(&url("documents/FV-9"), invoice("FS/9/2026")).await;
+        let document = upserted.body["document"]["id"].as_i64();
+        let link = api
+            .post(&url("composer-links"), json!({ "document_external_id": "FV-9" }))
+            .await;
+        assert_eq!(link.status, StatusCode::CREATED, "{}", link.body);
+        let path = link.body["path"].as_str().unwrap().to_string();
+        assert!(path.starts_with("/c/"));
+        let neither = api.post(&url("composer-links"), json!({})).await;
+        assert_eq!(
+            problems(&neither),
+            problem("document_external_id", "document_or_task")
+        );
+        let unknown = api
+            .post(&url("composer-links"), json!({ "task_external_id": "nope" }))
+            .await;
+        assert_eq!(problems(&unknown), problem("task_external_id", "unknown_record"));
+
+        let open = |cookie: Option<String>, path: String| {
+            let router = api.router.clone();
+            async move {
+                let mut request = Request::builder().uri(&path);
+                if let Some(cookie) = cookie {
+                    request = request.header(header::COOKIE, cookie);
+                }
+                let response = router.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+                let location = response
+                    .headers()
+                    .get(header::LOCATION)
+                    .map(|v| v.to_str().unwrap().to_string());
+                (response.status(), location)
+            }
+        };
+        // Not logged in: the login page, which comes back to the link.
+        let (status, location) = open(None, path.clone()).await;
+        assert!(status.is_redirection());
+        assert_eq!(location.unwrap(), format!("/login?next={}", path.replace('/', "%2F")));
+        let session = app::auth::ssr::log_in(&db, common::CLIENT, "admin", common::ADMIN_PASSWORD)
+            .await
+            .unwrap();
+        let cookie = Some(format!("esemes_session={session}"));
+        let (status, location) = open(cookie.clone(), path.clone()).await;
+        assert!(status.is_redirection(), "{status}");
+        let document: i64 = match document {
+            Some(id) => id,
+            None => sqlx::query_scalar("SELECT id FROM documents WHERE external_id = 'FV-9'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap(),
+        };
+        assert_eq!(location.unwrap(), format!("/?document={document}"));
+        // An expired or made-up link opens nothing.
+        sqlx::query("UPDATE composer_links SET expires_at = 0")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let (status, _) = open(cookie, path).await;
+        assert_eq!(status, StatusCode::GONE);
+    })
+    .await;
+}

@@ -49,8 +49,14 @@ pub struct OperatorInfo {
     pub is_administrator: bool,
 }
 
+/// Logs in and opens the composer, or `next`: a composer link the operator followed before
+/// logging in (only those, so the login page cannot send anyone elsewhere).
 #[server(endpoint = "login")]
-pub async fn login(login: String, password: String) -> Result<()> {
+pub async fn login(
+    login: String,
+    password: String,
+    #[server(default)] next: String,
+) -> Result<()> {
     crate::error::respond(async move {
         use crate::error::{Field, Problem};
         if login.trim().is_empty() {
@@ -80,7 +86,10 @@ pub async fn login(login: String, password: String) -> Result<()> {
             }
         };
         ssr::set_session_cookie(&token, state.secure_cookies);
-        leptos_axum::redirect("/");
+        let composer_link = next.strip_prefix("/c/").is_some_and(|token| {
+            !token.is_empty() && token.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+        leptos_axum::redirect(if composer_link { &next } else { "/" });
         Ok(())
     })
     .await
@@ -118,6 +127,7 @@ pub async fn current_operator() -> Result<OperatorInfo> {
 pub fn LoginPage() -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<Login>::new();
+    let query = leptos_router::hooks::use_query_map();
     let error = form_error(action, |query| match query.get("error").as_deref() {
         Some("credentials") => Some(AppError::WrongCredentials),
         Some("throttled") => Some(AppError::TooManyAttempts {
@@ -131,6 +141,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <SessionCard title=t.login_title intro=t.login_intro.to_string()>
             <ActionForm action>
+                <input type="hidden" name="next" value=move || query.with(|q| q.get("next").unwrap_or_default()) />
                 <label for="login">{t.login_label}</label>
                 <input id="login" name="login" type="text" autocomplete="username" required autofocus />
                 <label for="password">{t.password_label}</label>

@@ -318,7 +318,7 @@ pub async fn operator_for_headers(
     .await?)
 }
 
-fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
     let name = cookie_name(secure);
     headers
         .get_all(header::COOKIE)

@@ -36,9 +36,7 @@ pub struct Settings {
 
 /// A fresh key for one opening of the serial composer.
 pub fn new_key() -> String {
-    use rand::Rng;
-    let bytes: [u8; 16] = rand::thread_rng().gen();
-    hex::encode(bytes)
+    crate::auth::ssr::new_token()
 }
 
 /// The selected rows' ids in the list's order: the ticked ones that are the company's own, or

@@ -439,6 +439,90 @@ fn encoding_name(encoding: sms::Encoding) -> &'static str {
     }
 }
 
+/// How long a composer link opens the composer.
+pub const LINK_TTL_MS: i64 = 10 * 60 * 1000;
+
+/// A link that opens the composer about the company's document or task (the ERP's "Send SMS"
+/// button): its secret token and when it expires.
+pub async fn create_link(db: &Db, company_id: i64, about: About, now: i64) -> Result<(String, i64)> {
+    let token = crate::auth::ssr::new_token();
+    let expires_at = now + LINK_TTL_MS;
+    sqlx::query(
+        "INSERT INTO composer_links (token_hash, company_id, document_id, task_id, expires_at, \
+                                     created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(crate::auth::ssr::token_hash(&token))
+    .bind(company_id)
+    .bind(about.document_id)
+    .bind(about.task_id)
+    .bind(expires_at)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok((token, expires_at))
+}
+
+/// Where a link takes the operator: the composer about its topic, in the link's company (the
+/// operator's session moves there), or `None` when the link is unknown, expired, or of a
+/// company the operator does not work in.
+pub async fn follow_link(
+    db: &Db,
+    operator: &Operator,
+    session: &str,
+    token: &str,
+    now: i64,
+) -> Result<Option<String>> {
+    let Some((company_id, about)) = open_link(db, token, now).await? else {
+        return Ok(None);
+    };
+    let allowed: Option<i64> = sqlx::query_scalar(
+        "SELECT oc.company_id FROM operator_companies oc JOIN companies c ON c.id = oc.company_id \
+         WHERE oc.operator_id = $1 AND oc.company_id = $2 AND c.account_id = $3",
+    )
+    .bind(operator.id)
+    .bind(company_id)
+    .bind(operator.account_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    if allowed.is_none() {
+        return Ok(None);
+    }
+    if company_id != operator.company_id {
+        crate::auth::ssr::move_session(db, session, company_id).await?;
+    }
+    Ok(Some(match about {
+        About {
+            document_id: Some(id),
+            ..
+        } => format!("/?document={id}"),
+        About {
+            task_id: Some(id), ..
+        } => format!("/?task={id}"),
+        _ => "/".to_string(),
+    }))
+}
+
+/// The company and topic of an unexpired link, or `None`.
+pub async fn open_link(db: &Db, token: &str, now: i64) -> Result<Option<(i64, About)>> {
+    let found: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT company_id, document_id, task_id FROM composer_links \
+         WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(crate::auth::ssr::token_hash(token))
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.map(|(company_id, document_id, task_id)| {
+        (
+            company_id,
+            About {
+                document_id,
+                task_id,
+            },
+        )
+    }))
+}
+
 /// The document or task a message is about, the procedure it is written from and its subject;
 /// `None` when `about` names neither. An id of another company's record is not found.
 pub async fn topic(

@@ -111,9 +111,7 @@ pub async fn save(db: &Db, account_id: i64, url: &str, new_secret: bool) -> Resu
 }
 
 fn new_secret_text() -> String {
-    use rand::Rng;
-    let bytes: [u8; 32] = rand::thread_rng().gen();
-    format!("whsec_{}", hex::encode(bytes))
+    format!("whsec_{}", crate::auth::ssr::new_token())
 }
 
 /// One status change as the webhook posts it.

@@ -217,3 +217,45 @@ pub async fn changes(
     let (messages, next) = sending::changed_since(&state.db, company.id, since, limit).await?;
     Ok(Json(json!({ "messages": messages, "next_since": next })))
 }
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct LinkInput {
+    #[serde(default)]
+    document_external_id: Option<String>,
+    #[serde(default)]
+    task_external_id: Option<String>,
+}
+
+/// `POST …/composer-links`: a link, valid a few minutes, that opens the composer about the
+/// document or task for an operator logged in to Esemes (the ERP's "Send SMS" button).
+pub async fn composer_link(
+    State(state): State<AppState>,
+    company: Company,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let input: LinkInput = parse_json(&body?)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let about = match (&input.document_external_id, &input.task_external_id) {
+        (Some(id), None) => app::composer::About {
+            document_id: Some(sending::record_id(&mut conn, "documents", company.id, id, app::error::Field::DocumentExternalId).await?),
+            task_id: None,
+        },
+        (None, Some(id)) => app::composer::About {
+            document_id: None,
+            task_id: Some(sending::record_id(&mut conn, "tasks", company.id, id, app::error::Field::TaskExternalId).await?),
+        },
+        _ => {
+            return Err(ApiError::invalid(vec![ApiProblem::new(
+                "document_external_id",
+                "document_or_task",
+                "give exactly one of document_external_id and task_external_id",
+            )]))
+        }
+    };
+    drop(conn);
+    let now = state.clock.now_ms();
+    let (token, expires_at) = app::composer::ssr::create_link(&state.db, company.id, about, now).await?;
+    let answer = json!({ "path": format!("/c/{token}"), "expires_at": sending::rfc3339(expires_at) });
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}

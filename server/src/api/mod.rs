@@ -70,6 +70,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(messages::get_one),
         ),
         (
+            "/companies/{company_id}/composer-links",
+            post(messages::composer_link),
+        ),
+        (
             "/companies/{company_id}/tasks/{external_id}",
             get(get_one::<Tasks>).put(put_one::<Tasks>),
         ),

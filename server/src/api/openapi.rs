@@ -213,6 +213,27 @@ fn message_paths(paths: &mut serde_json::Map<String, Value>) {
             "responses": sent("Queued", "MessagesSent")
         }}),
     );
+    let mut link_responses = errors(&["400", "401", "404", "413", "422"]);
+    link_responses.insert("201".into(), ok("The link", schema("ComposerLink")));
+    paths.insert(
+        "/companies/{company_id}/composer-links".into(),
+        json!({ "post": {
+            "operationId": "composer_link",
+            "summary": "A link that opens the composer about a document or task",
+            "description": "For the ERP's \"Send SMS\" button: open `path` on the Esemes \
+                server in the operator's browser within 10 minutes. An operator who is logged in \
+                (or logs in then) gets the composer about the document or task, in its company, \
+                with its counterparty as the recipient and its procedure's template.",
+            "parameters": [company],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "additionalProperties": false,
+                "description": "Exactly one of the two",
+                "properties": {
+                    "document_external_id": optional_reference(external_id(), "The document"),
+                    "task_external_id": optional_reference(external_id(), "The task") } } } } },
+            "responses": link_responses
+        }}),
+    );
     let mut get_responses = errors(&["401", "404"]);
     get_responses.insert("200".into(), ok("The message", schema("MessageSent")));
     paths.insert(
@@ -275,6 +296,12 @@ fn message_schemas() -> serde_json::Map<String, Value> {
                         "seq": { "type": "integer" }, "status": status,
                         "error": nullable_string() } } }
             } }),
+    );
+    schemas.insert(
+        "ComposerLink".into(),
+        json!({ "type": "object", "required": ["path", "expires_at"], "properties": {
+            "path": { "type": "string", "description": "On the Esemes server, e.g. /c/3f9a…" },
+            "expires_at": { "type": "string", "format": "date-time" } } }),
     );
     schemas.insert(
         "MessageSent".into(),
