@@ -37,10 +37,32 @@ test("a payment reminder from an invoice goes to its counterparty with the invoi
   await preview.getByLabel(/Bez polskich znaków/).check();
   await expect(preview).toContainText("za fakture FS/88/2026 na kwote 420,50 zl");
   await expect(preview).toContainText("1 SMS");
+  // Another run may have sent this reminder already: then the composer asks first.
+  page.on("dialog", (dialog) => dialog.accept());
   await page.getByRole("button", { name: "Wyślij", exact: true }).click();
 
   await expect(page).toHaveURL(/\/messages$/);
   await expect(page.getByText("za fakture FS/88/2026 na kwote 420,50 zl").first()).toBeVisible();
+
+  // Opened again, the composer says this template already went to this number about it, and
+  // suggests the numbers of the invoice's people.
+  await page.goBack();
+  await expect(page).toHaveURL(/\?document=\d+$/);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator(".sent-before")).toContainText("Ten szablon został już wysłany na ten numer");
+  const suggestions = page.locator(".suggestions button");
+  await expect(suggestions).toHaveText([/ŁÓDŹ-TRANS — Łódź Trans s\.c\. \+48 604 500 600/, /Paweł Wiśniewski \+48 605 600 700/]);
+  await suggestions.nth(1).click();
+  await expect(page.getByLabel("Telefon", { exact: true })).toHaveValue("+48 605 600 700");
+  await expect(page.locator(".chip-label")).toHaveText("ŁÓDŹ-TRANS — Łódź Trans s.c. / Paweł Wiśniewski");
+  await expect(page.locator(".sent-before")).toHaveCount(0);
+  // Leaving with changes asks first.
+  let asked = "";
+  page.removeAllListeners("dialog");
+  page.once("dialog", (dialog) => { asked = dialog.message(); dialog.dismiss(); });
+  await page.getByRole("link", { name: "Anuluj" }).click();
+  await expect(page).toHaveURL(/\?document=\d+$/);
+  expect(asked).toBe("Porzucić zmiany w tej wiadomości?");
 });
 
 test("open tasks come soonest first and a reminder names the task and its start", async ({ page }) => {

@@ -132,6 +132,25 @@ pub struct TopicInfo {
     pub topic: Topic,
     pub procedure: Procedure,
     pub recipient: Option<(Recipient, String)>,
+    /// Numbers of the people of the document or task: its subject's and its active
+    /// representatives' (each with its E.164 number).
+    pub suggestions: Vec<(Recipient, String)>,
+}
+
+/// When the template was already sent to this number about this document (`None`: never), so
+/// the composer can ask before sending it again.
+#[server(endpoint = "sent_before")]
+pub async fn sent_before(
+    template_id: i64,
+    document_id: i64,
+    phone: String,
+) -> Result<Option<crate::format::LocalTime>> {
+    crate::error::respond(async move {
+        let operator = crate::auth::ssr::require_operator()?;
+        let db = &crate::ssr::app_state().db;
+        ssr::sent_before(db, operator.company_id, template_id, document_id, &phone).await
+    })
+    .await
 }
 
 #[server(endpoint = "load_topic")]
@@ -380,7 +399,12 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             None => (String::new(), None),
         },
     };
+    let suggestions = topic
+        .as_ref()
+        .map(|info| info.suggestions.clone())
+        .unwrap_or_default();
     let phone = RwSignal::new(sms::format_display(&start_phone));
+    let opened_with = (sms::format_display(&start_phone), start_body.clone());
     let recipient = RwSignal::new(start_recipient);
     let body = RwSignal::new(start_body.clone());
     let template_id = RwSignal::new(start_template);
@@ -461,7 +485,32 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     let analysis = Memo::new(move |_| analyze(&body.read(), &Options::default()));
     let segments = Signal::derive(move || analysis.with(|a| a.segments));
 
+    // Asked when the message is about a document and written from a template: was this
+    // template already sent to this number about it?
+    let sent_before = Resource::new(
+        move || {
+            let number = sms::normalize(&phone.read()).ok();
+            (template_id.get(), about.document_id, number)
+        },
+        |(template, document, number)| async move {
+            match (template, document, number) {
+                (Some(template), Some(document), Some(number)) => {
+                    self::sent_before(template, document, number).await.ok().flatten()
+                }
+                _ => None,
+            }
+        },
+    );
     let submit = move |intent: Intent| {
+        let again = sent_before.get_untracked().flatten().is_some();
+        if intent == Intent::Send
+            && again
+            && !window()
+                .confirm_with_message(t.confirm_send_again)
+                .unwrap_or(false)
+        {
+            return;
+        }
         if let Some((selection, info)) = serial.get_value() {
             // Every row's own text is checked when the batch is prepared; here only the text.
             if body.with_untracked(|b| b.trim().is_empty()) {
@@ -565,7 +614,29 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 // without JavaScript), the property for later changes.
                 value=phone.get_untracked() prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
             <p id="phone-hint" class="hint">{t.phone_hint}</p>
+            {(!suggestions.is_empty()).then(|| view! {
+                <p class="suggestions">
+                    <span>{t.suggestions_label}</span>
+                    {suggestions.into_iter().map(|(person, number)| {
+                        let shown = sms::format_display(&number);
+                        let label = format!("{} {shown}", person.label);
+                        view! {
+                            <button type="button" class="secondary suggestion" on:click=move |_| {
+                                phone.set(shown.clone());
+                                recipient.set(Some(person.clone()));
+                            }>{label}</button>
+                        }
+                    }).collect_view()}
+                </p>
+            })}
             <OptedOutWarning phone />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    sent_before.await.map(|at| view! {
+                        <p class="warning sent-before" role="status">{(t.sent_before)(&at.format(lang))}</p>
+                    })
+                })}
+            </Transition>
                 }.into_any(),
             }}
             {templates.with_value(|list| !list.is_empty()).then(|| view! {
@@ -634,7 +705,12 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                         {t.save}<kbd>{t.save_shortcut}</kbd>
                     </button>
                 })}
-                <a class="button" href="/messages">{t.cancel}</a>
+                <a class="button" href="/messages" on:click=move |ev| {
+                    let edited = (phone.get_untracked(), body.get_untracked()) != opened_with;
+                    if edited && !window().confirm_with_message(t.confirm_discard).unwrap_or(false) {
+                        ev.prevent_default();
+                    }
+                }>{t.cancel}</a>
             </div>
         </form>
     }

@@ -439,6 +439,31 @@ fn encoding_name(encoding: sms::Encoding) -> &'static str {
     }
 }
 
+/// When the company last sent `template_id` to `phone` about `document_id`, if it did.
+pub async fn sent_before(
+    db: &Db,
+    company_id: i64,
+    template_id: i64,
+    document_id: i64,
+    phone: &str,
+) -> Result<Option<crate::format::LocalTime>> {
+    let Ok(phone) = sms::normalize(phone) else {
+        return Ok(None);
+    };
+    let at: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(COALESCE(submitted_at, queued_at)) FROM messages \
+         WHERE company_id = $1 AND template_id = $2 AND document_id = $3 AND phone = $4 \
+           AND status <> 'draft'",
+    )
+    .bind(company_id)
+    .bind(template_id)
+    .bind(document_id)
+    .bind(phone)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(at.map(crate::ssr::local_time))
+}
+
 /// How long a composer link opens the composer.
 pub const LINK_TTL_MS: i64 = 10 * 60 * 1000;
 
@@ -559,26 +584,51 @@ pub async fn topic(
     } else {
         return Ok(None);
     };
-    let recipient = match subject {
-        None => None,
+    let (recipient, suggestions) = match subject {
+        None => (None, Vec::new()),
         Some(subject) => {
             let phone: Option<String> =
                 sqlx::query_scalar("SELECT sms_phone FROM subjects WHERE id = $1")
                     .bind(subject.id)
                     .fetch_one(&mut *conn)
                     .await?;
+            let label = format!("{} — {}", subject.code, subject.name);
             let recipient = Recipient {
                 subject_id: subject.id,
                 representative_id: None,
-                label: format!("{} — {}", subject.code, subject.name),
+                label: label.clone(),
             };
-            Some((recipient, phone.unwrap_or_default()))
+            let phone = phone.unwrap_or_default();
+            let mut suggestions = Vec::new();
+            if !phone.is_empty() {
+                suggestions.push((recipient.clone(), phone.clone()));
+            }
+            let representatives: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+                "SELECT id, name, sms_phone FROM representatives \
+                 WHERE subject_id = $1 AND active = 1 ORDER BY name",
+            )
+            .bind(subject.id)
+            .fetch_all(&mut *conn)
+            .await?;
+            for (id, name, phone) in representatives {
+                let Some(phone) = phone.filter(|p| !p.is_empty()) else {
+                    continue;
+                };
+                let representative = Recipient {
+                    subject_id: subject.id,
+                    representative_id: Some(id),
+                    label: format!("{label} / {name}"),
+                };
+                suggestions.push((representative, phone));
+            }
+            (Some((recipient, phone)), suggestions)
         }
     };
     Ok(Some(TopicInfo {
         topic,
         procedure,
         recipient,
+        suggestions,
     }))
 }
 

@@ -93,10 +93,12 @@ pub async fn list(
         ));
     }
     // A cursor that does not read (edited by hand) starts at the newest.
+    // Written so that the first bound limits the index range: an OR alone made SQLite read
+    // every newer message to find the page.
     if let Some((at, id)) = query.cursor() {
         let (a, b, c) = (binds.int(at), binds.int(at), binds.int(id));
         sql.push_str(&format!(
-            " AND (m.created_at < {a} OR (m.created_at = {b} AND m.id < {c}))"
+            " AND m.created_at <= {a} AND (m.created_at < {b} OR m.id < {c})"
         ));
     }
     let limit = binds.int(i64::from(LIST_PAGE) + 1);
