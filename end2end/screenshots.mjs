@@ -28,7 +28,7 @@ for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["pho
   await page.screenshot({ path: `${out}composer-${name}.png`, fullPage: true });
   await page.getByRole("button", { name: "Wyślij" }).click();
   await page.waitForURL(/messages/);
-  await page.getByText("doręczona").first().waitFor();
+  await page.locator("table.messages .status-delivered").first().waitFor();
   await page.screenshot({ path: `${out}messages-${name}.png`, fullPage: true });
   await page.goto(`${base}/address-book?kind=contractor`);
   await page.locator("html[data-hydrated]").waitFor();
@@ -69,6 +69,26 @@ for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["pho
   await page.goto(`${base}/credits`);
   await page.locator("html[data-hydrated]").waitFor();
   await page.screenshot({ path: `${out}credits-${name}.png`, fullPage: true });
+  // A serial send: the contractors ticked, the composer for them, the batch's preview.
+  await page.goto(`${base}/address-book?kind=contractor`);
+  await page.locator("html[data-hydrated]").waitFor();
+  for (const box of await page.locator("input.select-row").all()) await box.check();
+  await page.screenshot({ path: `${out}selection-${name}.png`, fullPage: true });
+  await page.getByRole("region", { name: "Wyślij SMS" }).getByRole("link", { name: "Wyślij SMS" }).click();
+  await page.locator(".serial-count").waitFor();
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.getByLabel("Treść").fill("Dzień dobry, {nazwa}: przypominamy o płatności. Kod klienta {podmiot}.");
+  await page.screenshot({ path: `${out}composer-serial-${name}.png`, fullPage: true });
+  await page.getByRole("button", { name: /Podgląd wysyłki/ }).click();
+  await page.locator(".batch-state[data-state=ready]").waitFor();
+  await page.screenshot({ path: `${out}batch-${name}.png`, fullPage: true });
+  await page.getByRole("button", { name: "Odrzuć" }).waitFor();
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Odrzuć" }).click();
+  await page.locator(".batch-state[data-state=discarded]").waitFor();
+  await page.goto(`${base}/messages?status=all&sender=1`);
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.screenshot({ path: `${out}messages-filters-${name}.png`, fullPage: true });
   await page.close();
 }
 await browser.close();

@@ -125,10 +125,9 @@ pub async fn answered(
     .await?;
     match found {
         None => Ok(None),
-        Some((hash, _, _)) if hash != request_hash => Err(AppError::invalid(
-            Field::IdempotencyKey,
-            Problem::KeyReused,
-        )),
+        Some((hash, _, _)) if hash != request_hash => {
+            Err(AppError::invalid(Field::IdempotencyKey, Problem::KeyReused))
+        }
         Some((_, status, body)) => Ok(Some(Answered {
             status: status as u16,
             body,
@@ -231,7 +230,10 @@ pub async fn send(
         .await
         .map_err(AppError::from)?;
         tx.commit().await.map_err(AppError::from)?;
-        return Ok(Sent::New { ids, stored: Some(Answered { status, body }) });
+        return Ok(Sent::New {
+            ids,
+            stored: Some(Answered { status, body }),
+        });
     }
     tx.commit().await.map_err(AppError::from)?;
     Ok(Sent::New { ids, stored: None })
@@ -301,10 +303,8 @@ async fn prepare(
     if item.phone.is_none() && item.subject_external_id.is_none() {
         errors.push(FieldError::new(Field::Phone, Problem::Required));
     }
-    let send_at = match item.send_at.as_deref() {
-        Some(at) => Some(crate::input::instant(&mut errors, Field::SendAt, at)),
-        None => None,
-    };
+    let send_at =
+        (item.send_at.as_deref()).map(|at| crate::input::instant(&mut errors, Field::SendAt, at));
     if !errors.is_empty() {
         return Err(AppError::InvalidFields(errors));
     }
@@ -314,8 +314,13 @@ async fn prepare(
     let subject = match &item.subject_external_id {
         Some(external_id) => {
             let field = Field::SubjectExternalId;
-            let id = crate::documents::ssr::subject_id_by_external_id(conn, company_id, external_id, field)
-                .await?;
+            let id = crate::documents::ssr::subject_id_by_external_id(
+                conn,
+                company_id,
+                external_id,
+                field,
+            )
+            .await?;
             let phone: Option<String> =
                 sqlx::query_scalar("SELECT sms_phone FROM subjects WHERE id = $1")
                     .bind(id)
@@ -326,7 +331,9 @@ async fn prepare(
         None => None,
     };
     let document = match &item.document_external_id {
-        Some(id) => Some(record_id(conn, "documents", company_id, id, Field::DocumentExternalId).await?),
+        Some(id) => {
+            Some(record_id(conn, "documents", company_id, id, Field::DocumentExternalId).await?)
+        }
         None => None,
     };
     let task = match &item.task_external_id {
@@ -352,9 +359,11 @@ async fn prepare(
         (None, None) => Procedure::SmsForm,
     };
     let template = match (&item.template_id, &item.template_name) {
-        (Some(id), _) => Some(crate::templates::ssr::get(conn, company_id, *id).await.map_err(
-            |_| AppError::invalid(Field::Template, Problem::UnknownRecord),
-        )?),
+        (Some(id), _) => Some(
+            crate::templates::ssr::get(conn, company_id, *id)
+                .await
+                .map_err(|_| AppError::invalid(Field::Template, Problem::UnknownRecord))?,
+        ),
         (None, Some(name)) => {
             let id: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM templates WHERE company_id = $1 AND name = $2 AND hidden = 0",
@@ -363,7 +372,8 @@ async fn prepare(
             .bind(name)
             .fetch_optional(&mut *conn)
             .await?;
-            let id = id.ok_or_else(|| AppError::invalid(Field::Template, Problem::UnknownRecord))?;
+            let id =
+                id.ok_or_else(|| AppError::invalid(Field::Template, Problem::UnknownRecord))?;
             Some(crate::templates::ssr::get(conn, company_id, id).await?)
         }
         (None, None) => None,
@@ -466,7 +476,10 @@ pub async fn messages(db: &Db, company_id: i64, ids: &[i64]) -> Result<Vec<Messa
     let mut parts: std::collections::HashMap<i64, Vec<PartOutput>> = Default::default();
     for (message_id, seq, status, error) in query.fetch_all(&db.pool).await? {
         let status = part_status(&status).as_str().to_string();
-        parts.entry(message_id).or_default().push(PartOutput { seq, status, error });
+        parts
+            .entry(message_id)
+            .or_default()
+            .push(PartOutput { seq, status, error });
     }
     let mut by_id: std::collections::HashMap<i64, MessageOutput> = rows
         .into_iter()

@@ -3,9 +3,9 @@
 //! `ssr`) and the browser (feature `hydrate`, compiled to WebAssembly).
 
 pub mod address_book;
+pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod api_sending;
-pub mod admin;
 pub mod api_tokens;
 pub mod auth;
 pub mod batches;

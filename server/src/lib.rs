@@ -74,8 +74,7 @@ async fn composer_link(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let session =
-        app::auth::ssr::session_token(&headers, state.secure_cookies).unwrap_or_default();
+    let session = app::auth::ssr::session_token(&headers, state.secure_cookies).unwrap_or_default();
     let now = state.clock.now_ms();
     match app::composer::ssr::follow_link(&state.db, &operator, &session, &token, now).await {
         Ok(Some(to)) => Redirect::to(&to).into_response(),

@@ -1035,24 +1035,33 @@ async fn the_erp_sends_a_message_once_however_often_it_retries_and_follows_its_s
             "subject_external_id": "K-ALFA",
             "body": "Dzień dobry {nazwa}, zamówienie gotowe.",
         });
-        let first = api.post_once(&url("messages"), "order-77-ready", body.clone()).await;
+        let first = api
+            .post_once(&url("messages"), "order-77-ready", body.clone())
+            .await;
         assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
         let message = &first.body["message"];
         assert_eq!(message["status"], "pending");
         assert_eq!(message["phone"], "+48601200300");
-        assert_eq!(message["body"], "Dzień dobry Alfa Budownictwo Sp. z o.o., zamówienie gotowe.");
+        assert_eq!(
+            message["body"],
+            "Dzień dobry Alfa Budownictwo Sp. z o.o., zamówienie gotowe."
+        );
         assert_eq!(message["subject_external_id"], "K-ALFA");
         assert_eq!(message["parts"].as_array().unwrap().len(), 1);
         let id = message["id"].as_i64().unwrap();
         let before = messages_count(&db).await;
         // A retry (the answer was lost): nothing new, the same message.
-        let again = api.post_once(&url("messages"), "order-77-ready", body.clone()).await;
+        let again = api
+            .post_once(&url("messages"), "order-77-ready", body.clone())
+            .await;
         assert_eq!(again.status, StatusCode::CREATED);
         assert_eq!(again.body["message"]["id"], id);
         assert_eq!(messages_count(&db).await, before);
         // The key with another request is refused.
         let other = json!({ "phone": "600100200", "body": "Inna" });
-        let reused = api.post_once(&url("messages"), "order-77-ready", other).await;
+        let reused = api
+            .post_once(&url("messages"), "order-77-ready", other)
+            .await;
         assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(problems(&reused), problem("Idempotency-Key", "key_reused"));
 
@@ -1071,9 +1080,13 @@ async fn the_erp_sends_a_message_once_however_often_it_retries_and_follows_its_s
         assert_eq!(after.body["next_since"], next);
         // Another account's token does not see it.
         let (stranger, _) = other_account(&db).await;
-        let (_, token) = tokens::create(&db, stranger, "Other ERP", None).await.unwrap();
+        let (_, token) = tokens::create(&db, stranger, "Other ERP", None)
+            .await
+            .unwrap();
         let path = url(&format!("messages/{id}"));
-        let hidden = api.send(Method::GET, &path, Some(&token), Body::empty()).await;
+        let hidden = api
+            .send(Method::GET, &path, Some(&token), Body::empty())
+            .await;
         assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     })
     .await;
@@ -1131,7 +1144,10 @@ async fn a_composer_link_opens_the_composer_about_the_document_for_a_logged_in_o
         let upserted = api.put(&url("documents/FV-9"), invoice("FS/9/2026")).await;
         let document = upserted.body["document"]["id"].as_i64();
         let link = api
-            .post(&url("composer-links"), json!({ "document_external_id": "FV-9" }))
+            .post(
+                &url("composer-links"),
+                json!({ "document_external_id": "FV-9" }),
+            )
             .await;
         assert_eq!(link.status, StatusCode::CREATED, "{}", link.body);
         let path = link.body["path"].as_str().unwrap().to_string();
@@ -1142,9 +1158,15 @@ async fn a_composer_link_opens_the_composer_about_the_document_for_a_logged_in_o
             problem("document_external_id", "document_or_task")
         );
         let unknown = api
-            .post(&url("composer-links"), json!({ "task_external_id": "nope" }))
+            .post(
+                &url("composer-links"),
+                json!({ "task_external_id": "nope" }),
+            )
             .await;
-        assert_eq!(problems(&unknown), problem("task_external_id", "unknown_record"));
+        assert_eq!(
+            problems(&unknown),
+            problem("task_external_id", "unknown_record")
+        );
 
         let open = |cookie: Option<String>, path: String| {
             let router = api.router.clone();
@@ -1153,7 +1175,10 @@ async fn a_composer_link_opens_the_composer_about_the_document_for_a_logged_in_o
                 if let Some(cookie) = cookie {
                     request = request.header(header::COOKIE, cookie);
                 }
-                let response = router.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+                let response = router
+                    .oneshot(request.body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
                 let location = response
                     .headers()
                     .get(header::LOCATION)
@@ -1164,7 +1189,10 @@ async fn a_composer_link_opens_the_composer_about_the_document_for_a_logged_in_o
         // Not logged in: the login page, which comes back to the link.
         let (status, location) = open(None, path.clone()).await;
         assert!(status.is_redirection());
-        assert_eq!(location.unwrap(), format!("/login?next={}", path.replace('/', "%2F")));
+        assert_eq!(
+            location.unwrap(),
+            format!("/login?next={}", path.replace('/', "%2F"))
+        );
         let session = app::auth::ssr::log_in(&db, common::CLIENT, "admin", common::ADMIN_PASSWORD)
             .await
             .unwrap();

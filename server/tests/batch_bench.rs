@@ -41,9 +41,17 @@ async fn run(db: Db, label: &str) {
     tx.commit().await.unwrap();
     let about = app::credits::ssr::About::default();
     let kind = app::credits::EntryKind::Correction;
-    app::credits::ssr::add(&db, operator.account_id, kind, 100_000, about, "bench", now_ms())
-        .await
-        .unwrap();
+    app::credits::ssr::add(
+        &db,
+        operator.account_id,
+        kind,
+        100_000,
+        about,
+        "bench",
+        now_ms(),
+    )
+    .await
+    .unwrap();
     let selection = Selection {
         source: Source::Subjects,
         ids,
@@ -74,7 +82,10 @@ async fn run(db: Db, label: &str) {
     let started = Instant::now();
     let view = batches::view(&db, &operator, id, 0).await.unwrap();
     let first_page = started.elapsed();
-    assert_eq!((view.state, view.valid as usize), (BatchState::Ready, RECIPIENTS));
+    assert_eq!(
+        (view.state, view.valid as usize),
+        (BatchState::Ready, RECIPIENTS)
+    );
     let started = Instant::now();
     let send = Decision::Send {
         without_polish: true,

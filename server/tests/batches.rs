@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::address_book::{check_subject, ssr as address_book, SubjectKind, SubjectInput};
+use app::address_book::{check_subject, ssr as address_book, SubjectInput, SubjectKind};
 use app::auth::ssr::Operator;
 use app::batches::ssr::{self as batches, Settings};
 use app::batches::{BatchState, BatchView, Decision, RowProblem, Selection, Source};
@@ -206,28 +206,58 @@ async fn without_credit_nothing_goes_and_every_row_can_be_kept_as_a_draft() {
         let (left, _) = available(&db, operator.account_id).await;
         let about = app::credits::ssr::About::default();
         let correction = app::credits::EntryKind::Correction;
-        app::credits::ssr::add(&db, operator.account_id, correction, -left, about, "test", now_ms())
-            .await
-            .unwrap();
+        app::credits::ssr::add(
+            &db,
+            operator.account_id,
+            correction,
+            -left,
+            about,
+            "test",
+            now_ms(),
+        )
+        .await
+        .unwrap();
         let selection = chosen(Source::Subjects, &[a, b]);
         let plain = settings("Przypomnienie dla {podmiot}", Category::Transactional);
         let id = batches::create(&db, &operator, "key-2", &selection, &plain)
             .await
             .unwrap();
         // Not prepared yet: it cannot be sent.
-        let early = batches::decide(&db, &operator, id, Decision::Send { without_polish: false }, now_ms()).await;
+        let early = batches::decide(
+            &db,
+            &operator,
+            id,
+            Decision::Send {
+                without_polish: false,
+            },
+            now_ms(),
+        )
+        .await;
         assert_eq!(
             early,
             Err(AppError::invalid(Field::Recipients, Problem::Unavailable))
         );
         finish(&db).await;
-        let refused = batches::decide(&db, &operator, id, Decision::Send { without_polish: false }, now_ms()).await;
+        let refused = batches::decide(
+            &db,
+            &operator,
+            id,
+            Decision::Send {
+                without_polish: false,
+            },
+            now_ms(),
+        )
+        .await;
         assert!(
             matches!(
                 refused,
                 Err(AppError::Invalid {
                     field: Field::Body,
-                    problem: Problem::NoCredit { needed: 1, left: 0, .. }
+                    problem: Problem::NoCredit {
+                        needed: 1,
+                        left: 0,
+                        ..
+                    }
                 })
             ),
             "{refused:?}"
@@ -237,16 +267,18 @@ async fn without_credit_nothing_goes_and_every_row_can_be_kept_as_a_draft() {
             .await
             .unwrap();
         finish(&db).await;
-        let drafts: Vec<(String, String)> = sqlx::query_as(
-            "SELECT phone, body FROM messages WHERE status = 'draft' ORDER BY id",
-        )
-        .fetch_all(&db.pool)
-        .await
-        .unwrap();
+        let drafts: Vec<(String, String)> =
+            sqlx::query_as("SELECT phone, body FROM messages WHERE status = 'draft' ORDER BY id")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
         assert_eq!(
             drafts,
             vec![
-                ("+48600100301".to_string(), "Przypomnienie dla A1".to_string()),
+                (
+                    "+48600100301".to_string(),
+                    "Przypomnienie dla A1".to_string()
+                ),
                 (String::new(), "Przypomnienie dla B1".to_string())
             ]
         );
@@ -374,17 +406,41 @@ async fn a_selection_is_checked() {
         seeded(&db).await;
         let operator = admin(&db).await;
         let plain = settings("Treść", Category::Transactional);
-        let none = batches::create(&db, &operator, "key-5", &chosen(Source::Subjects, &[]), &plain).await;
+        let none = batches::create(
+            &db,
+            &operator,
+            "key-5",
+            &chosen(Source::Subjects, &[]),
+            &plain,
+        )
+        .await;
         assert_eq!(
             none,
             Err(AppError::invalid(Field::Recipients, Problem::Required))
         );
         let a = add_subject(&db, &operator, "A1", "Adam", "600100301").await;
         let empty = settings("  ", Category::Transactional);
-        let no_text = batches::create(&db, &operator, "key-6", &chosen(Source::Subjects, &[a]), &empty).await;
-        assert_eq!(no_text, Err(AppError::invalid(Field::Body, Problem::Required)));
+        let no_text = batches::create(
+            &db,
+            &operator,
+            "key-6",
+            &chosen(Source::Subjects, &[a]),
+            &empty,
+        )
+        .await;
+        assert_eq!(
+            no_text,
+            Err(AppError::invalid(Field::Body, Problem::Required))
+        );
         let too_many: Vec<i64> = (1..=batches::MAX_ROWS as i64 + 1).collect();
-        let over = batches::create(&db, &operator, "key-7", &chosen(Source::Subjects, &too_many), &plain).await;
+        let over = batches::create(
+            &db,
+            &operator,
+            "key-7",
+            &chosen(Source::Subjects, &too_many),
+            &plain,
+        )
+        .await;
         assert_eq!(
             over,
             Err(AppError::invalid(
@@ -402,13 +458,21 @@ async fn a_selection_is_checked() {
             ..chosen(Source::Subjects, &[])
         };
         assert_eq!(
-            batches::resolve(&db, operator.company_id, &adams).await.unwrap(),
+            batches::resolve(&db, operator.company_id, &adams)
+                .await
+                .unwrap(),
             vec![a]
         );
         // Another company's operator does not see the batch.
-        let id = batches::create(&db, &operator, "key-8", &chosen(Source::Subjects, &[a]), &plain)
-            .await
-            .unwrap();
+        let id = batches::create(
+            &db,
+            &operator,
+            "key-8",
+            &chosen(Source::Subjects, &[a]),
+            &plain,
+        )
+        .await
+        .unwrap();
         let stranger = Operator {
             company_id: other_company(&db).await,
             ..operator.clone()

@@ -57,7 +57,9 @@ async fn fill(db: &Db, company_id: i64, operator_id: i64) -> Vec<i64> {
                 .bind(company_id)
                 .bind(operator_id)
                 .bind(format!("+48601{:06}", n % SUBJECTS))
-                .bind(format!("Przypomnienie o płatności nr {n} za fakturę FS/{n}/2026"))
+                .bind(format!(
+                    "Przypomnienie o płatności nr {n} za fakturę FS/{n}/2026"
+                ))
                 .bind("ucs2")
                 .bind(1i64)
                 .bind(status)
@@ -79,7 +81,9 @@ async fn time(db: &Db, company_id: i64, query: &MessageQuery) -> (Duration, usiz
     let mut rows = 0;
     for _ in 0..RUNS {
         let started = Instant::now();
-        let page = messages::list(db, company_id, query, None, now_ms()).await.unwrap();
+        let page = messages::list(db, company_id, query, None, now_ms())
+            .await
+            .unwrap();
         times.push(started.elapsed());
         rows = page.rows.len();
     }
@@ -87,27 +91,39 @@ async fn time(db: &Db, company_id: i64, query: &MessageQuery) -> (Duration, usiz
     (times[RUNS / 2], rows)
 }
 
-async fn plan(db: &Db, company_id: i64) {
-    let sql = match db.backend {
-        Backend::Sqlite => "EXPLAIN QUERY PLAN SELECT m.id FROM messages m \
-             LEFT JOIN subjects s ON s.id = m.subject_id WHERE m.company_id = ? \
-             AND m.status = 'draft' ORDER BY m.created_at DESC, m.id DESC LIMIT 51",
-        Backend::Postgres => "EXPLAIN SELECT m.id FROM messages m \
-             LEFT JOIN subjects s ON s.id = m.subject_id WHERE m.company_id = $1 \
-             AND m.status = 'draft' ORDER BY m.created_at DESC, m.id DESC LIMIT 51",
+/// The plans of a filtered page and of a page far back (its cursor as the list writes it).
+async fn plan(db: &Db, company_id: i64, (at, id): (i64, i64)) {
+    let explain = match db.backend {
+        Backend::Sqlite => "EXPLAIN QUERY PLAN",
+        Backend::Postgres => "EXPLAIN",
     };
-    let rows: Vec<sqlx::any::AnyRow> = sqlx::query(sql)
-        .bind(company_id)
-        .fetch_all(&db.pool)
-        .await
-        .unwrap();
-    use sqlx::Row;
-    for row in rows {
-        let line: String = match db.backend {
-            Backend::Sqlite => row.try_get(3).unwrap_or_default(),
-            Backend::Postgres => row.try_get(0).unwrap_or_default(),
-        };
-        println!("    plan (drafts): {line}");
+    let mut p = Placeholders::new(db.backend);
+    let (company, a, b, c) = (p.one(), p.one(), p.one(), p.one());
+    let queries = [
+        ("drafts", format!("m.company_id = {company} AND m.status = 'draft' AND {a} + {b} + {c} <> 0")),
+        ("far back", format!("m.company_id = {company} AND m.created_at <= {a} AND (m.created_at < {b} OR m.id < {c})")),
+    ];
+    for (name, condition) in queries {
+        let sql = format!(
+            "{explain} SELECT m.id FROM messages m LEFT JOIN subjects s ON s.id = m.subject_id \
+             WHERE {condition} ORDER BY m.created_at DESC, m.id DESC LIMIT 51"
+        );
+        let rows: Vec<sqlx::any::AnyRow> = sqlx::query(&sql)
+            .bind(company_id)
+            .bind(at)
+            .bind(at)
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        use sqlx::Row;
+        for row in rows {
+            let line: String = match db.backend {
+                Backend::Sqlite => row.try_get(3).unwrap_or_default(),
+                Backend::Postgres => row.try_get(0).unwrap_or_default(),
+            };
+            println!("    plan ({name}): {line}");
+        }
     }
 }
 
@@ -116,7 +132,10 @@ async fn run(db: Db, label: &str) {
     let operator = admin(&db).await;
     let started = Instant::now();
     let subjects = fill(&db, operator.company_id, operator.id).await;
-    println!("{label}: {MESSAGES} messages written in {:.1?}", started.elapsed());
+    println!(
+        "{label}: {MESSAGES} messages written in {:.1?}",
+        started.elapsed()
+    );
     let first = MessageQuery::default();
     let page = messages::list(&db, operator.company_id, &first, None, now_ms())
         .await
@@ -171,12 +190,19 @@ async fn run(db: Db, label: &str) {
                 ..MessageQuery::default()
             },
         ),
+        (
+            "a word in no message (reads them all)",
+            MessageQuery {
+                q: "zamówienie".into(),
+                ..MessageQuery::default()
+            },
+        ),
     ];
     for (name, query) in cases {
         let (median, rows) = time(&db, operator.company_id, &query).await;
         println!("  {label}: {name}: median {median:.2?} ({rows} rows)");
     }
-    plan(&db, operator.company_id).await;
+    plan(&db, operator.company_id, (middle_at, middle_id)).await;
 }
 
 #[tokio::test]

@@ -121,9 +121,11 @@ async fn the_list_filters_and_pages_without_skipping_or_repeating() {
             to: "2026-13-01".into(),
             ..Default::default()
         };
-        assert!(messages::list(&db, operator.company_id, &wrong, None, now_ms())
-            .await
-            .is_err());
+        assert!(
+            messages::list(&db, operator.company_id, &wrong, None, now_ms())
+                .await
+                .is_err()
+        );
     })
     .await;
 }
@@ -153,7 +155,11 @@ async fn drafts_are_sent_or_deleted_from_the_list_and_sent_messages_stay() {
             .unwrap();
         assert_eq!(body, "Dzień dobry Alfa Budownictwo Sp. z o.o.");
         assert_eq!(
-            count(&db, &format!("SELECT COUNT(*) FROM messages WHERE id = {ready} AND status = 'pending'")).await,
+            count(
+                &db,
+                &format!("SELECT COUNT(*) FROM messages WHERE id = {ready} AND status = 'pending'")
+            )
+            .await,
             1
         );
         // Only drafts are deleted; the sent ones are kept.
@@ -162,13 +168,22 @@ async fn drafts_are_sent_or_deleted_from_the_list_and_sent_messages_stay() {
             .unwrap();
         assert_eq!(deleted, 1);
         assert_eq!(
-            count(&db, &format!("SELECT COUNT(*) FROM messages WHERE id IN ({ready}, {sent})")).await,
+            count(
+                &db,
+                &format!("SELECT COUNT(*) FROM messages WHERE id IN ({ready}, {sent})")
+            )
+            .await,
             2
         );
         // Another company's drafts are out of reach.
         let stranger = common::other_company(&db).await;
         let kept = draft(&db, &operator, "", "Mój szkic", Default::default()).await;
-        assert_eq!(messages::delete_drafts(&db, stranger, &[kept]).await.unwrap(), 0);
+        assert_eq!(
+            messages::delete_drafts(&db, stranger, &[kept])
+                .await
+                .unwrap(),
+            0
+        );
     })
     .await;
 }

@@ -104,21 +104,34 @@ async fn status_changes_are_posted_signed_in_order_and_retried_until_taken() {
 
         let client = server::webhooks::client();
         let now = app::ssr::now_ms();
-        assert!(server::webhooks::deliver_due(&db, &client, now).await.unwrap());
+        assert!(server::webhooks::deliver_due(&db, &client, now)
+            .await
+            .unwrap());
         let pending = |id: i64| (id, "pending".to_string());
-        assert_eq!(receiver.posts(&secret), vec![vec![pending(first), pending(second)]]);
+        assert_eq!(
+            receiver.posts(&secret),
+            vec![vec![pending(first), pending(second)]]
+        );
         // Refused (500): not again before the wait is over.
-        assert!(!server::webhooks::deliver_due(&db, &client, now + 5_000).await.unwrap());
+        assert!(!server::webhooks::deliver_due(&db, &client, now + 5_000)
+            .await
+            .unwrap());
         receiver.answer(200);
         let later = now + webhooks::retry_after_ms(1) + 1;
-        assert!(server::webhooks::deliver_due(&db, &client, later).await.unwrap());
+        assert!(server::webhooks::deliver_due(&db, &client, later)
+            .await
+            .unwrap());
         let posts = receiver.posts(&secret);
         assert_eq!(posts.len(), 2);
         assert_eq!(posts[1], posts[0], "the same changes again");
         // Taken: nothing more to post until something changes.
-        assert!(!server::webhooks::deliver_due(&db, &client, later + 1).await.unwrap());
+        assert!(!server::webhooks::deliver_due(&db, &client, later + 1)
+            .await
+            .unwrap());
         let third = queue(&db, &operator, "600100202", "Trzecia").await;
-        assert!(server::webhooks::deliver_due(&db, &client, later + 2).await.unwrap());
+        assert!(server::webhooks::deliver_due(&db, &client, later + 2)
+            .await
+            .unwrap());
         assert_eq!(receiver.posts(&secret)[2], vec![pending(third)]);
 
         // The ERP is down: the attempt is kept with why, and the wait grows.
@@ -126,7 +139,9 @@ async fn status_changes_are_posted_signed_in_order_and_retried_until_taken() {
         let _ = server.await;
         let fourth = queue(&db, &operator, "600100203", "Czwarta").await;
         let _ = fourth;
-        assert!(server::webhooks::deliver_due(&db, &client, later + 3).await.unwrap());
+        assert!(server::webhooks::deliver_due(&db, &client, later + 3)
+            .await
+            .unwrap());
         let view = webhooks::view(&db, operator.account_id).await.unwrap();
         assert_eq!(view.url.as_deref(), Some(url.as_str()));
         assert_eq!(view.failures, 1);
@@ -135,7 +150,12 @@ async fn status_changes_are_posted_signed_in_order_and_retried_until_taken() {
             .collect();
         assert_eq!(
             outcomes,
-            vec![(None, false), (Some(200), true), (Some(200), true), (Some(500), false)]
+            vec![
+                (None, false),
+                (Some(200), true),
+                (Some(200), true),
+                (Some(500), false)
+            ]
         );
         assert!(view.attempts[0].error.is_some());
         assert!(webhooks::retry_after_ms(2) > webhooks::retry_after_ms(1));
@@ -150,8 +170,13 @@ async fn status_changes_are_posted_signed_in_order_and_retried_until_taken() {
             ))
         );
         // An empty address turns it off.
-        webhooks::save(&db, operator.account_id, " ", false).await.unwrap();
-        assert_eq!(webhooks::view(&db, operator.account_id).await.unwrap().url, None);
+        webhooks::save(&db, operator.account_id, " ", false)
+            .await
+            .unwrap();
+        assert_eq!(
+            webhooks::view(&db, operator.account_id).await.unwrap().url,
+            None
+        );
     })
     .await;
 }

@@ -53,7 +53,12 @@ pub fn AddressBookPage() -> impl IntoView {
     let selection = RowSelection::new();
     provide_context(selection);
     let send_href = Signal::derive(move || {
-        let filters = query.with(|q| url(&SubjectQuery { offset: 0, ..q.clone() }));
+        let filters = query.with(|q| {
+            url(&SubjectQuery {
+                offset: 0,
+                ..q.clone()
+            })
+        });
         let filters = filters.trim_start_matches("/address-book?").to_string();
         selection.composer_href("subjects", &filters, |id| format!("/?subject={id}"))
     });

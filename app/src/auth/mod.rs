@@ -52,11 +52,7 @@ pub struct OperatorInfo {
 /// Logs in and opens the composer, or `next`: a composer link the operator followed before
 /// logging in (only those, so the login page cannot send anyone elsewhere).
 #[server(endpoint = "login")]
-pub async fn login(
-    login: String,
-    password: String,
-    #[server(default)] next: String,
-) -> Result<()> {
+pub async fn login(login: String, password: String, #[server(default)] next: String) -> Result<()> {
     crate::error::respond(async move {
         use crate::error::{Field, Problem};
         if login.trim().is_empty() {

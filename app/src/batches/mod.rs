@@ -217,31 +217,42 @@ pub async fn load_batch(id: i64, offset: u32) -> Result<BatchView> {
     .await
 }
 
-/// Prepares a serial send of `body` to the selection and opens its preview. `key` (from
+/// What the serial composer wrote: the text (or template), what it is for and when it goes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SerialMessage {
+    pub body: String,
+    #[serde(default)]
+    pub template_id: Option<i64>,
+    #[serde(default)]
+    pub category: Category,
+    #[serde(default)]
+    pub urgent: bool,
+    /// `YYYY-MM-DDTHH:MM` in the company's zone, empty for at once.
+    #[serde(default)]
+    pub send_at: String,
+    #[serde(default)]
+    pub from_number: bool,
+}
+
+/// Prepares a serial send of the message to the selection and opens its preview. `key` (from
 /// `describe_selection`) makes the same request twice one batch.
 #[server(endpoint = "create_batch")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_batch(
     key: String,
     selection: Selection,
-    body: String,
-    #[server(default)] template_id: Option<i64>,
-    #[server(default)] category: Category,
-    #[server(default)] urgent: bool,
-    #[server(default)] send_at: String,
-    #[server(default)] from_number: bool,
+    message: SerialMessage,
 ) -> Result<i64> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
         let state = crate::ssr::app_state();
         let settings = ssr::Settings {
-            body,
-            template_id,
+            body: message.body,
+            template_id: message.template_id,
             procedure: selection.procedure(),
-            category,
-            urgent,
-            send_at: crate::composer::ssr::parse_send_at(&send_at)?,
-            from_number,
+            category: message.category,
+            urgent: message.urgent,
+            send_at: crate::composer::ssr::parse_send_at(&message.send_at)?,
+            from_number: message.from_number,
         };
         let id = ssr::create(&state.db, &operator, &key, &selection, &settings).await?;
         ssr::start_work(&state);
@@ -255,7 +266,9 @@ pub async fn create_batch(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Decision {
     /// Send the valid rows, with Polish characters or without.
-    Send { without_polish: bool },
+    Send {
+        without_polish: bool,
+    },
     /// Save every row as a draft.
     SaveDrafts,
     Discard,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::texts::use_texts;
-use super::{load_batch, BatchRow, BatchState, BatchView, Decision, DecideBatch};
+use super::{load_batch, BatchRow, BatchState, BatchView, DecideBatch, Decision};
 use crate::error::{AppError, Problem};
 use crate::i18n::use_language;
 use crate::layout::ErrorMessage;
@@ -41,7 +41,11 @@ pub fn BatchPage() -> impl IntoView {
     let query = use_query_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok())));
     let offset = Memo::new(move |_| {
-        query.with(|q| q.get("offset").and_then(|o| o.parse::<u32>().ok()).unwrap_or(0))
+        query.with(|q| {
+            q.get("offset")
+                .and_then(|o| o.parse::<u32>().ok())
+                .unwrap_or(0)
+        })
     });
     let tick = RwSignal::new(0u32);
     let decide = ServerAction::<DecideBatch>::new();
@@ -247,5 +251,4 @@ fn BatchRows(
             {has_more.then(|| view! { <a href=page(offset + 50)>{t.more_rows}</a> })}
         </nav>
     })
-
 }

@@ -42,7 +42,14 @@ pub fn new_key() -> String {
 /// The selected rows' ids in the list's order: the ticked ones that are the company's own, or
 /// every row matching the list's search.
 pub async fn resolve(db: &Db, company_id: i64, selection: &Selection) -> Result<Vec<i64>> {
-    let too_many = || AppError::invalid(Field::Recipients, Problem::TooMany { max: MAX_ROWS as u32 });
+    let too_many = || {
+        AppError::invalid(
+            Field::Recipients,
+            Problem::TooMany {
+                max: MAX_ROWS as u32,
+            },
+        )
+    };
     let ids = match (selection.all, selection.source) {
         (false, source) => {
             if selection.ids.len() > MAX_ROWS {
@@ -316,12 +323,17 @@ pub async fn view(db: &Db, operator: &Operator, id: i64, offset: u32) -> Result<
     let rows = (page.rows.into_iter())
         .map(|row| BatchRow {
             seq: row.seq,
-            subject: row.code.map(|code| format!("{code} — {}", row.name.unwrap_or_default())),
+            subject: row
+                .code
+                .map(|code| format!("{code} — {}", row.name.unwrap_or_default())),
             document: row.number,
             phone: row.phone.unwrap_or_default(),
             text: row.text.unwrap_or_default(),
             parts: row.parts.unwrap_or_default() as u32,
-            problem: row.problem.as_deref().map(|p| problem_of(p, row.detail.as_deref())),
+            problem: row
+                .problem
+                .as_deref()
+                .map(|p| problem_of(p, row.detail.as_deref())),
         })
         .collect();
     let credits_left = crate::credits::ssr::balance(&mut conn, operator.account_id)
@@ -468,7 +480,12 @@ pub async fn decide(
         crate::credits::ssr::hold(&mut tx, operator.account_id, credits as u32, about, now).await?;
     }
     tx.commit().await?;
-    tracing::info!(batch_id = id, operator_id = operator.id, state, "batch decided");
+    tracing::info!(
+        batch_id = id,
+        operator_id = operator.id,
+        state,
+        "batch decided"
+    );
     Ok(())
 }
 
@@ -562,13 +579,14 @@ async fn claim(db: &Db) -> Result<Option<(Batch, i64)>> {
 /// Renews the job's lease in the step's transaction: the step commits only while it is ours.
 async fn renew(conn: &mut AnyConnection, batch_id: i64, lease: i64) -> Result<Option<i64>> {
     let renewed = crate::ssr::now_ms() + LEASE_MS;
-    let kept = sqlx::query("UPDATE batches SET lease_until = $1 WHERE id = $2 AND lease_until = $3")
-        .bind(renewed)
-        .bind(batch_id)
-        .bind(lease)
-        .execute(conn)
-        .await?
-        .rows_affected();
+    let kept =
+        sqlx::query("UPDATE batches SET lease_until = $1 WHERE id = $2 AND lease_until = $3")
+            .bind(renewed)
+            .bind(batch_id)
+            .bind(lease)
+            .execute(conn)
+            .await?
+            .rows_affected();
     Ok((kept == 1).then_some(renewed))
 }
 

@@ -78,7 +78,10 @@ pub static PL: Texts = Texts {
     summary_title: "Podsumowanie",
     valid_label: "Do wysłania",
     invalid_label: "Nie zostaną wysłane",
-    sms_min_max: |min, max| format!("od {min} do {max} SMS na wiadomość"),
+    sms_min_max: |min, max| match min == max {
+        true => format!("{min} SMS na wiadomość"),
+        false => format!("od {min} do {max} SMS na wiadomość"),
+    },
     sms_total: "Razem SMS (tyle zostanie zarezerwowane z puli)",
     credits_left: "W puli zostało",
     without_polish: "Bez polskich znaków",
@@ -93,8 +96,18 @@ pub static PL: Texts = Texts {
     save_drafts: "Zapisz wszystkie jako robocze",
     discard: "Odrzuć",
     confirm_discard: "Odrzucić tę wysyłkę? Nic nie zostanie wysłane ani zapisane.",
-    sent_done: |n| format!("Wysłano do kolejki {} wiadomości.", integer(Lang::Pl, i64::from(n))),
-    saved_done: |n| format!("Zapisano {} wiadomości roboczych.", integer(Lang::Pl, i64::from(n))),
+    sent_done: |n| {
+        format!(
+            "Wysłano do kolejki {} wiadomości.",
+            integer(Lang::Pl, i64::from(n))
+        )
+    },
+    saved_done: |n| {
+        format!(
+            "Zapisano {} wiadomości roboczych.",
+            integer(Lang::Pl, i64::from(n))
+        )
+    },
     discarded: "Wysyłka została odrzucona.",
     to_messages: "Lista SMS",
     to_drafts: "Wiadomości robocze",
@@ -146,7 +159,10 @@ pub static EN: Texts = Texts {
     summary_title: "Summary",
     valid_label: "To send",
     invalid_label: "Will not be sent",
-    sms_min_max: |min, max| format!("{min} to {max} SMS per message"),
+    sms_min_max: |min, max| match min == max {
+        true => format!("{min} SMS per message"),
+        false => format!("{min} to {max} SMS per message"),
+    },
     sms_total: "SMS in all (held from the pool)",
     credits_left: "Left in the pool",
     without_polish: "Without Polish characters",

@@ -8,7 +8,10 @@ use sms::procedure::Procedure;
 use sms::{analyze, Analysis, Options};
 
 use crate::address_book::{Chosen, Picker};
-use crate::batches::{describe_selection, CreateBatch, Selection, SelectionInfo, SerialRecipients, Source};
+use crate::batches::{
+    describe_selection, CreateBatch, Selection, SelectionInfo, SerialMessage, SerialRecipients,
+    Source,
+};
 use crate::credits::CreditsLeft;
 use crate::documents::DocumentKind;
 use crate::error::{AppError, Field, Problem, Result};
@@ -273,7 +276,7 @@ pub fn ComposerPage() -> impl IntoView {
                 document_id: id("document"),
                 task_id: id("task"),
             };
-            let opened = Opened {
+            Opened {
                 draft_id: id("draft"),
                 procedure,
                 requested: id("template"),
@@ -281,8 +284,7 @@ pub fn ComposerPage() -> impl IntoView {
                 subject_id: id("subject"),
                 copy_id: id("copy"),
                 selection: serial_selection(q),
-            };
-            opened
+            }
         })
     };
     let opening = Resource::new(
@@ -495,7 +497,10 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
         |(template, document, number)| async move {
             match (template, document, number) {
                 (Some(template), Some(document), Some(number)) => {
-                    self::sent_before(template, document, number).await.ok().flatten()
+                    self::sent_before(template, document, number)
+                        .await
+                        .ok()
+                        .flatten()
                 }
                 _ => None,
             }
@@ -518,15 +523,18 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 return;
             }
             local_error.set(None);
-            create_batch.dispatch(CreateBatch {
-                key: info.key,
-                selection,
+            let message = SerialMessage {
                 body: body.get_untracked(),
                 template_id: template_id.get_untracked(),
                 category: category.get_untracked(),
                 urgent: urgent.get_untracked(),
                 send_at: send_at.get_untracked(),
                 from_number: from_number.get_untracked(),
+            };
+            create_batch.dispatch(CreateBatch {
+                key: info.key,
+                selection,
+                message,
             });
             return;
         }

@@ -137,7 +137,16 @@ pub async fn send_draft(db: &Db, operator: &Operator, id: i64, now: i64) -> Resu
         now,
         ..Timing::default()
     };
-    store(db, operator, Some(id), &checked, Intent::Send, links, timing).await
+    store(
+        db,
+        operator,
+        Some(id),
+        &checked,
+        Intent::Send,
+        links,
+        timing,
+    )
+    .await
 }
 
 /// What a message is for, when it goes and from whom.
@@ -469,7 +478,12 @@ pub const LINK_TTL_MS: i64 = 10 * 60 * 1000;
 
 /// A link that opens the composer about the company's document or task (the ERP's "Send SMS"
 /// button): its secret token and when it expires.
-pub async fn create_link(db: &Db, company_id: i64, about: About, now: i64) -> Result<(String, i64)> {
+pub async fn create_link(
+    db: &Db,
+    company_id: i64,
+    about: About,
+    now: i64,
+) -> Result<(String, i64)> {
     let token = crate::auth::ssr::new_token();
     let expires_at = now + LINK_TTL_MS;
     sqlx::query(

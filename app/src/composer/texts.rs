@@ -81,8 +81,11 @@ pub static PL: Texts = Texts {
     cancel: "Anuluj",
     confirm_discard: "Porzucić zmiany w tej wiadomości?",
     suggestions_label: "Numery osób z dokumentu:",
-    sent_before: |at| format!("Ten szablon został już wysłany na ten numer w sprawie tego dokumentu ({at})."),
-    confirm_send_again: "Ten szablon został już wysłany na ten numer w sprawie tego dokumentu. Wysłać ponownie?",
+    sent_before: |at| {
+        format!("Ten szablon został już wysłany na ten numer w sprawie tego dokumentu ({at}).")
+    },
+    confirm_send_again:
+        "Ten szablon został już wysłany na ten numer w sprawie tego dokumentu. Wysłać ponownie?",
     sending: "Wysyłanie…",
     templates_menu: "Szablony SMS",
     templates_config: "Konfiguracja szablonów SMS",
@@ -140,8 +143,11 @@ pub static EN: Texts = Texts {
     cancel: "Cancel",
     confirm_discard: "Discard the changes to this message?",
     suggestions_label: "Numbers of the document's people:",
-    sent_before: |at| format!("This template was already sent to this number about this document ({at})."),
-    confirm_send_again: "This template was already sent to this number about this document. Send it again?",
+    sent_before: |at| {
+        format!("This template was already sent to this number about this document ({at}).")
+    },
+    confirm_send_again:
+        "This template was already sent to this number about this document. Send it again?",
     sending: "Sending…",
     templates_menu: "SMS templates",
     templates_config: "Configure SMS templates",

@@ -52,7 +52,12 @@ pub fn DocumentsPage() -> impl IntoView {
     let selection = RowSelection::new();
     provide_context(selection);
     let send_href = Signal::derive(move || {
-        let filters = query.with(|q| url(&DocumentQuery { offset: 0, ..q.clone() }));
+        let filters = query.with(|q| {
+            url(&DocumentQuery {
+                offset: 0,
+                ..q.clone()
+            })
+        });
         let filters = filters.trim_start_matches("/documents?").to_string();
         selection.composer_href("documents", &filters, |id| format!("/?document={id}"))
     });

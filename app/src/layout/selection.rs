@@ -39,7 +39,12 @@ impl RowSelection {
 
     /// The composer's URL for the selection: `source` names the list, `filters` is its search
     /// as a query string; `one` opens the composer for a single row.
-    pub fn composer_href(&self, source: &str, filters: &str, one: fn(i64) -> String) -> Option<String> {
+    pub fn composer_href(
+        &self,
+        source: &str,
+        filters: &str,
+        one: fn(i64) -> String,
+    ) -> Option<String> {
         if self.all.get() {
             return Some(format!("/?serial={source}&all=1&{filters}"));
         }

@@ -14,7 +14,6 @@ pub mod texts;
 
 pub use page::MessagesPage;
 
-
 /// Where a message (or one of its SMS parts) is. A status only moves forward: draft → pending
 /// → sent → delivered, or to one of the other final ones: undelivered (the network could not
 /// deliver it), expired (not delivered, or not even accepted by the gateway, within its validity

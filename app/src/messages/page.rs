@@ -131,6 +131,7 @@ pub fn MessagesPage() -> impl IntoView {
                         let older = page.has_more.then(|| page.rows.last().map(|r| r.cursor.clone())).flatten();
                         let sender = with_sender.get_untracked();
                         view! {
+                            <div class="table-scroll">
                             <table class="messages">
                                 <thead>
                                     <tr>
@@ -152,6 +153,7 @@ pub fn MessagesPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </div>
                             <nav class="pager">
                                 {query.get_untracked().before.is_some().then(|| view! {
                                     <a href=MessageQuery { before: None, ..query.get_untracked() }.url()>{t.newest}</a>
@@ -243,7 +245,10 @@ fn Filters(query: Memo<MessageQuery>, with_sender: Memo<bool>) -> impl IntoView 
 
 /// What the last action did: how many drafts went (and which did not, with why), or were deleted.
 #[component]
-fn ActionReport(send: ServerAction<SendDrafts>, delete: ServerAction<DeleteDrafts>) -> impl IntoView {
+fn ActionReport(
+    send: ServerAction<SendDrafts>,
+    delete: ServerAction<DeleteDrafts>,
+) -> impl IntoView {
     let t = use_texts();
     let lang = use_language();
     view! {
@@ -309,7 +314,9 @@ fn MessageRowView(
         };
         let (x, y) = (touch.client_x(), touch.client_y());
         let open = move || menu.set(Some((id, x, y)));
-        press.set_value(set_timeout_with_handle(open, std::time::Duration::from_millis(LONG_PRESS_MS)).ok());
+        press.set_value(
+            set_timeout_with_handle(open, std::time::Duration::from_millis(LONG_PRESS_MS)).ok(),
+        );
     };
     let on_contextmenu = move |ev: web_sys::MouseEvent| {
         ev.prevent_default();

@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{Any, AnyConnection, Transaction};
 
 use super::{MessageQuery, MessageRow, Status, StatusFilter};
-use crate::layout::Paged;
 use crate::credits::ssr::Close;
 use crate::error::{AppError, Result};
+use crate::layout::Paged;
 use crate::ssr::{local_time, now_ms, Backend, Binds, Db, Placeholders};
 
 /// Rows the list shows at once.

@@ -21,7 +21,15 @@ pub async fn view(db: &Db, account_id: i64) -> Result<WebhookView> {
             .bind(account_id)
             .fetch_optional(&db.pool)
             .await?;
-    let attempts: Vec<(i64, i64, Option<i64>, Option<String>, i64)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        at: i64,
+        events: i64,
+        status_code: Option<i64>,
+        error: Option<String>,
+        delivered: i64,
+    }
+    let attempts: Vec<Row> = sqlx::query_as(
         "SELECT at, events, status_code, error, delivered FROM webhook_attempts \
          WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
     )
@@ -38,12 +46,12 @@ pub async fn view(db: &Db, account_id: i64) -> Result<WebhookView> {
         failures,
         next_at: (failures > 0).then(|| local_time(next_at)),
         attempts: (attempts.into_iter())
-            .map(|(at, events, status_code, error, delivered)| Attempt {
-                at: local_time(at),
-                events,
-                status_code,
-                error,
-                delivered: delivered != 0,
+            .map(|row| Attempt {
+                at: local_time(row.at),
+                events: row.events,
+                status_code: row.status_code,
+                error: row.error,
+                delivered: row.delivered != 0,
             })
             .collect(),
     })
@@ -63,24 +71,28 @@ pub async fn save(db: &Db, account_id: i64, url: &str, new_secret: bool) -> Resu
         tx.commit().await?;
         return Ok(None);
     }
-    let host = (url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")))
-        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+    let host = (url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://")))
+    .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
     let plain = !url.chars().any(|c| c.is_whitespace() || c.is_control());
     if host.is_none_or(str::is_empty) || !plain || url.len() > 2000 {
         return Err(AppError::invalid(Field::WebhookUrl, Problem::InvalidUrl));
     }
     let now = crate::ssr::now_ms();
-    let exists: Option<i64> = sqlx::query_scalar("SELECT account_id FROM webhooks WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT account_id FROM webhooks WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let secret = (exists.is_none() || new_secret).then(new_secret_text);
     match exists {
         None => {
-            let cursor: i64 =
-                sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM message_events")
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let cursor: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM message_events",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
             sqlx::query(
                 "INSERT INTO webhooks (account_id, url, secret, cursor, updated_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -219,11 +231,15 @@ pub async fn record(db: &Db, due: &Due, outcome: &Outcome, now: i64) -> Result<(
     .execute(&mut *tx)
     .await?;
     let update = match delivered {
-        true => "UPDATE webhooks SET cursor = $1, failures = 0, next_at = 0, lease_until = NULL \
-                 WHERE account_id = $2 AND lease_until = $3",
-        false => "UPDATE webhooks SET failures = failures + 1, \
+        true => {
+            "UPDATE webhooks SET cursor = $1, failures = 0, next_at = 0, lease_until = NULL \
+                 WHERE account_id = $2 AND lease_until = $3"
+        }
+        false => {
+            "UPDATE webhooks SET failures = failures + 1, \
                         next_at = $1, lease_until = NULL \
-                 WHERE account_id = $2 AND lease_until = $3",
+                 WHERE account_id = $2 AND lease_until = $3"
+        }
     };
     let value = match delivered {
         true => last,

@@ -42,9 +42,13 @@ pub async fn send_one(
     let body = body?;
     let input: MessageInput = parse_json(&body)?;
     let request = Request::new(&method, &uri, &headers, &body)?;
-    send(&state, company, vec![input], request, |mut messages| {
-        json!({ "message": messages.pop() })
-    })
+    send(
+        &state,
+        company,
+        vec![input],
+        request,
+        |mut messages| json!({ "message": messages.pop() }),
+    )
     .await
 }
 
@@ -69,9 +73,13 @@ pub async fn send_batch(
         )]));
     }
     let request = Request::new(&method, &uri, &headers, &body)?;
-    send(&state, company, items, request, |messages| {
-        json!({ "messages": messages })
-    })
+    send(
+        &state,
+        company,
+        items,
+        request,
+        |messages| json!({ "messages": messages }),
+    )
     .await
 }
 
@@ -118,7 +126,8 @@ async fn send(
     let db = &state.db;
     if let Some(key) = &request.key {
         let mut conn = db.pool.acquire().await?;
-        if let Some(answered) = sending::answered(&mut conn, company.id, key, &request.hash).await? {
+        if let Some(answered) = sending::answered(&mut conn, company.id, key, &request.hash).await?
+        {
             return replay(state, company, answered, shape).await;
         }
     }
@@ -130,7 +139,10 @@ async fn send(
         let body = json!(ids).to_string();
         (StatusCode::CREATED.as_u16(), body)
     };
-    let idempotency = request.key.as_deref().map(|key| (key, request.hash.as_str()));
+    let idempotency = request
+        .key
+        .as_deref()
+        .map(|key| (key, request.hash.as_str()));
     let ids = match sending::send(db, &operator, &items, now, idempotency, answer).await {
         Ok(Sent::New { ids, .. }) => ids,
         Ok(Sent::Repeated(answered)) => return replay(state, company, answered, shape).await,
@@ -151,7 +163,11 @@ async fn send(
         }
     };
     state.outbox.notify_one();
-    tracing::info!(company_id = company.id, messages = ids.len(), "messages sent through the API");
+    tracing::info!(
+        company_id = company.id,
+        messages = ids.len(),
+        "messages sent through the API"
+    );
     let messages = sending::messages(db, company.id, &ids).await?;
     Ok((StatusCode::CREATED, Json(shape(messages))).into_response())
 }
@@ -167,7 +183,10 @@ async fn replay(
     let ids: Vec<i64> = serde_json::from_str(&answered.body).unwrap_or_default();
     let messages = sending::messages(&state.db, company.id, &ids).await?;
     let status = StatusCode::from_u16(answered.status).unwrap_or(StatusCode::OK);
-    let replayed = (header::HeaderName::from_static("idempotent-replayed"), "true");
+    let replayed = (
+        header::HeaderName::from_static("idempotent-replayed"),
+        "true",
+    );
     Ok((status, [replayed], Json(shape(messages))).into_response())
 }
 
@@ -203,7 +222,13 @@ pub async fn changes(
     let Query(params) =
         params.map_err(|e| ApiError::bad_request("malformed_query", &e.body_text()))?;
     let mut errors = vec![];
-    let since = number_param(&mut errors, "since", params.since.as_deref(), 0, 0..=i64::MAX);
+    let since = number_param(
+        &mut errors,
+        "since",
+        params.since.as_deref(),
+        0,
+        0..=i64::MAX,
+    );
     let limit = number_param(
         &mut errors,
         "limit",
@@ -238,12 +263,30 @@ pub async fn composer_link(
     let mut conn = state.db.pool.acquire().await?;
     let about = match (&input.document_external_id, &input.task_external_id) {
         (Some(id), None) => app::composer::About {
-            document_id: Some(sending::record_id(&mut conn, "documents", company.id, id, app::error::Field::DocumentExternalId).await?),
+            document_id: Some(
+                sending::record_id(
+                    &mut conn,
+                    "documents",
+                    company.id,
+                    id,
+                    app::error::Field::DocumentExternalId,
+                )
+                .await?,
+            ),
             task_id: None,
         },
         (None, Some(id)) => app::composer::About {
             document_id: None,
-            task_id: Some(sending::record_id(&mut conn, "tasks", company.id, id, app::error::Field::TaskExternalId).await?),
+            task_id: Some(
+                sending::record_id(
+                    &mut conn,
+                    "tasks",
+                    company.id,
+                    id,
+                    app::error::Field::TaskExternalId,
+                )
+                .await?,
+            ),
         },
         _ => {
             return Err(ApiError::invalid(vec![ApiProblem::new(
@@ -255,7 +298,9 @@ pub async fn composer_link(
     };
     drop(conn);
     let now = state.clock.now_ms();
-    let (token, expires_at) = app::composer::ssr::create_link(&state.db, company.id, about, now).await?;
-    let answer = json!({ "path": format!("/c/{token}"), "expires_at": sending::rfc3339(expires_at) });
+    let (token, expires_at) =
+        app::composer::ssr::create_link(&state.db, company.id, about, now).await?;
+    let answer =
+        json!({ "path": format!("/c/{token}"), "expires_at": sending::rfc3339(expires_at) });
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }

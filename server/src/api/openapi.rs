@@ -160,7 +160,10 @@ fn message_paths(paths: &mut serde_json::Map<String, Value>) {
         responses
     };
     let mut changes_responses = errors(&["400", "401", "404", "422"]);
-    changes_responses.insert("200".into(), ok("Messages that changed", schema("MessageChanges")));
+    changes_responses.insert(
+        "200".into(),
+        ok("Messages that changed", schema("MessageChanges")),
+    );
     paths.insert(
         "/companies/{company_id}/messages".into(),
         json!({
