@@ -18,6 +18,7 @@ pub mod frame;
 pub mod i18n;
 pub mod input;
 pub mod layout;
+pub mod message_links;
 pub mod messages;
 pub mod nip;
 pub mod payments;
@@ -183,6 +184,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/credits") view={Lazy::<CreditsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/credits/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages/:id/links") view={Lazy::<MessageLinksRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/batches/:id") view={Lazy::<BatchRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/new") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
@@ -214,6 +216,7 @@ macro_rules! lazy_pages {
 
 lazy_pages! {
     BatchRoute => batches::BatchPage,
+    MessageLinksRoute => message_links::MessageLinksPage,
     PasswordRoute => auth::PasswordPage,
     AddressBookRoute => address_book::AddressBookPage,
     ImportRoute => address_book::ImportPage,

@@ -66,3 +66,36 @@ test("the list pages to older messages and filters by subject", async ({ page })
   await page.getByRole("link", { name: "Wszystkie podmioty" }).click();
   await expect(page).not.toHaveURL(/subject=/);
 });
+
+test("documents and a CRM contact are linked to a draft on its [Dokumenty] tab, and to a sent message", async ({ page }) => {
+  await logIn(page);
+  const word = uniqueText("Powiazania").replace(" ", "");
+  await saveDraft(page, `${word} szkic`);
+  await page.goto(`/messages?status=drafts&q=${encodeURIComponent(word)}`);
+  await page.locator("table.messages tbody tr").first().getByRole("link", { name: "Edytuj wersję roboczą" }).click();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await page.getByRole("tab", { name: "Dokumenty" }).click();
+  await expect(page.getByText("Wiadomość nie jest powiązana")).toBeVisible();
+  await page.getByLabel("Szukaj numeru, tytułu, kontrahenta").fill("FS/88");
+  const candidate = page.locator("ul.candidates li", { hasText: "FS/88/2026" });
+  await candidate.getByRole("button", { name: "Dołącz" }).click();
+  const linked = page.locator("ul.linked li");
+  await expect(linked).toHaveCount(1);
+  await expect(linked.first()).toContainText("FS/88/2026");
+  await page.getByLabel("Nowy kontakt CRM (notatka)").fill(`${word}: klient prosi o kontakt po 15:00`);
+  await page.getByRole("button", { name: "Dodaj kontakt i dołącz" }).click();
+  await expect(linked).toHaveCount(2);
+  await expect(linked.nth(1)).toContainText("klient prosi o kontakt");
+  // Back on [Ogólne] the text is as it was; the draft is sent, and still linked afterwards.
+  await page.getByRole("tab", { name: "Ogólne" }).click();
+  await expect(page.getByLabel("Treść")).toHaveValue(`${word} szkic`);
+  await page.getByRole("button", { name: "Wyślij", exact: true }).click();
+  await expect(page).toHaveURL(/\/messages$/);
+  await page.goto(`/messages?status=sent&q=${encodeURIComponent(word)}`);
+  await page.locator("table.messages tbody tr").first().getByRole("link", { name: "Dokumenty" }).click();
+  await expect(page.getByRole("heading", { name: "Dokumenty" })).toBeVisible();
+  await expect(linked).toHaveCount(2);
+  await linked.first().getByRole("button", { name: "Odłącz" }).click();
+  await expect(linked).toHaveCount(1);
+  await expect(linked.first()).toContainText("klient prosi o kontakt");
+});

@@ -433,7 +433,7 @@ async fn an_operator_reaches_only_the_companies_in_their_list() {
             .execute(&db.pool)
             .await
             .unwrap();
-        let reply = server.call("list_messages", "filter=All", Some(&cookie)).await;
+        let reply = server.call("list_messages", "", Some(&cookie)).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
     })
     .await;

@@ -248,7 +248,7 @@ async fn only_a_valid_token_of_the_companys_account_gets_in() {
                 Method::POST,
                 "/api/list_messages",
                 Some(&api.token),
-                "filter=All".into(),
+                "".into(),
             )
             .await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);

@@ -290,11 +290,7 @@ async fn without_credit_nothing_goes_and_every_row_can_be_kept_as_a_draft() {
 #[tokio::test]
 async fn a_batch_from_the_documents_list_fills_each_documents_fields() {
     on_both(|db| async move {
-        seeded(&db).await;
-        let operator = admin(&db).await;
-        server::demo::seed_documents_and_tasks(&db, operator.company_id)
-            .await
-            .unwrap();
+        let operator = common::with_samples(&db).await;
         let query = app::documents::DocumentQuery {
             kind: Some(app::documents::DocumentKind::SalesInvoice),
             ..Default::default()

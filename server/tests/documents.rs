@@ -10,18 +10,8 @@ use app::documents::{ssr as documents, DocumentKind, DocumentQuery};
 use app::error::AppError;
 use app::ssr::Db;
 use app::tasks::{ssr as tasks, TaskQuery, TaskStatus};
-use common::{admin, on_both, other_company, seeded};
+use common::{on_both, other_company, with_samples};
 use sms::procedure::Procedure;
-
-/// The demo company with the sample documents and tasks of a first start.
-async fn with_samples(db: &Db) -> app::auth::ssr::Operator {
-    seeded(db).await;
-    let operator = admin(db).await;
-    server::demo::seed_documents_and_tasks(db, operator.company_id)
-        .await
-        .unwrap();
-    operator
-}
 
 /// Today in the company's time zone, which the sample dates count from.
 fn today() -> chrono::NaiveDate {

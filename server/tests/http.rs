@@ -23,7 +23,7 @@ async fn without_a_session_pages_redirect_and_functions_refuse() {
                 "{path}"
             );
         }
-        let reply = server.call("list_messages", "filter=All", None).await;
+        let reply = server.call("list_messages", "", None).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert_eq!(reply.body, "\"Unauthorized\"");
         let reply = server

@@ -381,6 +381,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     } = opening;
     let serial = StoredValue::new(serial);
     let batch_t = crate::batches::texts::use_texts();
+    let links_t = crate::message_links::texts::use_texts();
+    // The [Dokumenty] tab instead of the form (which keeps what was typed).
+    let on_links = RwSignal::new(false);
     let is_serial = serial.with_value(Option::is_some);
     let create_batch = ServerAction::<CreateBatch>::new();
     // A message refused for want of credits is kept as a draft: sending again sends that one.
@@ -588,8 +591,21 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
             <p class="hint procedure">{templates_t.procedure_label}": "{lang.pick(&procedure.name())}</p>
         })}
         {topic.map(|info| view! { <TopicLine topic=info.topic /> })}
+        {(!is_serial).then(|| view! {
+            <nav class="tabs" role="tablist" aria-label=links_t.title>
+                <button type="button" role="tab" aria-selected=move || (!on_links.get()).to_string()
+                    on:click=move |_| on_links.set(false)>{links_t.tab_general}</button>
+                <button type="button" role="tab" aria-selected=move || on_links.get().to_string()
+                    on:click=move |_| on_links.set(true)>{links_t.title}</button>
+            </nav>
+        })}
+        {move || on_links.get().then(|| match draft_id.get() {
+            Some(message_id) => view! { <crate::message_links::LinksTab message_id /> }.into_any(),
+            None => view! { <p class="hint">{links_t.save_first}</p> }.into_any(),
+        })}
         // Without JavaScript the form posts straight to the server function.
-        <form class="composer" method="post" action="/api/submit_message" on:submit=on_submit on:keydown=on_keydown>
+        <form class="composer" method="post" action="/api/submit_message" on:submit=on_submit on:keydown=on_keydown
+            prop:hidden=move || on_links.get()>
             {move || draft_id.get().map(|id| view! { <input type="hidden" name="draft_id" value=id /> })}
             {about.document_id.map(|id| view! { <input type="hidden" name="document_id" value=id /> })}
             {about.task_id.map(|id| view! { <input type="hidden" name="task_id" value=id /> })}

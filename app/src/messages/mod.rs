@@ -237,8 +237,8 @@ pub struct MessageRow {
 
 #[server(endpoint = "list_messages")]
 pub async fn list_messages(
-    query: MessageQuery,
-    show: Option<i64>,
+    #[server(default)] query: MessageQuery,
+    #[server(default)] show: Option<i64>,
 ) -> Result<crate::layout::Paged<MessageRow>> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;

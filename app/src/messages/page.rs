@@ -357,6 +357,7 @@ fn MessageRowView(
                 <span class="row-actions">
                     {is_draft.then(|| view! { <a class="edit" href=format!("/?draft={id}")>{t.edit_draft}</a> })}
                     <a class="copy" href=format!("/?copy={id}")>{t.copy}</a>
+                    <a class="links" href=format!("/messages/{id}/links")>{t.links}</a>
                 </span>
                 {(row.status == Status::Unknown).then(|| view! { <InDoubt id resend lang /> })}
                 {row.scheduled_for.is_some().then(|| view! {

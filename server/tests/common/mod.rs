@@ -143,6 +143,16 @@ pub async fn seeded(db: &Db) {
         .expect("seeded");
 }
 
+/// The demo data with the sample documents and tasks of a first start, and its administrator.
+pub async fn with_samples(db: &Db) -> Operator {
+    seeded(db).await;
+    let operator = admin(db).await;
+    server::demo::seed_documents_and_tasks(db, operator.company_id)
+        .await
+        .unwrap();
+    operator
+}
+
 /// The demo administrator's operator, through a real login and session.
 pub async fn admin(db: &Db) -> Operator {
     let token = log_in(db, CLIENT, "admin", ADMIN_PASSWORD)
