@@ -50,6 +50,17 @@ test("a number typed by hand is kept when a subject is chosen", async ({ page })
   await picker.getByRole("option").first().click();
   await expect(page.locator(".recipient .chip")).toContainText("ALFA");
   await expect(phone).toHaveValue("501 200 300");
+  // Another subject then replaces the number with its own; one without a number empties it.
+  await page.getByRole("button", { name: "Wybierz z książki adresowej" }).click();
+  await picker.getByRole("searchbox").fill("zubr");
+  await picker.getByRole("option").first().click();
+  await expect(page.locator(".recipient .chip")).toContainText("ŻUBR");
+  await expect(phone).toHaveValue("+48 606 700 800");
+  await page.getByRole("button", { name: "Wybierz z książki adresowej" }).click();
+  await picker.getByRole("searchbox").fill("gamma");
+  await picker.getByRole("option").first().click();
+  await expect(page.locator(".recipient .chip")).toContainText("GAMMA");
+  await expect(phone).toHaveValue("");
 });
 
 test("the address book adds a contractor with a representative and names a wrong field in Polish", async ({ page }) => {

@@ -491,26 +491,31 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
     let segments = Signal::derive(move || analysis.with(|a| a.segments));
 
     // Asked when the message is about a document and written from a template: was this
-    // template already sent to this number about it?
-    let sent_before = Resource::new(
-        move || {
-            let number = sms::normalize(&phone.read()).ok();
+    // template already sent to this number about it? Asked by the browser as the operator
+    // types (the question before sending needs it anyway), so the page's server rendering
+    // never waits for it.
+    let sent_before = RwSignal::new(None::<crate::format::LocalTime>);
+    let latest = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let number = sms::normalize(&phone.read()).ok();
+        let request = latest.get_value() + 1;
+        latest.set_value(request);
+        let (Some(template), Some(document), Some(number)) =
             (template_id.get(), about.document_id, number)
-        },
-        |(template, document, number)| async move {
-            match (template, document, number) {
-                (Some(template), Some(document), Some(number)) => {
-                    self::sent_before(template, document, number)
-                        .await
-                        .ok()
-                        .flatten()
-                }
-                _ => None,
+        else {
+            sent_before.set(None);
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let at = self::sent_before(template, document, number).await;
+            // An answer about a number since changed is dropped.
+            if latest.get_value() == request {
+                sent_before.set(at.ok().flatten());
             }
-        },
-    );
+        });
+    });
     let submit = move |intent: Intent| {
-        let again = sent_before.get_untracked().flatten().is_some();
+        let again = sent_before.get_untracked().is_some();
         if intent == Intent::Send
             && again
             && !window()
@@ -654,13 +659,9 @@ fn ComposerForm(opening: Opening) -> impl IntoView {
                 </p>
             })}
             <OptedOutWarning phone />
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    sent_before.await.map(|at| view! {
-                        <p class="warning sent-before" role="status">{(t.sent_before)(&at.format(lang))}</p>
-                    })
-                })}
-            </Transition>
+            {move || sent_before.get().map(|at| view! {
+                <p class="warning sent-before" role="status">{(t.sent_before)(&at.format(lang))}</p>
+            })}
                 }.into_any(),
             }}
             {templates.with_value(|list| !list.is_empty()).then(|| view! {
