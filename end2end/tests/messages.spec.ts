@@ -94,7 +94,10 @@ test("documents and a CRM contact are linked to a draft on its [Dokumenty] tab, 
   await page.goto(`/messages?status=sent&q=${encodeURIComponent(word)}`);
   await page.locator("table.messages tbody tr").first().getByRole("link", { name: "Dokumenty" }).click();
   await expect(page.getByRole("heading", { name: "Dokumenty" })).toBeVisible();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
   await expect(linked).toHaveCount(2);
+  // The candidates load below; the click waits until the tab has settled.
+  await expect(page.locator("ul.candidates li").first()).toBeVisible();
   await linked.first().getByRole("button", { name: "Odłącz" }).click();
   await expect(linked).toHaveCount(1);
   await expect(linked.first()).toContainText("klient prosi o kontakt");
