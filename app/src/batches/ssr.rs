@@ -634,13 +634,7 @@ async fn prepare_chunk(db: &Db, operator: &Operator, batch: &Batch, lease: i64) 
     .fetch_all(&mut *tx)
     .await?;
     if rows.is_empty() {
-        sqlx::query("UPDATE batches SET state = 'ready', lease_until = NULL WHERE id = $1")
-            .bind(batch.id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        tracing::info!(batch_id = batch.id, "batch prepared");
-        return Ok(Step::Finished);
+        return rest(tx, batch.id, BatchState::Ready).await;
     }
     for row in rows {
         let prepared = prepare_row(&mut tx, operator, batch, &row).await?;
@@ -669,6 +663,22 @@ async fn prepare_chunk(db: &Db, operator: &Operator, batch: &Batch, lease: i64) 
     }
     tx.commit().await?;
     Ok(Step::More(lease))
+}
+
+/// Leaves the batch at its next resting state, its lease given up, in the step's transaction.
+async fn rest(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    batch_id: i64,
+    state: BatchState,
+) -> Result<Step> {
+    sqlx::query("UPDATE batches SET state = $1, lease_until = NULL WHERE id = $2")
+        .bind(state.as_str())
+        .bind(batch_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(batch_id, state = state.as_str(), "batch at rest");
+    Ok(Step::Finished)
 }
 
 /// The row's filled text, its SMS count, and whatever stops it from being sent.
@@ -807,14 +817,7 @@ async fn make_chunk(db: &Db, batch: &Batch, lease: i64) -> Result<Step> {
             true => BatchState::Sent,
             false => BatchState::Saved,
         };
-        sqlx::query("UPDATE batches SET state = $1, lease_until = NULL WHERE id = $2")
-            .bind(finished.as_str())
-            .bind(batch.id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        tracing::info!(batch_id = batch.id, sent = sending, "batch done");
-        return Ok(Step::Finished);
+        return rest(tx, batch.id, finished).await;
     }
     let now = crate::ssr::now_ms();
     for row in rows {
