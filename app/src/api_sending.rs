@@ -87,19 +87,14 @@ pub type ItemErrors = Vec<(Option<usize>, FieldError)>;
 /// The operator the API's messages are written in the name of: whoever created the token, or
 /// the account's first administrator.
 pub async fn operator_for(db: &Db, token_id: i64, company_id: i64) -> Result<Operator> {
-    Ok(sqlx::query_as(
-        "SELECT o.id, o.account_id, c.id AS company_id, o.login, o.name, o.role, \
-                c.name AS company_name, o.must_change_password \
-         FROM companies c JOIN operators o ON o.account_id = c.account_id \
-         WHERE c.id = $1 \
-         ORDER BY CASE WHEN o.id = (SELECT created_by FROM api_tokens WHERE id = $2) THEN 0 ELSE 1 END, \
-                  CASE WHEN o.role = 'administrator' THEN 0 ELSE 1 END, o.id \
-         LIMIT 1",
-    )
-    .bind(company_id)
-    .bind(token_id)
-    .fetch_one(&db.pool)
-    .await?)
+    let mut conn = db.pool.acquire().await?;
+    let created_by: Option<i64> =
+        sqlx::query_scalar("SELECT created_by FROM api_tokens WHERE id = $1")
+            .bind(token_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+    crate::auth::ssr::acting_operator(&mut conn, company_id, created_by).await
 }
 
 /// What a stored idempotent request answered: its status and body.

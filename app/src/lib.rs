@@ -10,8 +10,10 @@ pub mod api_tokens;
 pub mod auth;
 pub mod batches;
 pub mod composer;
+pub mod correspondence;
 pub mod credits;
 pub mod documents;
+pub mod email;
 pub mod error;
 pub mod format;
 pub mod frame;
@@ -23,6 +25,7 @@ pub mod messages;
 pub mod nip;
 pub mod payments;
 pub mod phone;
+pub mod reminders;
 pub mod replies;
 pub mod reports;
 pub mod sender_names;
@@ -186,6 +189,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/credits/orders/:id") view={Lazy::<OrderRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/messages/:id/links") view={Lazy::<MessageLinksRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/batches/:id") view={Lazy::<BatchRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/email") view={Lazy::<EmailsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/email/new") view={Lazy::<EmailComposeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/email/settings") view={Lazy::<EmailSettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/reminders") view={Lazy::<RemindersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/correspondence") view={Lazy::<CorrespondenceRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/new") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/templates/:id") view={Lazy::<TemplateRoute>::new()} ssr=SsrMode::Async />
@@ -232,6 +240,11 @@ lazy_pages! {
     OrderRoute => payments::OrderPage,
     TemplatesRoute => templates::TemplatesPage,
     TemplateRoute => templates::TemplateFormPage,
+    EmailsRoute => email::SentEmailsPage,
+    EmailComposeRoute => email::EmailComposePage,
+    EmailSettingsRoute => email::EmailSettingsPage,
+    RemindersRoute => reminders::RemindersPage,
+    CorrespondenceRoute => correspondence::CorrespondencePage,
 }
 
 #[cfg(feature = "hydrate")]

@@ -25,6 +25,12 @@ pub struct AppState {
     pub clock: Clock,
     /// Prices and payment providers for buying SMS packages (none: not set up).
     pub payments: crate::payments::provider::Payments,
+    /// Seals the secrets stored in the database (SMTP passwords).
+    #[from_ref(skip)]
+    pub sealing_key: crate::email::ssr::SealingKey,
+    /// Wakes the e-mail outbox when an e-mail is queued.
+    #[from_ref(skip)]
+    pub email_outbox: Arc<Notify>,
 }
 
 /// The time sends are scheduled by: the system's, or one a test sets (`manual`), so a test can
@@ -158,6 +164,15 @@ impl Db {
     /// A transaction that is going to write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so concurrent writers wait for each other (busy_timeout) instead of
     /// one failing when its read turns into a write.
+    /// What a claiming SELECT ends with so two servers take different rows: PostgreSQL skips
+    /// rows another transaction locked; SQLite writes one transaction at a time anyway.
+    pub fn skip_locked(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,

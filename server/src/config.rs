@@ -39,6 +39,16 @@ pub struct Config {
     #[arg(long, env = "ESEMES_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
 
+    /// The key (base64 of 32 bytes) SMTP passwords are stored encrypted with; without it, the
+    /// key file's.
+    #[arg(long, env = "ESEMES_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// The file of the key SMTP passwords are stored encrypted with, created on first start:
+    /// back it up with the database (without it the passwords must be typed again).
+    #[arg(long, env = "ESEMES_SECRET_KEY_FILE", default_value = "data/esemes-secret.key")]
+    pub secret_key_file: std::path::PathBuf,
+
     /// Where sender names' owner statements are e-mailed (the SMS gateway's operator).
     #[arg(long, env = "ESEMES_SENDER_NAMES_EMAIL")]
     pub sender_names_email: Option<String>,

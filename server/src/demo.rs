@@ -336,6 +336,8 @@ pub async fn seed_documents_and_tasks(db: &Db, company_id: i64) -> anyhow::Resul
             starts_at,
             ends_at: None,
             done,
+            recurrence: None,
+            recurrence_until: None,
         };
         let valid = app::tasks::validate(&input)
             .map_err(|e| anyhow::anyhow!("demo task {title}: {e:?}"))?;

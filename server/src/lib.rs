@@ -5,6 +5,7 @@
 pub mod api;
 pub mod config;
 pub mod demo;
+pub mod email_outbox;
 pub mod dispatcher;
 pub mod gateway;
 pub mod mail;

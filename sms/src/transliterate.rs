@@ -270,6 +270,20 @@ fn apply(text: &str, expand: bool) -> Pass {
     }
 }
 
+/// `text` with every character that has a replacement replaced, whether or not it saves
+/// parts: for texts that must go without Polish letters (notifications), and the editors'
+/// "remove Polish letters".
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match replacement(ch) {
+            Some(to) => out.push_str(to),
+            None => out.push(ch),
+        }
+    }
+    out
+}
+
 /// Transliterates `text` to GSM look-alikes without ever making it cost more
 /// parts under `options`. See the module docs for the table and the rule.
 pub fn transliterate(text: &str, options: &Options) -> Transliteration {
@@ -315,6 +329,16 @@ pub fn transliterate(text: &str, options: &Options) -> Transliteration {
         accept(neutral, neutral_parts)
     } else {
         unchanged()
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::plain;
+
+    #[test]
+    fn plain_replaces_every_polish_letter() {
+        assert_eq!(plain("Zażółć gęślą jaźń ŁÓDŹ"), "Zazolc gesla jazn LODZ");
     }
 }
 

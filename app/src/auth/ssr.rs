@@ -79,6 +79,29 @@ pub fn require_operator() -> Result<Operator> {
         .ok_or(AppError::Unauthorized)
 }
 
+/// The operator automatic work (the HTTP API, the reminder automaton) is done in the name of in
+/// the company: `preferred` when they are of its account, else its account's first
+/// administrator.
+pub async fn acting_operator(
+    conn: &mut sqlx::AnyConnection,
+    company_id: i64,
+    preferred: Option<i64>,
+) -> Result<Operator> {
+    Ok(sqlx::query_as(
+        "SELECT o.id, o.account_id, c.id AS company_id, o.login, o.name, o.role, \
+                c.name AS company_name, o.must_change_password \
+         FROM companies c JOIN operators o ON o.account_id = c.account_id \
+         WHERE c.id = $1 \
+         ORDER BY CASE WHEN o.id = $2 THEN 0 ELSE 1 END, \
+                  CASE WHEN o.role = 'administrator' THEN 0 ELSE 1 END, o.id \
+         LIMIT 1",
+    )
+    .bind(company_id)
+    .bind(preferred.unwrap_or(0))
+    .fetch_one(conn)
+    .await?)
+}
+
 pub async fn hash_password(password: String) -> Result<String> {
     with_argon2("password hashing", move || {
         let salt = SaltString::generate(&mut OsRng);

@@ -160,10 +160,12 @@ fn DocumentView(row: ListedDocument) -> impl IntoView {
         attributes,
         ..
     } = d;
+    let subject_query = (subject.as_ref()).map(|s| format!("&subject={}", s.id)).unwrap_or_default();
     view! {
         <div class="title-row">
             <h1>{(t.document_kind)(kind)}" "{number}</h1>
             <div class="title-actions">
+                <a class="button" href=format!("/email/new?document={id}{subject_query}")>{t.send_email}</a>
                 <a class="button primary" href=format!("/?document={id}")>{t.send_sms}</a>
             </div>
         </div>

@@ -116,6 +116,19 @@ pub enum Field {
     DocumentExternalId,
     TaskExternalId,
     WebhookUrl,
+    Host,
+    Port,
+    FromName,
+    FromAddress,
+    EmailTitle,
+    MinutesBefore,
+    Recurrence,
+    RecurrenceUntil,
+    ReceivedOn,
+    CorrespondenceSender,
+    Description,
+    NotificationText,
+    Items,
 }
 
 impl Field {
@@ -182,6 +195,19 @@ impl Field {
             Field::DocumentExternalId => "document_external_id",
             Field::TaskExternalId => "task_external_id",
             Field::WebhookUrl => "url",
+            Field::Host => "host",
+            Field::Port => "port",
+            Field::FromName => "from_name",
+            Field::FromAddress => "from_address",
+            Field::EmailTitle => "title",
+            Field::MinutesBefore => "minutes_before",
+            Field::Recurrence => "recurrence",
+            Field::RecurrenceUntil => "recurrence_until",
+            Field::ReceivedOn => "received_on",
+            Field::CorrespondenceSender => "sender",
+            Field::Description => "description",
+            Field::NotificationText => "text",
+            Field::Items => "items",
         }
     }
 }
@@ -342,6 +368,10 @@ pub enum Problem {
     KeyReused,
     /// Not an http(s) address.
     InvalidUrl,
+    /// A text that must have no Polish letters (a notification).
+    PolishCharacters,
+    /// Mail needs an e-mail account, and none is set up.
+    NoEmailAccount,
 }
 
 impl Problem {
@@ -396,6 +426,8 @@ impl Problem {
             Problem::UnknownRecord => "unknown_record",
             Problem::KeyReused => "key_reused",
             Problem::InvalidUrl => "invalid_url",
+            Problem::PolishCharacters => "polish_characters",
+            Problem::NoEmailAccount => "no_email_account",
         }
     }
 }
@@ -468,6 +500,8 @@ pub fn problem_message(problem: &Problem, lang: Lang) -> String {
         Problem::UnknownRecord => t.error_unknown_record.to_string(),
         Problem::KeyReused => t.error_key_reused.to_string(),
         Problem::InvalidUrl => t.error_invalid_url.to_string(),
+        Problem::PolishCharacters => t.error_polish_characters.to_string(),
+        Problem::NoEmailAccount => t.error_no_email_account.to_string(),
     }
 }
 

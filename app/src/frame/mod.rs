@@ -40,6 +40,9 @@ pub fn Frame() -> impl IntoView {
                 <a href="/address-book" aria-current=current("/address-book")>{t.nav_address_book}</a>
                 <a href="/documents" aria-current=current("/documents")>{t.nav_documents}</a>
                 <a href="/tasks" aria-current=current("/tasks")>{t.nav_tasks}</a>
+                <a href="/reminders" aria-current=current("/reminders")>{t.nav_reminders}</a>
+                <a href="/correspondence" aria-current=current("/correspondence")>{t.nav_correspondence}</a>
+                <a href="/email" aria-current=current("/email")>{t.nav_email}</a>
                 <a href="/inbox" aria-current=current("/inbox")>{t.nav_inbox}</a>
                 <a href="/reports" aria-current=current("/reports")>{t.nav_reports}</a>
                 <Transition fallback=|| ()>

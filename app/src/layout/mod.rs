@@ -8,6 +8,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use crate::error::AppError;
 use crate::i18n::{use_language, Lang};
 
+pub mod file;
 pub mod selection;
 pub mod texts;
 

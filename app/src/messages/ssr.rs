@@ -356,10 +356,7 @@ pub async fn claim_routed(
     lease_ms: i64,
     now: i64,
 ) -> Result<Vec<Outgoing>> {
-    let lock = match db.backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = db.skip_locked();
     // Account ids come from the configuration as numbers: written into the statement.
     let list = |ids: &[i64]| {
         ids.iter()

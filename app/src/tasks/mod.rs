@@ -34,6 +34,38 @@ pub struct TaskInput {
     pub ends_at: Option<String>,
     #[serde(default)]
     pub done: bool,
+    /// A recurring task: each occurrence starts a day, a week or a month (same day of the month,
+    /// or its last day) after the one before, at the same time on the company's clock.
+    #[serde(default)]
+    pub recurrence: Option<Recurrence>,
+    /// RFC 3339: no occurrence starts after it.
+    #[serde(default)]
+    pub recurrence_until: Option<String>,
+}
+
+/// How a recurring task repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recurrence {
+    Daily,
+    Weekly,
+    Monthly,
+}
+
+impl Recurrence {
+    pub const ALL: [Recurrence; 3] = [Recurrence::Daily, Recurrence::Weekly, Recurrence::Monthly];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recurrence::Daily => "daily",
+            Recurrence::Weekly => "weekly",
+            Recurrence::Monthly => "monthly",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Recurrence> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
 }
 
 /// A task that passed `validate`; instants in epoch milliseconds.
@@ -45,6 +77,8 @@ pub struct ValidTask {
     pub starts_at: i64,
     pub ends_at: Option<i64>,
     pub done: bool,
+    pub recurrence: Option<Recurrence>,
+    pub recurrence_until: Option<i64>,
 }
 
 pub fn validate(input: &TaskInput) -> Result<ValidTask, Vec<FieldError>> {
@@ -60,6 +94,11 @@ pub fn validate(input: &TaskInput) -> Result<ValidTask, Vec<FieldError>> {
     if errors.is_empty() && ends_at.is_some_and(|end| end < starts_at) {
         errors.push(FieldError::new(Field::EndsAt, Problem::EndsBeforeStart));
     }
+    let until = (input.recurrence_until.as_deref())
+        .map(|t| input::instant(&mut errors, Field::RecurrenceUntil, t));
+    if errors.is_empty() && until.is_some_and(|until| until < starts_at) {
+        errors.push(FieldError::new(Field::RecurrenceUntil, Problem::EndsBeforeStart));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -70,6 +109,8 @@ pub fn validate(input: &TaskInput) -> Result<ValidTask, Vec<FieldError>> {
         starts_at,
         ends_at,
         done: input.done,
+        recurrence: input.recurrence,
+        recurrence_until: until.filter(|_| input.recurrence.is_some()),
     })
 }
 
@@ -86,6 +127,9 @@ pub struct Task {
     #[serde(with = "input::rfc3339::option")]
     pub ends_at: Option<i64>,
     pub done: bool,
+    pub recurrence: Option<Recurrence>,
+    #[serde(with = "input::rfc3339::option")]
+    pub recurrence_until: Option<i64>,
     #[serde(with = "input::rfc3339")]
     pub updated_at: i64,
 }

@@ -114,10 +114,12 @@ fn TaskView(row: ListedTask) -> impl IntoView {
         starts,
         ends,
     } = row;
+    let subject_query = (subject.as_ref()).map(|s| format!("&subject={}", s.id)).unwrap_or_default();
     view! {
         <div class="title-row">
             <h1>{task.title}</h1>
             <div class="title-actions">
+                <a class="button" href=format!("/email/new?task={}{}", task.id, subject_query)>{t.send_email}</a>
                 <a class="button primary" href=format!("/?task={}", task.id)>{t.send_sms}</a>
             </div>
         </div>
@@ -135,6 +137,7 @@ fn TaskView(row: ListedTask) -> impl IntoView {
             <dt>{Field::ExternalId.name(lang)}</dt>
             <dd>{task.external_id.unwrap_or_else(|| "—".into())}</dd>
         </dl>
+        <crate::reminders::TaskReminders task_id=task.id />
         <RepliesOf which=Replies::AboutTask(task.id) />
     }
 }

@@ -4,7 +4,7 @@ use sms::template::Context;
 use sms::{DateTime, Value};
 use sqlx::AnyConnection;
 
-use super::{ListedTask, Task, TaskPage, TaskQuery, TaskStatus, ValidTask};
+use super::{ListedTask, Recurrence, Task, TaskPage, TaskQuery, TaskStatus, ValidTask};
 use crate::documents::ssr::subject_id_by_external_id;
 use crate::documents::SubjectRef;
 use crate::error::{AppError, Field, FieldError, Problem, Result};
@@ -45,6 +45,8 @@ struct Stored {
     starts_at: i64,
     ends_at: Option<i64>,
     done: i64,
+    recurrence: Option<String>,
+    recurrence_until: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -80,10 +82,12 @@ pub async fn upsert(
         starts_at: task.starts_at,
         ends_at: task.ends_at,
         done: task.done.into(),
+        recurrence: task.recurrence.map(|r| r.as_str().to_string()),
+        recurrence_until: task.recurrence_until,
     };
     let stored: Option<StoredWithId> = sqlx::query_as(
-        "SELECT id, title, subject_id, operator_id, starts_at, ends_at, done \
-         FROM tasks WHERE company_id = $1 AND external_id = $2",
+        "SELECT id, title, subject_id, operator_id, starts_at, ends_at, done, recurrence, \
+                recurrence_until FROM tasks WHERE company_id = $1 AND external_id = $2",
     )
     .bind(company_id)
     .bind(external_id)
@@ -94,14 +98,16 @@ pub async fn upsert(
         Some(_) => (
             Upsert::Updated,
             "UPDATE tasks SET title = $3, subject_id = $4, operator_id = $5, starts_at = $6, \
-                    ends_at = $7, done = $8, updated_at = $9, search_text = $10 \
+                    ends_at = $7, done = $8, updated_at = $9, search_text = $10, \
+                    recurrence = $11, recurrence_until = $12 \
              WHERE company_id = $1 AND external_id = $2 RETURNING id",
         ),
         None => (
             Upsert::Created,
             "INSERT INTO tasks (company_id, external_id, title, subject_id, operator_id, \
-                    starts_at, ends_at, done, updated_at, created_at, search_text) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
+                    starts_at, ends_at, done, updated_at, created_at, search_text, recurrence, \
+                    recurrence_until) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING id",
         ),
     };
     let id = sqlx::query_scalar(sql)
@@ -115,6 +121,8 @@ pub async fn upsert(
         .bind(wanted.done)
         .bind(now_ms())
         .bind(fold_for_search(&format!("{} {external_id}", wanted.title)))
+        .bind(&wanted.recurrence)
+        .bind(wanted.recurrence_until)
         .fetch_one(&mut *conn)
         .await?;
     Ok((id, upserted))
@@ -130,6 +138,8 @@ struct Row {
     starts_at: i64,
     ends_at: Option<i64>,
     done: i64,
+    recurrence: Option<String>,
+    recurrence_until: Option<i64>,
     updated_at: i64,
     subject_id: Option<i64>,
     subject_code: Option<String>,
@@ -153,6 +163,8 @@ impl From<Row> for ListedTask {
             starts_at: row.starts_at,
             ends_at: row.ends_at,
             done: row.done != 0,
+            recurrence: row.recurrence.as_deref().and_then(Recurrence::parse),
+            recurrence_until: row.recurrence_until,
             updated_at: row.updated_at,
         };
         ListedTask {
@@ -166,7 +178,8 @@ impl From<Row> for ListedTask {
 }
 
 const SELECT: &str = "SELECT t.id, t.external_id, t.title, s.external_id AS subject_external_id, \
-        o.login AS operator_login, t.starts_at, t.ends_at, t.done, t.updated_at, \
+        o.login AS operator_login, t.starts_at, t.ends_at, t.done, t.recurrence, \
+        t.recurrence_until, t.updated_at, \
         s.id AS subject_id, s.code AS subject_code, s.name AS subject_name, \
         o.name AS operator_name \
      FROM tasks t \
@@ -260,4 +273,50 @@ pub fn add_macro_values(context: &mut Context, task: &ListedTask) {
 fn local_date_time(time: LocalTime) -> Option<Value> {
     let text = time.naive()?.format("%Y-%m-%dT%H:%M").to_string();
     DateTime::parse_iso(&text).map(Value::DateTime)
+}
+
+/// When a task starts and how it repeats.
+pub struct Recurring {
+    pub starts_at: i64,
+    pub recurrence: Option<Recurrence>,
+    pub recurrence_until: Option<i64>,
+}
+
+/// The starts of the task's occurrences from `from` to `to` (inclusive), oldest first: its
+/// start alone, or for a recurring task each day, week or month after it on the company's
+/// clock (a month from the 31st is the month's last day), up to its end of recurrence.
+pub fn occurrences(task: &Recurring, from: i64, to: i64) -> Vec<i64> {
+    use chrono::{Months, TimeZone};
+    let Some(recurrence) = task.recurrence else {
+        return (from..=to).contains(&task.starts_at).then_some(task.starts_at).into_iter().collect();
+    };
+    let tz = crate::ssr::TIME_ZONE;
+    let Some(first) = tz.timestamp_millis_opt(task.starts_at).single() else {
+        return Vec::new();
+    };
+    let first = first.naive_local();
+    let last = task.recurrence_until.unwrap_or(i64::MAX).min(to);
+    let mut starts = Vec::new();
+    for n in 0u32.. {
+        let wall = match recurrence {
+            Recurrence::Daily => first.checked_add_days(chrono::Days::new(u64::from(n))),
+            Recurrence::Weekly => first.checked_add_days(chrono::Days::new(7 * u64::from(n))),
+            Recurrence::Monthly => first.checked_add_months(Months::new(n)),
+        };
+        // A time in the spring-forward gap is an hour later, as quiet hours do.
+        let Some(at) = wall.and_then(|wall| {
+            (tz.from_local_datetime(&wall).earliest())
+                .or_else(|| tz.from_local_datetime(&(wall + chrono::Duration::hours(1))).earliest())
+        }) else {
+            break;
+        };
+        let at = at.timestamp_millis();
+        if at > last {
+            break;
+        }
+        if at >= from {
+            starts.push(at);
+        }
+    }
+    starts
 }

@@ -20,6 +20,7 @@ pub struct Texts {
     pub no: &'static str,
     pub search_button: &'static str,
     pub send_sms: &'static str,
+    pub send_email: &'static str,
 }
 
 pub static PL: Texts = Texts {
@@ -42,6 +43,7 @@ pub static PL: Texts = Texts {
     no: "nie",
     search_button: "Szukaj",
     send_sms: "Wyślij SMS",
+    send_email: "Wyślij e-mail",
 };
 
 pub static EN: Texts = Texts {
@@ -64,6 +66,7 @@ pub static EN: Texts = Texts {
     no: "no",
     search_button: "Search",
     send_sms: "Send SMS",
+    send_email: "Send e-mail",
 };
 
 pub fn use_texts() -> &'static Texts {

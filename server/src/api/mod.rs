@@ -8,6 +8,7 @@
 //! 409 for a clash with another record, 413 for a body over the limit.
 
 mod auth;
+mod correspondence;
 mod error;
 mod messages;
 pub mod openapi;
@@ -15,7 +16,7 @@ mod records;
 
 use app::ssr::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
 pub use auth::Company;
@@ -72,6 +73,14 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/companies/{company_id}/composer-links",
             post(messages::composer_link),
+        ),
+        (
+            "/companies/{company_id}/documents/{external_id}/printout",
+            put(correspondence::put_printout),
+        ),
+        (
+            "/companies/{company_id}/correspondence",
+            post(correspondence::register),
         ),
         (
             "/companies/{company_id}/tasks/{external_id}",

@@ -249,6 +249,45 @@ fn message_paths(paths: &mut serde_json::Map<String, Value>) {
             "responses": get_responses
         }}),
     );
+    let mut printout_responses = errors(&["400", "401", "404", "413", "422"]);
+    printout_responses.insert(
+        "200".into(),
+        ok("The printout is stored", json!({ "type": "object", "required": ["file_id"],
+            "properties": { "file_id": { "type": "integer" } } })),
+    );
+    paths.insert(
+        "/companies/{company_id}/documents/{external_id}/printout".into(),
+        json!({ "put": {
+            "operationId": "put_document_printout",
+            "summary": "The document's printout, offered as an attachment of e-mail about it",
+            "parameters": [company, reference("parameters", "external_id"),
+                { "name": "name", "in": "query", "required": false,
+                  "schema": { "type": "string", "maxLength": 200 },
+                  "description": "The file's name (default: the document's number, .pdf)" }],
+            "requestBody": { "required": true, "content": { "application/pdf": { "schema": {
+                "type": "string", "format": "binary" } } } },
+            "responses": printout_responses
+        }}),
+    );
+    let mut correspondence_responses = errors(&["400", "401", "404", "413", "422"]);
+    correspondence_responses.insert(
+        "201".into(),
+        ok("The items are registered; the notification's outcome", schema("Registered")),
+    );
+    paths.insert(
+        "/companies/{company_id}/correspondence".into(),
+        json!({ "post": {
+            "operationId": "register_correspondence",
+            "summary": "Letters or parcels received for a client, and its one SMS notification",
+            "description": "Registering several items at once sends the client one notification \
+                naming every sender, to each of its notification numbers, when the company has \
+                notifications on and the client wants them.",
+            "parameters": [company],
+            "requestBody": { "required": true, "content": { "application/json": { "schema":
+                schema("CorrespondenceInput") } } },
+            "responses": correspondence_responses
+        }}),
+    );
 }
 
 fn message_schemas() -> serde_json::Map<String, Value> {
@@ -256,6 +295,33 @@ fn message_schemas() -> serde_json::Map<String, Value> {
         "undelivered", "expired", "rejected", "unknown"] });
     let category = json!({ "type": "string", "enum": ["transactional", "marketing"] });
     let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "CorrespondenceInput".into(),
+        json!({ "type": "object", "required": ["subject_external_id", "items"],
+            "additionalProperties": false, "properties": {
+                "subject_external_id": external_id(),
+                "items": { "type": "array", "minItems": 1, "maxItems": 50, "items": {
+                    "type": "object", "required": ["received_on", "sender"],
+                    "additionalProperties": false, "properties": {
+                        "received_on": { "type": "string", "format": "date" },
+                        "sender": { "type": "string", "minLength": 1, "maxLength": 200 },
+                        "description": { "type": "string", "maxLength": 500 } } } },
+                "text": described(json!({ "type": "string", "maxLength": 1000 }),
+                    "The notification's text (no Polish letters; [klient], [nadawca]); absent: the company's"),
+                "notify": { "type": "boolean", "default": true } } }),
+    );
+    schemas.insert(
+        "Registered".into(),
+        json!({ "type": "object", "required": ["item_ids", "notice"], "properties": {
+            "item_ids": { "type": "array", "items": { "type": "integer" } },
+            "notice": { "type": "object", "required": ["sent", "reason", "text", "message_ids"],
+                "properties": {
+                    "sent": { "type": "boolean" },
+                    "reason": described(json!({ "type": ["string", "null"] }),
+                        "Why none went: not_requested, disabled, client_declined, no_numbers, no_credit, opted_out"),
+                    "text": { "type": "string" },
+                    "message_ids": { "type": "array", "items": { "type": "integer" } } } } } }),
+    );
     schemas.insert(
         "MessageInput".into(),
         json!({ "type": "object", "additionalProperties": false, "properties": {
@@ -521,7 +587,11 @@ fn task_schemas() -> serde_json::Map<String, Value> {
                 "operator_login": { "type": ["string", "null"], "maxLength": 100,
                     "description": "An operator with access to the company, by login; blank or null for none" },
                 "starts_at": instant, "ends_at": { "anyOf": [instant, { "type": "null" }] },
-                "done": { "type": "boolean", "default": false } } }),
+                "done": { "type": "boolean", "default": false },
+                "recurrence": described(json!({ "type": ["string", "null"], "enum": ["daily", "weekly", "monthly", null] }),
+                    "A recurring task: each occurrence a day, week or month after the one before, at the same time on the company's clock"),
+                "recurrence_until": { "anyOf": [instant, { "type": "null" }],
+                    "description": "No occurrence starts after it" } } }),
     );
     schemas.insert(
         "Task".into(),
@@ -530,6 +600,8 @@ fn task_schemas() -> serde_json::Map<String, Value> {
             "title": { "type": "string" }, "subject_external_id": nullable_string(),
             "operator_login": nullable_string(), "starts_at": instant,
             "ends_at": { "anyOf": [instant, { "type": "null" }] }, "done": { "type": "boolean" },
+            "recurrence": { "type": ["string", "null"], "enum": ["daily", "weekly", "monthly", null] },
+            "recurrence_until": { "anyOf": [instant, { "type": "null" }] },
             "updated_at": { "type": "string", "format": "date-time" } } }),
     );
     schemas

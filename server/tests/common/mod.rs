@@ -128,7 +128,14 @@ pub fn app_state(db: Db, outbox: Arc<Notify>) -> AppState {
         gateways: app::ssr::always_ready("simulator".into(), "simulator"),
         clock: Default::default(),
         payments: Default::default(),
+        sealing_key: sealing_key(),
+        email_outbox: Default::default(),
     }
+}
+
+/// The tests' key for SMTP passwords.
+pub fn sealing_key() -> app::email::ssr::SealingKey {
+    app::email::ssr::SealingKey::new(&[42; 32]).unwrap()
 }
 
 pub const ADMIN_PASSWORD: &str = "test-Haslo-1";
