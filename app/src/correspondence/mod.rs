@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::documents::SubjectRef;
-use crate::error::{AppError, Field, FieldError, Problem, Result};
+use crate::error::{Field, FieldError, Problem, Result};
 use crate::format::LocalTime;
 
 mod pages;
@@ -181,7 +181,7 @@ pub async fn save_notification_settings(
         crate::input::text(&mut errors, Field::NotificationText, &text, true, 1000);
         check_text(&mut errors, &text);
         if !errors.is_empty() {
-            return Err(AppError::InvalidFields(errors));
+            return Err(crate::error::AppError::InvalidFields(errors));
         }
         let settings = NotificationSettings {
             enabled,
@@ -213,7 +213,7 @@ pub async fn preview_notification(
 pub async fn register_correspondence(registration: Registration) -> Result<Registered> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
-        validate(&registration).map_err(AppError::InvalidFields)?;
+        validate(&registration).map_err(crate::error::AppError::InvalidFields)?;
         let state = crate::ssr::app_state();
         let registered =
             ssr::register(&state.db, &operator, &registration, state.clock.now_ms()).await?;

@@ -252,14 +252,10 @@ pub struct FilledTemplate {
     pub files: Vec<FileRef>,
 }
 
-fn editor() -> Result<crate::auth::ssr::Operator> {
-    crate::auth::ssr::require_operator()
-}
-
 #[server(endpoint = "load_email_settings")]
 pub async fn load_email_settings() -> Result<EmailSettings> {
     crate::error::respond(async move {
-        let operator = editor()?;
+        let operator = crate::auth::ssr::require_operator()?;
         ssr::settings(&crate::ssr::app_state().db, &operator).await
     })
     .await
@@ -273,7 +269,7 @@ pub async fn save_email_account(
 ) -> Result<()> {
     crate::error::respond(async move {
         let operator = match own {
-            true => editor()?,
+            true => crate::auth::ssr::require_operator()?,
             false => crate::auth::ssr::require_administrator()?,
         };
         let valid = account.validate().map_err(AppError::InvalidFields)?;
@@ -289,7 +285,7 @@ pub async fn save_email_account(
 pub async fn remove_email_account(#[server(default)] own: bool) -> Result<()> {
     crate::error::respond(async move {
         let operator = match own {
-            true => editor()?,
+            true => crate::auth::ssr::require_operator()?,
             false => crate::auth::ssr::require_administrator()?,
         };
         ssr::remove_account(&crate::ssr::app_state().db, &operator, own).await
@@ -372,7 +368,7 @@ pub async fn remove_email_template_file(template_id: i64, file_id: i64) -> Resul
 #[server(endpoint = "start_email")]
 pub async fn start_email(about: About) -> Result<EmailStart> {
     crate::error::respond(async move {
-        let operator = editor()?;
+        let operator = crate::auth::ssr::require_operator()?;
         ssr::start(&crate::ssr::app_state().db, &operator, about).await
     })
     .await
@@ -381,7 +377,7 @@ pub async fn start_email(about: About) -> Result<EmailStart> {
 #[server(endpoint = "fill_email_template")]
 pub async fn fill_email_template(template_id: i64, about: About) -> Result<FilledTemplate> {
     crate::error::respond(async move {
-        let operator = editor()?;
+        let operator = crate::auth::ssr::require_operator()?;
         ssr::fill_template(&crate::ssr::app_state().db, &operator, template_id, about).await
     })
     .await
@@ -398,7 +394,7 @@ pub async fn send_email(
     #[server(default)] files: Vec<i64>,
 ) -> Result<i64> {
     crate::error::respond(async move {
-        let operator = editor()?;
+        let operator = crate::auth::ssr::require_operator()?;
         let state = crate::ssr::app_state();
         let mail = ssr::Outgoing {
             to: to.trim().to_string(),
@@ -420,7 +416,7 @@ pub async fn send_email(
 #[server(endpoint = "list_emails")]
 pub async fn list_emails(#[server(default)] before: Option<i64>) -> Result<Vec<SentEmail>> {
     crate::error::respond(async move {
-        let operator = editor()?;
+        let operator = crate::auth::ssr::require_operator()?;
         ssr::list(&crate::ssr::app_state().db, operator.company_id, before).await
     })
     .await
