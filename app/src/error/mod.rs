@@ -203,9 +203,9 @@ impl Field {
             Field::MinutesBefore => "minutes_before",
             Field::Recurrence => "recurrence",
             Field::RecurrenceUntil => "recurrence_until",
-            Field::ReceivedOn => "received_on",
-            Field::CorrespondenceSender => "sender",
-            Field::Description => "description",
+            Field::ReceivedOn => "items.received_on",
+            Field::CorrespondenceSender => "items.sender",
+            Field::Description => "items.description",
             Field::NotificationText => "text",
             Field::Items => "items",
         }

@@ -320,3 +320,48 @@ pub fn occurrences(task: &Recurring, from: i64, to: i64) -> Vec<i64> {
     }
     starts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(rfc3339: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(rfc3339)
+            .unwrap()
+            .timestamp_millis()
+    }
+
+    #[test]
+    fn occurrences_keep_the_clock_time_and_the_last_day_of_a_short_month() {
+        let daily = Recurring {
+            starts_at: at("2026-03-27T09:00:00+01:00"),
+            recurrence: Some(Recurrence::Daily),
+            recurrence_until: None,
+        };
+        // Across the change to summer time the visit stays at 09:00 on the clock.
+        let starts = occurrences(&daily, at("2026-03-28T00:00:00+01:00"), at("2026-03-30T00:00:00+02:00"));
+        assert_eq!(
+            starts,
+            [at("2026-03-28T09:00:00+01:00"), at("2026-03-29T09:00:00+02:00")]
+        );
+        let monthly = Recurring {
+            starts_at: at("2027-01-31T10:00:00+01:00"),
+            recurrence: Some(Recurrence::Monthly),
+            recurrence_until: Some(at("2027-03-31T10:00:00+02:00")),
+        };
+        let starts = occurrences(&monthly, 0, i64::MAX);
+        assert_eq!(
+            starts,
+            [
+                at("2027-01-31T10:00:00+01:00"),
+                at("2027-02-28T10:00:00+01:00"),
+                at("2027-03-31T10:00:00+02:00"),
+            ]
+        );
+        let once = Recurring {
+            recurrence: None,
+            ..monthly
+        };
+        assert_eq!(occurrences(&once, 0, at("2027-01-31T09:00:00+01:00")), Vec::<i64>::new());
+    }
+}

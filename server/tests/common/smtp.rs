@@ -16,15 +16,23 @@ pub struct Smtp {
 /// A message as stored, decoded.
 #[derive(Debug)]
 pub struct Mail {
+    pub from: String,
     pub to: String,
     pub subject: String,
+    /// The text (of the first part when there are several).
     pub body: String,
+    /// Attachments' file names and sizes.
+    pub files: Vec<(String, usize)>,
 }
 
 impl Smtp {
     pub async fn start() -> Smtp {
+        Smtp::start_on(super::free_port()).await
+    }
+
+    /// On `port` (a server that was down comes up).
+    pub async fn start_on(port: u16) -> Smtp {
         let python = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools/smtp/bin/python");
-        let port = super::free_port();
         let maildir =
             std::env::temp_dir().join(format!("esemes-mail-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&maildir);
@@ -73,10 +81,22 @@ impl Smtp {
                     use mailparse::MailHeaderMap;
                     mail.headers.get_first_value(name).unwrap_or_default()
                 };
+                let text = match mail.subparts.first() {
+                    Some(first) => first.get_body().unwrap(),
+                    None => mail.get_body().unwrap(),
+                };
+                let files = (mail.subparts.iter().skip(1))
+                    .map(|part| {
+                        let name = part.get_content_disposition().params.get("filename").cloned();
+                        (name.unwrap_or_default(), part.get_body_raw().unwrap().len())
+                    })
+                    .collect();
                 Mail {
+                    from: header("From"),
                     to: header("To"),
                     subject: header("Subject"),
-                    body: mail.get_body().unwrap(),
+                    body: text,
+                    files,
                 }
             })
             .collect()
