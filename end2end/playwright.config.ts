@@ -10,6 +10,10 @@ export const adminPassword = "e2e-Haslo-123";
 // double on the next ports, named in the app's payments file.
 const payuPort = port + 1;
 const p24Port = port + 2;
+// E-mail: a real SMTP server (aiosmtpd from PyPI) storing what it takes in a Maildir the tests
+// read.
+export const smtpPort = port + 3;
+export const maildir = "../target/e2e/maildir";
 mkdirSync("../target/e2e", { recursive: true });
 writeFileSync(
   "../target/e2e/payments.toml",
@@ -95,7 +99,13 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
-      command: "rm -f ../target/e2e/esemes.db* && ../target/debug/server",
+      command: `rm -rf ${maildir} && ../.tools/smtp/bin/python -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,
+      port: smtpPort,
+      timeout: 30_000,
+      reuseExistingServer: false,
+    },
+    {
+      command: "rm -f ../target/e2e/esemes.db* ../target/e2e/secret.key && ../target/debug/server",
       url: `http://127.0.0.1:${port}/health`,
       timeout: 60_000,
       reuseExistingServer: false,
@@ -107,6 +117,8 @@ export default defineConfig({
         ESEMES_SIMULATOR_DELAY_MS: "300",
         LEPTOS_SITE_ROOT: "../target/site",
         ESEMES_PAYMENTS: "../target/e2e/payments.toml",
+        ESEMES_SECRET_KEY_FILE: "../target/e2e/secret.key",
+        ESEMES_REMINDERS_EVERY_MS: "2000",
         RUST_LOG: "warn",
       },
     },

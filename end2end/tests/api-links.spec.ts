@@ -1,15 +1,6 @@
-import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
-import { logIn } from "./helpers";
-
-/** An API token of the demo account, made as the installation's operator would. */
-function apiToken(): string {
-  const out = execFileSync("../target/debug/server", ["token", "create", "--account-id", "1", "--name", "e2e"], {
-    env: { ...process.env, DATABASE_URL: "sqlite://../target/e2e/esemes.db", ESEMES_DEMO_DATA: "false" },
-  }).toString();
-  return out.split("\n").find((line) => line.startsWith("esk_"))!.trim();
-}
+import { apiToken, logIn } from "./helpers";
 
 test("the ERP's Send SMS button opens the composer about its invoice, after the login", async ({ page, request }) => {
   const token = apiToken();

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { expect, Page } from "@playwright/test";
 import { adminPassword } from "../playwright.config";
 
@@ -17,4 +18,28 @@ export async function logIn(page: Page, { waitForHydration = true } = {}) {
 /** A text no other test uses, to find this test's row in the shared list. */
 export function uniqueText(prefix: string) {
   return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** An API token of the demo account, made as the installation's operator would. */
+export function apiToken(): string {
+  const out = execFileSync("../target/debug/server", ["token", "create", "--account-id", "1", "--name", "e2e"], {
+    env: { ...process.env, DATABASE_URL: "sqlite://../target/e2e/esemes.db", ESEMES_DEMO_DATA: "false" },
+  }).toString();
+  return out.split("\n").find((line) => line.startsWith("esk_"))!.trim();
+}
+
+/** `date` (YYYY-MM-DD) at `time` (HH:MM) on the company's clock (Europe/Warsaw), as RFC 3339. */
+export function warsaw(date: string, time: string): string {
+  const probe = new Date(`${date}T12:00:00Z`);
+  const offset = new Intl.DateTimeFormat("en", { timeZone: "Europe/Warsaw", timeZoneName: "longOffset" })
+    .formatToParts(probe)
+    .find((p) => p.type === "timeZoneName")!
+    .value.replace("GMT", "");
+  return `${date}T${time}:00${offset || "+00:00"}`;
+}
+
+/** Today (+ `days`) on the company's clock, YYYY-MM-DD. */
+export function warsawDate(days = 0): string {
+  const at = new Date(Date.now() + days * 86_400_000);
+  return new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Warsaw" }).format(at);
 }

@@ -49,6 +49,10 @@ pub struct Config {
     #[arg(long, env = "ESEMES_SECRET_KEY_FILE", default_value = "data/esemes-secret.key")]
     pub secret_key_file: std::path::PathBuf,
 
+    /// How often the reminder automaton looks for reminders due, in milliseconds.
+    #[arg(long, env = "ESEMES_REMINDERS_EVERY_MS", default_value_t = 60_000)]
+    pub reminders_every_ms: u64,
+
     /// Where sender names' owner statements are e-mailed (the SMS gateway's operator).
     #[arg(long, env = "ESEMES_SENDER_NAMES_EMAIL")]
     pub sender_names_email: Option<String>,

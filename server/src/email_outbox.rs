@@ -151,13 +151,13 @@ pub async fn run(db: Db, key: SealingKey, woken: Arc<Notify>) {
     }
 }
 
-/// The reminder automaton's service: a cycle every minute.
-pub async fn run_reminders(db: Db, outbox: Arc<Notify>, email_outbox: Arc<Notify>) {
-    let every = Duration::from_millis(app::reminders::ssr::CYCLE_MS as u64);
+/// The reminder automaton's service: a cycle `every` (a minute unless configured).
+pub async fn run_reminders(db: Db, every: Duration, outbox: Arc<Notify>, email_outbox: Arc<Notify>) {
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;
-        match app::reminders::ssr::run_cycle(&db, app::ssr::now_ms()).await {
+        let period = every.as_millis() as i64;
+        match app::reminders::ssr::run_cycle(&db, app::ssr::now_ms(), period).await {
             Ok(cycle) if cycle.sent > 0 => {
                 outbox.notify_one();
                 email_outbox.notify_one();

@@ -153,7 +153,8 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .map_err(anyhow::Error::msg)?;
     let email_outbox = Arc::new(Notify::new());
     tokio::spawn(server::email_outbox::run(db.clone(), sealing_key.clone(), email_outbox.clone()));
-    tokio::spawn(server::email_outbox::run_reminders(db.clone(), outbox.clone(), email_outbox.clone()));
+    let every = std::time::Duration::from_millis(config.reminders_every_ms.max(1000));
+    tokio::spawn(server::email_outbox::run_reminders(db.clone(), every, outbox.clone(), email_outbox.clone()));
     if let Some(mailer) = mailer {
         tokio::spawn(send_mail(
             db.clone(),

@@ -654,6 +654,7 @@ async fn the_pool_shows_under_the_counter_and_its_page_is_for_administrators() {
             login: "ewa".into(),
             name: "Ewa Operator".into(),
             email: "ewa@example.com".into(),
+            sms_phone: String::new(),
             role: Role::Operator,
             active: true,
             company_ids: vec![boss.company_id],

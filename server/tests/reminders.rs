@@ -179,13 +179,13 @@ async fn a_task_due_tomorrow_reminds_its_client_and_operator_once_as_the_dry_run
         assert!(title.starts_with("Przypomnienie: Przegląd instalacji"), "{title}");
 
         // Nothing before its time; at 10:00 the SMS, once, however often the service runs.
-        automaton::run_cycle(&db, at("2026-12-08T09:59:00+01:00")).await.unwrap();
+        automaton::run_cycle(&db, at("2026-12-08T09:59:00+01:00"), 60_000).await.unwrap();
         assert!(messages_of_task(&db, w.task_id).await.is_empty());
-        let cycle = automaton::run_cycle(&db, at("2026-12-08T10:00:00+01:00")).await.unwrap();
+        let cycle = automaton::run_cycle(&db, at("2026-12-08T10:00:00+01:00"), 60_000).await.unwrap();
         assert!(cycle.sent >= 1);
         for minute in ["10:00:30", "10:01:00", "12:00:00"] {
             let now = at(&format!("2026-12-08T{minute}+01:00"));
-            automaton::run_cycle(&db, now).await.unwrap();
+            automaton::run_cycle(&db, now, 60_000).await.unwrap();
         }
         let sent = messages_of_task(&db, w.task_id).await;
         assert_eq!(sent.len(), 1, "{sent:?}");
@@ -208,15 +208,15 @@ async fn a_task_due_tomorrow_reminds_its_client_and_operator_once_as_the_dry_run
         // Tomorrow at 08:00, two servers at once: one e-mail queued, sent once.
         let wednesday = at("2026-12-09T08:00:00+01:00");
         let (a, b) = tokio::join!(
-            automaton::run_cycle(&db, wednesday),
-            automaton::run_cycle(&db, wednesday)
+            automaton::run_cycle(&db, wednesday, 60_000),
+            automaton::run_cycle(&db, wednesday, 60_000)
         );
         assert_eq!(a.unwrap().sent + b.unwrap().sent, 1);
         assert_eq!(count(&db, "SELECT COUNT(*) FROM emails").await, 1);
         let key = sealing_key();
         assert_eq!(server::email_outbox::deliver_due(&db, &key, wednesday).await, 1);
         assert_eq!(server::email_outbox::deliver_due(&db, &key, wednesday + 60_000).await, 0);
-        automaton::run_cycle(&db, wednesday + 60_000).await.unwrap();
+        automaton::run_cycle(&db, wednesday + 60_000, 60_000).await.unwrap();
         let mails = smtp.mails();
         assert_eq!(mails.len(), 1, "{mails:?}");
         assert!(mails[0].to.contains("jan.kowalski@zefir.example"));
@@ -256,8 +256,8 @@ async fn two_servers_on_one_postgresql_send_each_reminder_once() {
     let due = at("2026-12-08T10:00:00+01:00");
     for now in [due, due + 1000] {
         let (a, b) = tokio::join!(
-            automaton::run_cycle(&first, now),
-            automaton::run_cycle(&second, now)
+            automaton::run_cycle(&first, now, 60_000),
+            automaton::run_cycle(&second, now, 60_000)
         );
         a.unwrap();
         b.unwrap();
@@ -288,8 +288,8 @@ async fn quiet_hours_a_task_of_its_own_and_the_reasons_a_reminder_is_skipped() {
             let off = rule(false, Channel::Email, 60, 60);
             automaton::save_task_rules(&db, company, id, Some((&own, &off))).await.unwrap();
         }
-        automaton::run_cycle(&db, at("2026-12-08T06:30:00+01:00")).await.unwrap();
-        automaton::run_cycle(&db, at("2026-12-08T07:00:00+01:00")).await.unwrap();
+        automaton::run_cycle(&db, at("2026-12-08T06:30:00+01:00"), 60_000).await.unwrap();
+        automaton::run_cycle(&db, at("2026-12-08T07:00:00+01:00"), 60_000).await.unwrap();
         let early_sent = messages_of_task(&db, early).await;
         assert_eq!(early_sent.len(), 1);
         assert_eq!(early_sent[0].2, None, "goes at once");
@@ -307,7 +307,7 @@ async fn quiet_hours_a_task_of_its_own_and_the_reasons_a_reminder_is_skipped() {
         subject(&db, company, "K-NOPHONE", None).await;
         let lonely = task(&db, company, "nophone", TASK_START, "K-NOPHONE").await;
         for minute in ["10:00", "10:01"] {
-            automaton::run_cycle(&db, at(&format!("2026-12-08T{minute}:00+01:00"))).await.unwrap();
+            automaton::run_cycle(&db, at(&format!("2026-12-08T{minute}:00+01:00")), 60_000).await.unwrap();
         }
         let log = automaton::log(&db, company, None).await.unwrap();
         let skipped: Vec<_> = log.iter().filter(|e| e.task_id == lonely).collect();
@@ -339,7 +339,7 @@ async fn quiet_hours_a_task_of_its_own_and_the_reasons_a_reminder_is_skipped() {
             "{:?}",
             planned.skip
         );
-        automaton::run_cycle(&db, at("2026-12-09T10:00:00+01:00")).await.unwrap();
+        automaton::run_cycle(&db, at("2026-12-09T10:00:00+01:00"), 60_000).await.unwrap();
         assert!(messages_of_task(&db, named).await.is_empty());
         let log = automaton::log(&db, company, None).await.unwrap();
         assert!(log.iter().any(|e| e.task_id == named && e.outcome == Outcome::Skipped));
@@ -382,7 +382,7 @@ async fn each_occurrence_of_a_recurring_task_gets_its_reminder() {
             ]
         );
         for day in ["13", "20", "27"] {
-            automaton::run_cycle(&db, at(&format!("2026-12-{day}T09:00:00+01:00"))).await.unwrap();
+            automaton::run_cycle(&db, at(&format!("2026-12-{day}T09:00:00+01:00")), 60_000).await.unwrap();
         }
         let sent = messages_of_task(&db, weekly).await;
         let send_at: Vec<_> = sent.iter().map(|m| m.2).collect();

@@ -431,3 +431,39 @@ mod tests {
         assert_eq!(phone_after_choice(true, "+48600100200", ""), "");
     }
 }
+
+/// Countries a notification number is commonly in, for pickers: ISO 3166 code and calling
+/// code (each calling code once), Poland and its neighbours first.
+pub const COUNTRIES: &[(&str, &str)] = &[
+    ("PL", "48"), ("DE", "49"), ("CZ", "420"), ("SK", "421"), ("UA", "380"), ("LT", "370"),
+    ("BY", "375"), ("GB", "44"), ("IE", "353"), ("FR", "33"), ("NL", "31"), ("BE", "32"),
+    ("LU", "352"), ("AT", "43"), ("CH", "41"), ("IT", "39"), ("ES", "34"), ("PT", "351"),
+    ("DK", "45"), ("SE", "46"), ("NO", "47"), ("FI", "358"), ("EE", "372"), ("LV", "371"),
+    ("HU", "36"), ("RO", "40"), ("BG", "359"), ("HR", "385"), ("SI", "386"), ("GR", "30"),
+    ("CY", "357"), ("MT", "356"), ("IS", "354"), ("MD", "373"), ("GE", "995"), ("TR", "90"),
+    ("IL", "972"), ("AE", "971"), ("US", "1"), ("KZ", "7"), ("CN", "86"), ("IN", "91"),
+    ("JP", "81"), ("VN", "84"), ("AU", "61"),
+];
+
+/// The flag of an ISO 3166 country code, as the two regional indicator symbols that show it.
+pub fn flag(iso: &str) -> String {
+    (iso.chars())
+        .filter(char::is_ascii_uppercase)
+        .filter_map(|c| char::from_u32(0x1F1E6 + (c as u32 - 'A' as u32)))
+        .collect()
+}
+
+#[cfg(test)]
+mod country_tests {
+    use super::*;
+
+    #[test]
+    fn each_calling_code_is_listed_once_with_its_flag() {
+        let mut codes: Vec<_> = COUNTRIES.iter().map(|(_, code)| *code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), COUNTRIES.len());
+        assert_eq!(flag("PL"), "🇵🇱");
+        assert_eq!(flag("DE"), "\u{1F1E9}\u{1F1EA}");
+    }
+}

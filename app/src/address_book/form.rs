@@ -167,6 +167,29 @@ fn SubjectForm(id: Option<i64>, subject: SubjectInput) -> impl IntoView {
     }
 }
 
+/// The country of notification number `i`: flags and calling codes (a code not listed stays
+/// as it was entered).
+#[component]
+fn CountryCode(subject: RwSignal<SubjectInput>, i: usize) -> impl IntoView {
+    let t = use_texts();
+    let code = move || {
+        subject.with(|s| (s.notification_numbers.get(i)).map(|n| n.country_code.trim_start_matches('+').to_string()))
+            .unwrap_or_default()
+    };
+    let listed = move |c: &str| sms::phone::COUNTRIES.iter().any(|(_, code)| *code == c);
+    view! {
+        <select class="country-code" aria-label=t.country_code_label
+            on:change=move |ev| subject.update(|s| if let Some(n) = s.notification_numbers.get_mut(i) { n.country_code = event_target_value(&ev) })>
+            {move || (!listed(&code())).then(|| view! { <option value=code() selected=true>{format!("+{}", code())}</option> })}
+            {sms::phone::COUNTRIES.iter().map(|(iso, calling)| view! {
+                <option value=*calling selected=move || code() == *calling>
+                    {format!("{} +{calling} {iso}", sms::phone::flag(iso))}
+                </option>
+            }).collect_view()}
+        </select>
+    }
+}
+
 #[component]
 fn NotificationNumbers(subject: RwSignal<SubjectInput>) -> impl IntoView {
     let t = use_texts();
@@ -181,9 +204,7 @@ fn NotificationNumbers(subject: RwSignal<SubjectInput>) -> impl IntoView {
             </label>
             {move || (0..count()).map(|i| view! {
                 <div class="row">
-                    <input class="country-code" type="text" inputmode="numeric" aria-label=t.country_code_label
-                        prop:value=move || subject.with(|s| s.notification_numbers.get(i).map(|n| n.country_code.clone()).unwrap_or_default())
-                        on:input=move |ev| subject.update(|s| if let Some(n) = s.notification_numbers.get_mut(i) { n.country_code = event_target_value(&ev) }) />
+                    <CountryCode subject i />
                     <input type="tel" inputmode="tel" aria-label=t.notification_number_label
                         prop:value=move || subject.with(|s| s.notification_numbers.get(i).map(|n| n.phone.clone()).unwrap_or_default())
                         on:input=move |ev| subject.update(|s| if let Some(n) = s.notification_numbers.get_mut(i) { n.phone = event_target_value(&ev) }) />

@@ -115,6 +115,8 @@ pub struct OperatorRow {
     pub login: String,
     pub name: String,
     pub email: String,
+    /// The number the reminder automaton texts about the operator's tasks (E.164, or empty).
+    pub sms_phone: String,
     pub role: Role,
     pub active: bool,
     pub company_ids: Vec<i64>,
@@ -127,6 +129,9 @@ pub struct OperatorInput {
     pub login: String,
     pub name: String,
     pub email: String,
+    /// For reminders of the operator's tasks by SMS; empty for none.
+    #[serde(default)]
+    pub sms_phone: String,
     pub role: Role,
     pub active: bool,
     pub company_ids: Vec<i64>,
@@ -197,6 +202,14 @@ pub fn check_operator(input: &OperatorInput, new: bool) -> Result<OperatorInput,
     }
     if !operator.email.is_empty() && !crate::input::looks_like_email(&operator.email) {
         errors.push(FieldError::new(Field::Email, Problem::InvalidEmail));
+    }
+    if !operator.sms_phone.trim().is_empty() {
+        match sms::normalize(&operator.sms_phone) {
+            Ok(phone) => operator.sms_phone = phone,
+            Err(e) => errors.push(FieldError::new(Field::SmsPhone, Problem::Phone(e))),
+        }
+    } else {
+        operator.sms_phone = String::new();
     }
     if (new || !operator.password.is_empty()) && operator.password.chars().count() < MIN_PASSWORD {
         let min = MIN_PASSWORD as u32;
@@ -382,6 +395,7 @@ mod tests {
             login: "Ewa Nowak".into(),
             name: "Ewa".into(),
             email: String::new(),
+            sms_phone: String::new(),
             role: Role::Operator,
             active: true,
             company_ids: Vec::new(),
@@ -413,6 +427,7 @@ mod tests {
         ] {
             let input = OperatorInput {
                 email: email.into(),
+                sms_phone: String::new(),
                 login: "ewa".into(),
                 password: String::new(),
                 company_ids: vec![1],

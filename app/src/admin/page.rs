@@ -238,6 +238,7 @@ fn Operators(
                 {text(t.login_field_label, "text", |o| o.login.clone(), |o, v| o.login = v)}
                 {text(t.name_label, "text", |o| o.name.clone(), |o, v| o.name = v)}
                 {text(t.email_label, "email", |o| o.email.clone(), |o, v| o.email = v)}
+                {text(t.sms_phone_label, "tel", |o| o.sms_phone.clone(), |o, v| o.sms_phone = v)}
                 {text(t.new_password_label, "password", |o| o.password.clone(), |o, v| o.password = v)}
                 <label>{t.role_field_label}
                     <select on:change=move |ev| operator.update(|o| o.role = Role::parse(&event_target_value(&ev)).unwrap_or(Role::Operator))>
@@ -282,6 +283,7 @@ fn Operators(
                     login: o.login.clone(),
                     name: o.name.clone(),
                     email: o.email.clone(),
+                    sms_phone: o.sms_phone.clone(),
                     role: o.role,
                     active: o.active,
                     company_ids: o.company_ids.clone(),
@@ -311,6 +313,7 @@ fn Operators(
                 login: String::new(),
                 name: String::new(),
                 email: String::new(),
+                sms_phone: String::new(),
                 role: Role::Operator,
                 active: true,
                 company_ids: Vec::new(),

@@ -141,6 +141,7 @@ struct OperatorDbRow {
     login: String,
     name: String,
     email: String,
+    sms_phone: String,
     role: String,
     active: i64,
     sessions: i64,
@@ -148,7 +149,7 @@ struct OperatorDbRow {
 
 pub async fn operators(db: &Db, account_id: i64) -> Result<Vec<OperatorRow>> {
     let rows: Vec<OperatorDbRow> = sqlx::query_as(
-        "SELECT o.id, o.login, o.name, o.email, o.role, o.active, \
+        "SELECT o.id, o.login, o.name, o.email, o.sms_phone, o.role, o.active, \
                 (SELECT COUNT(*) FROM sessions s WHERE s.operator_id = o.id AND s.expires_at > $2) \
                     AS sessions \
          FROM operators o WHERE o.account_id = $1 ORDER BY o.name, o.id",
@@ -176,6 +177,7 @@ pub async fn operators(db: &Db, account_id: i64) -> Result<Vec<OperatorRow>> {
             login: row.login,
             name: row.name,
             email: row.email,
+            sms_phone: row.sms_phone,
             role: Role::parse(&row.role).unwrap_or(Role::Operator),
             active: row.active != 0,
             sessions: row.sessions,
@@ -228,7 +230,7 @@ pub async fn save_operator(
     let id: i64 = match id {
         None => sqlx::query_scalar(
             "INSERT INTO operators (account_id, login, name, email, role, password_hash, active, \
-                 created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                 created_at, sms_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(admin.account_id)
         .bind(&operator.login)
@@ -238,11 +240,12 @@ pub async fn save_operator(
         .bind(password_hash.clone().unwrap_or_default())
         .bind(i64::from(operator.active))
         .bind(now_ms())
+        .bind(&operator.sms_phone)
         .fetch_one(&mut *tx)
         .await?,
         Some(id) => sqlx::query_scalar(
             "UPDATE operators SET login = $1, name = $2, email = $3, role = $4, active = $5, \
-                 password_hash = COALESCE($6, password_hash) \
+                 password_hash = COALESCE($6, password_hash), sms_phone = $9 \
              WHERE id = $7 AND account_id = $8 RETURNING id",
         )
         .bind(&operator.login)
@@ -253,6 +256,7 @@ pub async fn save_operator(
         .bind(password_hash.clone())
         .bind(id)
         .bind(admin.account_id)
+        .bind(&operator.sms_phone)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(AppError::NotFound)?,

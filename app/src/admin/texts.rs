@@ -35,6 +35,7 @@ pub struct Texts {
     pub edit: &'static str,
     pub name_label: &'static str,
     pub email_label: &'static str,
+    pub sms_phone_label: &'static str,
     pub nip_label: &'static str,
     pub sending_rules_title: &'static str,
     pub sending_rules_hint: &'static str,
@@ -76,6 +77,7 @@ pub static PL: Texts = Texts {
     edit: "Edytuj",
     name_label: "Nazwa",
     email_label: "E-mail",
+    sms_phone_label: "Telefon SMS (przypomnienia o zadaniach)",
     nip_label: "NIP",
     sending_rules_title: "Godziny wysyłki i wypisania",
     sending_rules_hint: "Wiadomości marketingowe i automatyczne czekają na godziny wysyłki \
@@ -119,6 +121,7 @@ pub static EN: Texts = Texts {
     edit: "Edit",
     name_label: "Name",
     email_label: "E-mail",
+    sms_phone_label: "SMS phone (task reminders)",
     nip_label: "NIP (tax id)",
     sending_rules_title: "Sending hours and opt-out",
     sending_rules_hint: "Marketing and automatic messages wait for the sending hours (Polish \

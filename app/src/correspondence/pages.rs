@@ -35,10 +35,8 @@ fn SettingsForm(view: SettingsView) -> impl IntoView {
                 <p class="hint">{t.sender_hint}</p>
                 <p class="cost">{(t.cost)(view.parts, view.credits_left)}</p>
                 <label for="notification-text">{t.text}</label>
-                <textarea id="notification-text" name="text" rows="3"
-                    prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))>
-                    {view.settings.text.clone()}
-                </textarea>
+                <textarea id="notification-text" name="text" rows="3" prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))>{view.settings.text.clone()}</textarea>
                 <p class="hint">{t.text_hint}</p>
                 {move || has_polish_letters(&text.get()).then(|| view! {
                     <button type="button" class="secondary" on:click=move |_| text.update(|t| *t = sms::transliterate::plain(t))>
@@ -112,18 +110,24 @@ fn RegisterForm(view: SettingsView, registered: RwSignal<u32>) -> impl IntoView 
                 <fieldset class="items">
                     {move || (0..items.with(Vec::len)).map(|i| view! {
                         <div class="item-row">
-                            <label for=item_field(i, "date")>{t.received_on}</label>
-                            <input id=item_field(i, "date") type="date"
-                                prop:value=move || items.with(|v| v.get(i).map(|x| x.received_on.clone()).unwrap_or_default())
-                                on:input=move |ev| items.update(|v| if let Some(x) = v.get_mut(i) { x.received_on = event_target_value(&ev) }) />
-                            <label for=item_field(i, "sender")>{t.from}</label>
-                            <input id=item_field(i, "sender")
-                                prop:value=move || items.with(|v| v.get(i).map(|x| x.sender.clone()).unwrap_or_default())
-                                on:input=move |ev| items.update(|v| if let Some(x) = v.get_mut(i) { x.sender = event_target_value(&ev) }) />
-                            <label for=item_field(i, "description")>{t.description}</label>
-                            <input id=item_field(i, "description")
-                                prop:value=move || items.with(|v| v.get(i).map(|x| x.description.clone()).unwrap_or_default())
-                                on:input=move |ev| items.update(|v| if let Some(x) = v.get_mut(i) { x.description = event_target_value(&ev) }) />
+                            <div class="field date">
+                                <label for=item_field(i, "date")>{t.received_on}</label>
+                                <input id=item_field(i, "date") type="date"
+                                    prop:value=move || items.with(|v| v.get(i).map(|x| x.received_on.clone()).unwrap_or_default())
+                                    on:input=move |ev| items.update(|v| if let Some(x) = v.get_mut(i) { x.received_on = event_target_value(&ev) }) />
+                            </div>
+                            <div class="field">
+                                <label for=item_field(i, "sender")>{t.from}</label>
+                                <input id=item_field(i, "sender")
+                                    prop:value=move || items.with(|v| v.get(i).map(|x| x.sender.clone()).unwrap_or_default())
+                                    on:input=move |ev| items.update(|v| if let Some(x) = v.get_mut(i) { x.sender = event_target_value(&ev) }) />
+                            </div>
+                            <div class="field wide">
+                                <label for=item_field(i, "description")>{t.description}</label>
+                                <input id=item_field(i, "description")
+                                    prop:value=move || items.with(|v| v.get(i).map(|x| x.description.clone()).unwrap_or_default())
+                                    on:input=move |ev| items.update(|v| if let Some(x) = v.get_mut(i) { x.description = event_target_value(&ev) }) />
+                            </div>
                             {(i > 0).then(|| view! {
                                 <button type="button" class="link" on:click=move |_| items.update(|v| { v.remove(i); })>{t.remove_item}</button>
                             })}

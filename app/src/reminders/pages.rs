@@ -71,16 +71,20 @@ fn RuleFields(
     rule: Rule,
     sms_templates: Vec<Choice>,
     email_templates: Vec<Choice>,
-    /// Prefixes the fields' ids, so two forms on a page do not clash.
+    /// Prefixes the fields' ids, so two forms on a page do not clash; "task": a task's own.
     scope: &'static str,
 ) -> impl IntoView {
     let t = use_texts();
+    let legend = match scope {
+        "task" => (t.for_audience)(audience),
+        _ => (t.audience)(audience),
+    };
     let a = audience.as_str();
     let id = move |field: &str| format!("{scope}-{a}-{field}");
     let name = move |field: &str| format!("{a}[{field}]");
     view! {
         <fieldset class="rule">
-            <legend>{(t.audience)(audience)}</legend>
+            <legend>{legend}</legend>
             <label class="checkbox">
                 <input type="checkbox" name=name("enabled") value="true" checked=rule.enabled />
                 {(t.remind)(audience)}
@@ -240,7 +244,7 @@ pub fn RemindersPage() -> impl IntoView {
                     match dry_run.await {
                         Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                         Ok(run) => view! {
-                            {(!run.enabled).then(|| view! { <p class="warning">{t.automaton_off}</p> })}
+                            {(!run.enabled && !run.reminders.is_empty()).then(|| view! { <p class="warning">{t.automaton_off}</p> })}
                             {if run.reminders.is_empty() {
                                 view! { <p class="empty">{t.nothing_due}</p> }.into_any()
                             } else {

@@ -21,7 +21,7 @@ use crate::ssr::{local_time, Db};
 use crate::tasks::ssr::{occurrences, Recurring};
 use crate::tasks::Recurrence;
 
-/// How often the service looks for reminders due.
+/// How often the service looks for reminders due, unless configured.
 pub const CYCLE_MS: i64 = 60_000;
 /// A reminder due while no server ran still goes within this, if its task has not started.
 const LOOKBACK_MS: i64 = 7 * 24 * 60 * 60_000;
@@ -258,7 +258,11 @@ pub async fn service_state(conn: &mut AnyConnection, now: i64) -> Result<Service
             last_finished: finished.map(local_time),
             next: next.map(local_time),
             error,
-            running: finished.is_some_and(|at| now - at < 3 * CYCLE_MS),
+            running: match (finished, next) {
+                // Late by more than two of its periods: not running.
+                (Some(finished), Some(next)) => now < next + 2 * (next - finished).max(CYCLE_MS),
+                _ => false,
+            },
         },
     })
 }
@@ -712,7 +716,7 @@ pub struct Cycle {
 
 /// One cycle of the service: every company with the automaton on takes each reminder due by
 /// `now` whose task has not started yet. The cycle is recorded for the settings page.
-pub async fn run_cycle(db: &Db, now: i64) -> Result<Cycle> {
+pub async fn run_cycle(db: &Db, now: i64, period_ms: i64) -> Result<Cycle> {
     sqlx::query(
         "INSERT INTO service_cycles (service, started_at) VALUES ($1, $2) \
          ON CONFLICT (service) DO UPDATE SET started_at = $2",
@@ -728,7 +732,7 @@ pub async fn run_cycle(db: &Db, now: i64) -> Result<Cycle> {
     )
     .bind(SERVICE)
     .bind(crate::ssr::now_ms().max(now))
-    .bind(now + CYCLE_MS)
+    .bind(now + period_ms)
     .bind(error)
     .execute(&db.pool)
     .await?;

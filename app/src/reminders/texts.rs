@@ -12,6 +12,7 @@ pub struct Texts {
     pub account: &'static str,
     pub company_account: &'static str,
     pub audience: fn(Audience) -> &'static str,
+    pub for_audience: fn(Audience) -> &'static str,
     pub remind: fn(Audience) -> &'static str,
     pub channel: &'static str,
     pub channel_name: fn(Channel) -> &'static str,
@@ -106,6 +107,10 @@ pub static PL: Texts = Texts {
         Audience::Client => "Ustawienia domyślne dla klientów",
         Audience::Operator => "Ustawienia domyślne dla operatorów",
     },
+    for_audience: |a| match a {
+        Audience::Client => "Dla klienta",
+        Audience::Operator => "Dla operatora",
+    },
     remind: |a| match a {
         Audience::Client => "Przypominaj klientom",
         Audience::Operator => "Przypominaj operatorom",
@@ -184,6 +189,10 @@ pub static EN: Texts = Texts {
     audience: |a| match a {
         Audience::Client => "Defaults for clients",
         Audience::Operator => "Defaults for operators",
+    },
+    for_audience: |a| match a {
+        Audience::Client => "For the client",
+        Audience::Operator => "For the operator",
     },
     remind: |a| match a {
         Audience::Client => "Remind clients",
