@@ -1,38 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { expect, Page, test } from "@playwright/test";
-import { maildir, smtpPort } from "../playwright.config";
-import { apiToken, logIn, uniqueText, warsaw, warsawDate } from "./helpers";
-
-/** The subjects (decoded) of the mail the test SMTP server stored for `to`. */
-function mailSubjects(to: string): string[] {
-  let files: string[] = [];
-  try {
-    files = readdirSync(`${maildir}/new`);
-  } catch {
-    return [];
-  }
-  return files
-    .map((file) => readFileSync(`${maildir}/new/${file}`, "utf8"))
-    .filter((raw) => new RegExp(`^To: .*${to}`, "m").test(raw))
-    .map((raw) => {
-      const header = raw.match(/^Subject: (.*(?:\r?\n[ \t].*)*)/m)![1].replace(/\r?\n[ \t]/g, "");
-      return header.replace(/=\?utf-8\?b\?([^?]*)\?=\s*/gi, (_, b64) => Buffer.from(b64, "base64").toString("utf8")).trim();
-    });
-}
-
-/** The company's e-mail account: the test SMTP server. */
-async function setUpCompanyMail(page: Page) {
-  await page.goto("/email/settings");
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
-  const company = page.getByRole("region", { name: "Konto e-mail firmy" });
-  await company.getByLabel("Serwer SMTP").fill("127.0.0.1");
-  await company.getByLabel("Port").fill(String(smtpPort));
-  await company.getByLabel("Szyfrowanie").selectOption("none");
-  await company.getByLabel("Nazwa nadawcy").fill("Hurtownia Zefir");
-  await company.getByLabel("Adres nadawcy").fill("biuro@zefir.example");
-  await company.getByRole("button", { name: "Zapisz" }).click();
-  await expect(company.getByText("Zapisano.")).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { apiToken, logIn, mailSubjects, setUpCompanyMail, uniqueText, warsaw, warsawDate } from "./helpers";
 
 test("the administrator switches the automaton on; the dry run lists a task's reminders; the service sends each once", async ({ page, request }) => {
   test.setTimeout(120_000);
