@@ -252,3 +252,38 @@ async fn an_smtp_server_that_is_down_is_tried_again_until_the_mail_goes_or_fails
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_refusal_fails_the_mail_with_the_servers_answer_and_a_temporary_one_is_tried_again() {
+    on_both(|db| async move {
+        let admin = with_samples(&db).await;
+        let key = sealing_key();
+        let now = now_ms();
+        for (answer, status, attempts) in [
+            ("550 5.1.1 No such mailbox here", "failed", 1),
+            ("451 4.3.0 Try again later", "queued", 1),
+        ] {
+            let (_server, port) = common::smtp::refusing(answer).await;
+            email::save_account(&db, &key, &admin, false, &account(port, "", "", "biuro@zefir.example"))
+                .await
+                .unwrap();
+            let mail = outgoing("nikt@example.com", answer, About::default(), vec![]);
+            let id = email::send_as_operator(&db, &admin, &mail, now).await.unwrap();
+            assert_eq!(deliver_due(&db, &key, now).await, 0);
+            let (got, tries, error): (String, i64, Option<String>) =
+                sqlx::query_as("SELECT status, attempts, error FROM emails WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(&db.pool)
+                    .await
+                    .unwrap();
+            assert_eq!((got.as_str(), tries), (status, attempts), "{answer}");
+            let (code, words) = (&answer[..3], &answer[10..]);
+            let error = error.unwrap_or_default();
+            assert!(error.contains(code) && error.contains(words), "{error}");
+            let listed = email::list(&db, admin.company_id, None).await.unwrap();
+            let listed = listed.iter().find(|e| e.id == id).unwrap();
+            assert!(listed.error.as_deref().is_some_and(|e| e.contains(code)));
+        }
+    })
+    .await;
+}

@@ -180,6 +180,8 @@ pub struct ListedTask {
     /// `task.starts_at` and `task.ends_at` in the company's time zone, for display.
     pub starts: LocalTime,
     pub ends: Option<LocalTime>,
+    /// `task.recurrence_until`, for display.
+    pub until: Option<LocalTime>,
 }
 
 pub type TaskPage = Paged<ListedTask>;

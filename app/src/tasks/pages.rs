@@ -113,6 +113,7 @@ fn TaskView(row: ListedTask) -> impl IntoView {
         operator_name,
         starts,
         ends,
+        until,
     } = row;
     let subject_query = (subject.as_ref()).map(|s| format!("&subject={}", s.id)).unwrap_or_default();
     view! {
@@ -132,6 +133,11 @@ fn TaskView(row: ListedTask) -> impl IntoView {
             <dd>{ends.map(|e| e.format(lang)).unwrap_or_else(|| "—".into())}</dd>
             <dt>{t.task_operator_label}</dt>
             <dd>{operator_name.unwrap_or_else(|| "—".into())}</dd>
+            <dt>{Field::Recurrence.name(lang)}</dt>
+            <dd>
+                {(t.recurrence)(task.recurrence)}
+                {until.map(|until| format!(" {} {}", t.until, until.format(lang)))}
+            </dd>
             <dt>{t.task_done_label}</dt>
             <dd>{if task.done { t.yes } else { t.no }}</dd>
             <dt>{Field::ExternalId.name(lang)}</dt>

@@ -173,6 +173,7 @@ impl From<Row> for ListedTask {
             operator_name: row.operator_name,
             starts: local_time(row.starts_at),
             ends: row.ends_at.map(local_time),
+            until: row.recurrence_until.map(local_time),
         }
     }
 }

@@ -103,6 +103,30 @@ impl Smtp {
     }
 }
 
+/// An SMTP server (aiosmtpd with a handler of the tests, `fixtures/refusing_smtp.py`) that
+/// refuses every recipient with `answer`; its process and port.
+pub async fn refusing(answer: &str) -> (Child, u16) {
+    let python = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools/smtp/bin/python");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/refusing_smtp.py");
+    let port = super::free_port();
+    let child = Command::new(python)
+        .arg(script)
+        .arg(port.to_string())
+        .arg(answer)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("aiosmtpd (make test-tools installs it into .tools/smtp)");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return (child, port);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the refusing SMTP server did not start");
+}
+
 /// An SMTP server and a mailer sending through it.
 pub async fn with_mailer() -> (Smtp, server::mail::Mailer) {
     let smtp = Smtp::start().await;
