@@ -89,6 +89,21 @@ for (const [name, viewport] of [["desktop", { width: 1280, height: 800 }], ["pho
   await page.goto(`${base}/messages?status=all&sender=1`);
   await page.locator("html[data-hydrated]").waitFor();
   await page.screenshot({ path: `${out}messages-filters-${name}.png`, fullPage: true });
+  // E-mail, reminders and correspondence.
+  for (const [shot, path] of [["email-settings", "/email/settings"], ["reminders", "/reminders?day=tomorrow"], ["correspondence", "/correspondence"]]) {
+    await page.goto(`${base}${path}`);
+    await page.locator("html[data-hydrated]").waitFor();
+    await page.screenshot({ path: `${out}${shot}-${name}.png`, fullPage: true });
+  }
+  await page.goto(`${base}/tasks`);
+  await page.locator("li.record a").first().click();
+  await page.getByRole("region", { name: "Automatyczne przypomnienia" }).waitFor();
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.screenshot({ path: `${out}task-reminders-${name}.png`, fullPage: true });
+  await page.getByRole("link", { name: "Wyślij e-mail" }).click();
+  await page.getByRole("heading", { name: "Nowy e-mail" }).waitFor();
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.screenshot({ path: `${out}email-compose-${name}.png`, fullPage: true });
   await page.close();
 }
 await browser.close();

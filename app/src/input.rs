@@ -218,6 +218,22 @@ pub fn fold_for_search(text: &str) -> String {
     folded
 }
 
+/// An optional id from JSON (a number) or a form (a text, empty for none).
+pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(i64),
+        Text(String),
+    }
+    match Option::<Raw>::deserialize(d)? {
+        None => Ok(None),
+        Some(Raw::Number(n)) => Ok(Some(n)),
+        Some(Raw::Text(t)) if t.trim().is_empty() => Ok(None),
+        Some(Raw::Text(t)) => t.trim().parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,21 +297,5 @@ mod tests {
         assert_eq!(fold_for_search("ZAŻÓŁĆ GĘŚLĄ JAŹŃ"), "zazolc gesla jazn");
         assert_eq!(fold_for_search("Müller Straße"), "muller strasse");
         assert_eq!(fold_for_search("Crédit Agricole"), "credit agricole");
-    }
-}
-
-/// An optional id from JSON (a number) or a form (a text, empty for none).
-pub fn optional_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Number(i64),
-        Text(String),
-    }
-    match Option::<Raw>::deserialize(d)? {
-        None => Ok(None),
-        Some(Raw::Number(n)) => Ok(Some(n)),
-        Some(Raw::Text(t)) if t.trim().is_empty() => Ok(None),
-        Some(Raw::Text(t)) => t.trim().parse().map(Some).map_err(serde::de::Error::custom),
     }
 }

@@ -46,7 +46,11 @@ pub struct Config {
 
     /// The file of the key SMTP passwords are stored encrypted with, created on first start:
     /// back it up with the database (without it the passwords must be typed again).
-    #[arg(long, env = "ESEMES_SECRET_KEY_FILE", default_value = "data/esemes-secret.key")]
+    #[arg(
+        long,
+        env = "ESEMES_SECRET_KEY_FILE",
+        default_value = "data/esemes-secret.key"
+    )]
     pub secret_key_file: std::path::PathBuf,
 
     /// How often the reminder automaton looks for reminders due, in milliseconds.

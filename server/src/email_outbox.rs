@@ -7,8 +7,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::email::ssr::{self as email, Attempt, Due, SealingKey, Smtp};
-use app::email::Tls;
+use app::email::ssr::{self as email, Attempt, Due, SealingKey};
+use app::email::{Tls, ValidAccount as Smtp};
 use app::ssr::Db;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
@@ -34,8 +34,7 @@ pub fn load_key(inline: Option<&str>, file: &Path) -> Result<SealingKey, String>
         return SealingKey::new(&decode(inline)?);
     }
     if let Ok(text) = std::fs::read_to_string(file) {
-        return SealingKey::new(&decode(&text)?)
-            .map_err(|e| format!("{}: {e}", file.display()));
+        return SealingKey::new(&decode(&text)?).map_err(|e| format!("{}: {e}", file.display()));
     }
     let mut key = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
@@ -64,7 +63,9 @@ fn transport(smtp: &Smtp) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> 
         Tls::Starttls => Transport::starttls_relay(&smtp.host).map_err(|e| e.to_string())?,
         Tls::None => Transport::builder_dangerous(&smtp.host),
     };
-    let mut builder = builder.port(smtp.port).timeout(Some(Duration::from_secs(20)));
+    let mut builder = builder
+        .port(smtp.port)
+        .timeout(Some(Duration::from_secs(20)));
     if !smtp.login.is_empty() {
         builder = builder.credentials(Credentials::new(smtp.login.clone(), smtp.password.clone()));
     }
@@ -74,7 +75,9 @@ fn transport(smtp: &Smtp) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> 
 fn message(smtp: &Smtp, due: &Due) -> Result<Message, String> {
     let from = Mailbox::new(
         Some(smtp.from_name.clone()).filter(|n| !n.is_empty()),
-        smtp.from_address.parse().map_err(|e| format!("{}: {e}", smtp.from_address))?,
+        smtp.from_address
+            .parse()
+            .map_err(|e| format!("{}: {e}", smtp.from_address))?,
     );
     let to: Mailbox = due.to.parse().map_err(|e| format!("{}: {e}", due.to))?;
     let builder = Message::builder().from(from).to(to).subject(&due.title);
@@ -86,7 +89,9 @@ fn message(smtp: &Smtp, due: &Due) -> Result<Message, String> {
             for file in &due.files {
                 let kind = ContentType::parse(&file.content_type)
                     .unwrap_or_else(|_| ContentType::parse("application/octet-stream").unwrap());
-                parts = parts.singlepart(Attachment::new(file.name.clone()).body(file.content.clone(), kind));
+                parts = parts.singlepart(
+                    Attachment::new(file.name.clone()).body(file.content.clone(), kind),
+                );
             }
             builder.multipart(parts)
         }
@@ -152,7 +157,12 @@ pub async fn run(db: Db, key: SealingKey, woken: Arc<Notify>) {
 }
 
 /// The reminder automaton's service: a cycle `every` (a minute unless configured).
-pub async fn run_reminders(db: Db, every: Duration, outbox: Arc<Notify>, email_outbox: Arc<Notify>) {
+pub async fn run_reminders(
+    db: Db,
+    every: Duration,
+    outbox: Arc<Notify>,
+    email_outbox: Arc<Notify>,
+) {
     let mut ticks = tokio::time::interval(every);
     loop {
         ticks.tick().await;

@@ -5,8 +5,8 @@
 pub mod api;
 pub mod config;
 pub mod demo;
-pub mod email_outbox;
 pub mod dispatcher;
+pub mod email_outbox;
 pub mod gateway;
 pub mod mail;
 pub mod payments;

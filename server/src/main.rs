@@ -149,12 +149,22 @@ async fn run(config: Config) -> anyhow::Result<()> {
     tokio::spawn(forget_old_login_failures(db.clone()));
     tokio::spawn(work_on_batches(db.clone(), outbox.clone()));
     tokio::spawn(server::webhooks::run(db.clone()));
-    let sealing_key = server::email_outbox::load_key(config.secret_key.as_deref(), &config.secret_key_file)
-        .map_err(anyhow::Error::msg)?;
+    let sealing_key =
+        server::email_outbox::load_key(config.secret_key.as_deref(), &config.secret_key_file)
+            .map_err(anyhow::Error::msg)?;
     let email_outbox = Arc::new(Notify::new());
-    tokio::spawn(server::email_outbox::run(db.clone(), sealing_key.clone(), email_outbox.clone()));
+    tokio::spawn(server::email_outbox::run(
+        db.clone(),
+        sealing_key.clone(),
+        email_outbox.clone(),
+    ));
     let every = std::time::Duration::from_millis(config.reminders_every_ms.max(1000));
-    tokio::spawn(server::email_outbox::run_reminders(db.clone(), every, outbox.clone(), email_outbox.clone()));
+    tokio::spawn(server::email_outbox::run_reminders(
+        db.clone(),
+        every,
+        outbox.clone(),
+        email_outbox.clone(),
+    ));
     if let Some(mailer) = mailer {
         tokio::spawn(send_mail(
             db.clone(),

@@ -1224,14 +1224,20 @@ async fn the_erp_registers_correspondence_pushes_printouts_and_recurring_tasks()
         let api = Api::start(&db).await;
         let client = json!({ "kind": "contractor", "code": "K-API", "name": "Klient API",
             "notification_numbers": [{ "country_code": "48", "phone": "600 100 200" }] });
-        assert!(api.put(&url("subjects/erp-k1"), client).await.status.is_success());
+        assert!(api
+            .put(&url("subjects/erp-k1"), client)
+            .await
+            .status
+            .is_success());
         let settings = app::correspondence::NotificationSettings {
             enabled: true,
             sender: None,
             text: "Nowa poczta dla [klient] od: [nadawca]".into(),
         };
         let admin = common::admin(&db).await;
-        app::correspondence::ssr::save_settings(&db, &admin, &settings).await.unwrap();
+        app::correspondence::ssr::save_settings(&db, &admin, &settings)
+            .await
+            .unwrap();
 
         let letters = json!({ "subject_external_id": "erp-k1", "items": [
             { "received_on": "2026-12-02", "sender": "ZUS" },
@@ -1240,8 +1246,17 @@ async fn the_erp_registers_correspondence_pushes_printouts_and_recurring_tasks()
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
         assert_eq!(reply.body["item_ids"].as_array().unwrap().len(), 2);
         assert_eq!(reply.body["notice"]["sent"], true);
-        assert_eq!(reply.body["notice"]["text"], "Nowa poczta dla Klient API od: ZUS, Sad Rejonowy");
-        assert_eq!(reply.body["notice"]["message_ids"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            reply.body["notice"]["text"],
+            "Nowa poczta dla Klient API od: ZUS, Sad Rejonowy"
+        );
+        assert_eq!(
+            reply.body["notice"]["message_ids"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
 
         let polish = json!({ "subject_external_id": "erp-k1", "text": "Łódź [klient]",
             "items": [{ "received_on": "2026-12-02", "sender": "ZUS" }] });
@@ -1251,14 +1266,26 @@ async fn the_erp_registers_correspondence_pushes_printouts_and_recurring_tasks()
         let unknown = json!({ "subject_external_id": "nobody",
             "items": [{ "received_on": "2026-13-02", "sender": "ZUS" }] });
         let reply = api.post(&url("correspondence"), unknown).await;
-        assert_eq!(problems(&reply), problem("items[0].received_on", "invalid_date"));
+        assert_eq!(
+            problems(&reply),
+            problem("items[0].received_on", "invalid_date")
+        );
 
         // A printout of a document, then of one that does not exist.
-        assert!(api.put(&url("documents/FV-9"), invoice("FV/9")).await.status.is_success());
+        assert!(api
+            .put(&url("documents/FV-9"), invoice("FV/9"))
+            .await
+            .status
+            .is_success());
         let pdf = b"%PDF-1.4 printout".to_vec();
         let reply = api
-            .send_with(Method::PUT, &url("documents/FV-9/printout?name=FV-9.pdf"), Some(&api.token),
-                &[("content-type", "application/pdf")], pdf.into())
+            .send_with(
+                Method::PUT,
+                &url("documents/FV-9/printout?name=FV-9.pdf"),
+                Some(&api.token),
+                &[("content-type", "application/pdf")],
+                pdf.into(),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         let stored: (String, i64) = sqlx::query_as(
@@ -1282,7 +1309,10 @@ async fn the_erp_registers_correspondence_pushes_printouts_and_recurring_tasks()
         let backwards = json!({ "title": "Wizyta", "starts_at": "2026-12-07T09:00:00+01:00",
             "recurrence": "daily", "recurrence_until": "2026-12-01T00:00:00+01:00" });
         let reply = api.put(&url("tasks/T-X"), backwards).await;
-        assert_eq!(problems(&reply), problem("recurrence_until", "ends_before_start"));
+        assert_eq!(
+            problems(&reply),
+            problem("recurrence_until", "ends_before_start")
+        );
     })
     .await;
 }

@@ -58,11 +58,13 @@ async fn task_with(
     recurrence: Option<Recurrence>,
     until: Option<&str>,
 ) -> i64 {
-    sqlx::query("UPDATE subjects SET external_id = code WHERE company_id = $1 AND external_id IS NULL")
-        .bind(company_id)
-        .execute(&db.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE subjects SET external_id = code WHERE company_id = $1 AND external_id IS NULL",
+    )
+    .bind(company_id)
+    .execute(&db.pool)
+    .await
+    .unwrap();
     let task = ValidTask {
         title: "Przegląd instalacji".into(),
         subject_external_id: Some(subject.into()),
@@ -138,13 +140,11 @@ async fn world(db: &Db, smtp_port: u16) -> World {
 }
 
 async fn messages_of_task(db: &Db, task_id: i64) -> Vec<(String, String, Option<i64>)> {
-    sqlx::query_as(
-        "SELECT phone, body, send_at FROM messages WHERE task_id = $1 ORDER BY id",
-    )
-    .bind(task_id)
-    .fetch_all(&db.pool)
-    .await
-    .unwrap()
+    sqlx::query_as("SELECT phone, body, send_at FROM messages WHERE task_id = $1 ORDER BY id")
+        .bind(task_id)
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -157,31 +157,52 @@ async fn a_task_due_tomorrow_reminds_its_client_and_operator_once_as_the_dry_run
 
         // The dry run, beforehand: today the client's SMS at 10:00, tomorrow the operator's
         // e-mail at 08:00.
-        let today = automaton::dry_run(&db, &w.operator, Day::Today, at(NOW)).await.unwrap();
+        let today = automaton::dry_run(&db, &w.operator, Day::Today, at(NOW))
+            .await
+            .unwrap();
         assert!(today.enabled);
-        let mine: Vec<_> = (today.reminders.iter()).filter(|r| r.task_id == w.task_id).collect();
+        let mine: Vec<_> = (today.reminders.iter())
+            .filter(|r| r.task_id == w.task_id)
+            .collect();
         assert_eq!(mine.len(), 1, "{:?}", today.reminders);
         let sms = mine[0];
-        assert_eq!((sms.audience, sms.channel), (Audience::Client, Channel::Sms));
+        assert_eq!(
+            (sms.audience, sms.channel),
+            (Audience::Client, Channel::Sms)
+        );
         assert_eq!(sms.goes.epoch_ms, at("2026-12-08T10:00:00+01:00"));
         assert_eq!(sms.to, "+48 600 100 200");
         assert!(sms.text.contains("Przegląd instalacji"), "{}", sms.text);
         assert!(sms.text.contains("10:00"), "{}", sms.text);
         assert_eq!((sms.parts, sms.skip.clone(), sms.done), (1, None, None));
         assert!(today.credits_needed >= 1);
-        let tomorrow = automaton::dry_run(&db, &w.operator, Day::Tomorrow, at(NOW)).await.unwrap();
-        let mail: Vec<_> = (tomorrow.reminders.iter()).filter(|r| r.task_id == w.task_id).collect();
+        let tomorrow = automaton::dry_run(&db, &w.operator, Day::Tomorrow, at(NOW))
+            .await
+            .unwrap();
+        let mail: Vec<_> = (tomorrow.reminders.iter())
+            .filter(|r| r.task_id == w.task_id)
+            .collect();
         assert_eq!(mail.len(), 1, "{:?}", tomorrow.reminders);
-        assert_eq!((mail[0].audience, mail[0].channel), (Audience::Operator, Channel::Email));
+        assert_eq!(
+            (mail[0].audience, mail[0].channel),
+            (Audience::Operator, Channel::Email)
+        );
         assert_eq!(mail[0].goes.epoch_ms, at("2026-12-09T08:00:00+01:00"));
         assert_eq!(mail[0].to, "jan.kowalski@zefir.example");
         let title = mail[0].title.clone().unwrap();
-        assert!(title.starts_with("Przypomnienie: Przegląd instalacji"), "{title}");
+        assert!(
+            title.starts_with("Przypomnienie: Przegląd instalacji"),
+            "{title}"
+        );
 
         // Nothing before its time; at 10:00 the SMS, once, however often the service runs.
-        automaton::run_cycle(&db, at("2026-12-08T09:59:00+01:00"), 60_000).await.unwrap();
+        automaton::run_cycle(&db, at("2026-12-08T09:59:00+01:00"), 60_000)
+            .await
+            .unwrap();
         assert!(messages_of_task(&db, w.task_id).await.is_empty());
-        let cycle = automaton::run_cycle(&db, at("2026-12-08T10:00:00+01:00"), 60_000).await.unwrap();
+        let cycle = automaton::run_cycle(&db, at("2026-12-08T10:00:00+01:00"), 60_000)
+            .await
+            .unwrap();
         assert!(cycle.sent >= 1);
         for minute in ["10:00:30", "10:01:00", "12:00:00"] {
             let now = at(&format!("2026-12-08T{minute}+01:00"));
@@ -199,10 +220,19 @@ async fn a_task_due_tomorrow_reminds_its_client_and_operator_once_as_the_dry_run
                 .unwrap();
         assert_eq!(subject_of_message, Some(w.subject_id));
         assert_eq!(available().await, credits_before - 1, "one SMS held");
-        let today = automaton::dry_run(&db, &w.operator, Day::Today, at("2026-12-08T12:00:00+01:00"))
-            .await
+        let today = automaton::dry_run(
+            &db,
+            &w.operator,
+            Day::Today,
+            at("2026-12-08T12:00:00+01:00"),
+        )
+        .await
+        .unwrap();
+        let done = today
+            .reminders
+            .iter()
+            .find(|r| r.task_id == w.task_id)
             .unwrap();
-        let done = today.reminders.iter().find(|r| r.task_id == w.task_id).unwrap();
         assert_eq!(done.done, Some(Outcome::Sent));
 
         // Tomorrow at 08:00, two servers at once: one e-mail queued, sent once.
@@ -214,17 +244,31 @@ async fn a_task_due_tomorrow_reminds_its_client_and_operator_once_as_the_dry_run
         assert_eq!(a.unwrap().sent + b.unwrap().sent, 1);
         assert_eq!(count(&db, "SELECT COUNT(*) FROM emails").await, 1);
         let key = sealing_key();
-        assert_eq!(server::email_outbox::deliver_due(&db, &key, wednesday).await, 1);
-        assert_eq!(server::email_outbox::deliver_due(&db, &key, wednesday + 60_000).await, 0);
-        automaton::run_cycle(&db, wednesday + 60_000, 60_000).await.unwrap();
+        assert_eq!(
+            server::email_outbox::deliver_due(&db, &key, wednesday).await,
+            1
+        );
+        assert_eq!(
+            server::email_outbox::deliver_due(&db, &key, wednesday + 60_000).await,
+            0
+        );
+        automaton::run_cycle(&db, wednesday + 60_000, 60_000)
+            .await
+            .unwrap();
         let mails = smtp.mails();
         assert_eq!(mails.len(), 1, "{mails:?}");
         assert!(mails[0].to.contains("jan.kowalski@zefir.example"));
         assert_eq!(mails[0].subject, title);
-        assert!(mails[0].body.contains("przypominamy: Przegląd instalacji"), "{}", mails[0].body);
+        assert!(
+            mails[0].body.contains("przypominamy: Przegląd instalacji"),
+            "{}",
+            mails[0].body
+        );
 
         // The log: both, sent, with the recipients.
-        let log = automaton::log(&db, w.operator.company_id, None).await.unwrap();
+        let log = automaton::log(&db, w.operator.company_id, None)
+            .await
+            .unwrap();
         let ours: Vec<_> = log.iter().filter(|e| e.task_id == w.task_id).collect();
         assert_eq!(ours.len(), 2);
         assert!(ours.iter().all(|e| e.outcome == Outcome::Sent));
@@ -251,7 +295,14 @@ async fn two_servers_on_one_postgresql_send_each_reminder_once() {
     let w = world(&first, smtp.port).await;
     // Ten tasks due at once, both servers cycling together, twice.
     for n in 0..10 {
-        task(&first, w.operator.company_id, &format!("many-{n}"), TASK_START, "K-REM").await;
+        task(
+            &first,
+            w.operator.company_id,
+            &format!("many-{n}"),
+            TASK_START,
+            "K-REM",
+        )
+        .await;
     }
     let due = at("2026-12-08T10:00:00+01:00");
     for now in [due, due + 1000] {
@@ -281,15 +332,35 @@ async fn quiet_hours_a_task_of_its_own_and_the_reasons_a_reminder_is_skipped() {
         let company = w.operator.company_id;
         // Sending is allowed 08:00–20:00. A reminder due at 07:00 for a 09:00 visit waits for
         // 08:00; one due at 06:30 for a 07:30 visit goes as it is due (08:00 would be too late).
-        let late = task(&db, company, "quiet-1", "2026-12-08T09:00:00+01:00", "K-REM").await;
-        let early = task(&db, company, "quiet-2", "2026-12-08T07:30:00+01:00", "K-REM").await;
+        let late = task(
+            &db,
+            company,
+            "quiet-1",
+            "2026-12-08T09:00:00+01:00",
+            "K-REM",
+        )
+        .await;
+        let early = task(
+            &db,
+            company,
+            "quiet-2",
+            "2026-12-08T07:30:00+01:00",
+            "K-REM",
+        )
+        .await;
         for (id, minutes) in [(late, 120), (early, 60)] {
             let own = rule(true, Channel::Sms, minutes, 60);
             let off = rule(false, Channel::Email, 60, 60);
-            automaton::save_task_rules(&db, company, id, Some((&own, &off))).await.unwrap();
+            automaton::save_task_rules(&db, company, id, Some((&own, &off)))
+                .await
+                .unwrap();
         }
-        automaton::run_cycle(&db, at("2026-12-08T06:30:00+01:00"), 60_000).await.unwrap();
-        automaton::run_cycle(&db, at("2026-12-08T07:00:00+01:00"), 60_000).await.unwrap();
+        automaton::run_cycle(&db, at("2026-12-08T06:30:00+01:00"), 60_000)
+            .await
+            .unwrap();
+        automaton::run_cycle(&db, at("2026-12-08T07:00:00+01:00"), 60_000)
+            .await
+            .unwrap();
         let early_sent = messages_of_task(&db, early).await;
         assert_eq!(early_sent.len(), 1);
         assert_eq!(early_sent[0].2, None, "goes at once");
@@ -298,8 +369,12 @@ async fn quiet_hours_a_task_of_its_own_and_the_reasons_a_reminder_is_skipped() {
         assert_eq!(late_sent[0].2, Some(at("2026-12-08T08:00:00+01:00")));
 
         // A task of its own back to the defaults: the day-before SMS, not the 2-hour one.
-        automaton::save_task_rules(&db, company, late, None).await.unwrap();
-        let view = automaton::task_view(&db, &w.operator, late, at(NOW)).await.unwrap();
+        automaton::save_task_rules(&db, company, late, None)
+            .await
+            .unwrap();
+        let view = automaton::task_view(&db, &w.operator, late, at(NOW))
+            .await
+            .unwrap();
         assert!(!view.own);
         assert_eq!(view.client.sms_minutes_before, 24 * 60);
 
@@ -307,7 +382,9 @@ async fn quiet_hours_a_task_of_its_own_and_the_reasons_a_reminder_is_skipped() {
         subject(&db, company, "K-NOPHONE", None).await;
         let lonely = task(&db, company, "nophone", TASK_START, "K-NOPHONE").await;
         for minute in ["10:00", "10:01"] {
-            automaton::run_cycle(&db, at(&format!("2026-12-08T{minute}:00+01:00")), 60_000).await.unwrap();
+            automaton::run_cycle(&db, at(&format!("2026-12-08T{minute}:00+01:00")), 60_000)
+                .await
+                .unwrap();
         }
         let log = automaton::log(&db, company, None).await.unwrap();
         let skipped: Vec<_> = log.iter().filter(|e| e.task_id == lonely).collect();
@@ -323,7 +400,9 @@ async fn quiet_hours_a_task_of_its_own_and_the_reasons_a_reminder_is_skipped() {
         );
         let valid = app::templates::check_template(&template).unwrap();
         let mut conn = db.pool.acquire().await.unwrap();
-        let template_id = app::templates::ssr::save(&mut conn, company, None, &valid).await.unwrap();
+        let template_id = app::templates::ssr::save(&mut conn, company, None, &valid)
+            .await
+            .unwrap();
         drop(conn);
         let named = task(&db, company, "named", "2026-12-10T10:00:00+01:00", "K-REM").await;
         let own = Rule {
@@ -331,18 +410,30 @@ async fn quiet_hours_a_task_of_its_own_and_the_reasons_a_reminder_is_skipped() {
             ..rule(true, Channel::Sms, 24 * 60, 60)
         };
         let off = rule(false, Channel::Sms, 60, 60);
-        automaton::save_task_rules(&db, company, named, Some((&own, &off))).await.unwrap();
-        let tomorrow = automaton::dry_run(&db, &w.operator, Day::Tomorrow, at(NOW)).await.unwrap();
-        let planned = tomorrow.reminders.iter().find(|r| r.task_id == named).unwrap();
+        automaton::save_task_rules(&db, company, named, Some((&own, &off)))
+            .await
+            .unwrap();
+        let tomorrow = automaton::dry_run(&db, &w.operator, Day::Tomorrow, at(NOW))
+            .await
+            .unwrap();
+        let planned = tomorrow
+            .reminders
+            .iter()
+            .find(|r| r.task_id == named)
+            .unwrap();
         assert!(
             matches!(&planned.skip, Some(Skip::UnfilledMacros(names)) if names.contains("imie")),
             "{:?}",
             planned.skip
         );
-        automaton::run_cycle(&db, at("2026-12-09T10:00:00+01:00"), 60_000).await.unwrap();
+        automaton::run_cycle(&db, at("2026-12-09T10:00:00+01:00"), 60_000)
+            .await
+            .unwrap();
         assert!(messages_of_task(&db, named).await.is_empty());
         let log = automaton::log(&db, company, None).await.unwrap();
-        assert!(log.iter().any(|e| e.task_id == named && e.outcome == Outcome::Skipped));
+        assert!(log
+            .iter()
+            .any(|e| e.task_id == named && e.outcome == Outcome::Skipped));
     })
     .await;
 }
@@ -382,7 +473,9 @@ async fn each_occurrence_of_a_recurring_task_gets_its_reminder() {
             ]
         );
         for day in ["13", "20", "27"] {
-            automaton::run_cycle(&db, at(&format!("2026-12-{day}T09:00:00+01:00")), 60_000).await.unwrap();
+            automaton::run_cycle(&db, at(&format!("2026-12-{day}T09:00:00+01:00")), 60_000)
+                .await
+                .unwrap();
         }
         let sent = messages_of_task(&db, weekly).await;
         let send_at: Vec<_> = sent.iter().map(|m| m.2).collect();

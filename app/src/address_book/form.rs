@@ -173,7 +173,11 @@ fn SubjectForm(id: Option<i64>, subject: SubjectInput) -> impl IntoView {
 fn CountryCode(subject: RwSignal<SubjectInput>, i: usize) -> impl IntoView {
     let t = use_texts();
     let code = move || {
-        subject.with(|s| (s.notification_numbers.get(i)).map(|n| n.country_code.trim_start_matches('+').to_string()))
+        subject
+            .with(|s| {
+                (s.notification_numbers.get(i))
+                    .map(|n| n.country_code.trim_start_matches('+').to_string())
+            })
             .unwrap_or_default()
     };
     let listed = move |c: &str| sms::phone::COUNTRIES.iter().any(|(_, code)| *code == c);

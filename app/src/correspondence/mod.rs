@@ -69,7 +69,11 @@ pub fn validate(registration: &Registration) -> std::result::Result<(), Vec<Fiel
         }
         let sender = item.sender.trim();
         if sender.is_empty() {
-            errors.push(FieldError::at(Field::CorrespondenceSender, at, Problem::Required));
+            errors.push(FieldError::at(
+                Field::CorrespondenceSender,
+                at,
+                Problem::Required,
+            ));
         } else if sender.chars().count() > 200 {
             let problem = Problem::TooLong { max: 200 };
             errors.push(FieldError::at(Field::CorrespondenceSender, at, problem));
@@ -88,7 +92,10 @@ pub fn validate(registration: &Registration) -> std::result::Result<(), Vec<Fiel
 
 fn check_text(errors: &mut Vec<FieldError>, text: &str) {
     if has_polish_letters(text) {
-        errors.push(FieldError::new(Field::NotificationText, Problem::PolishCharacters));
+        errors.push(FieldError::new(
+            Field::NotificationText,
+            Problem::PolishCharacters,
+        ));
     } else if text.chars().count() > 1000 {
         let problem = Problem::TooLong { max: 1000 };
         errors.push(FieldError::new(Field::NotificationText, problem));
@@ -226,7 +233,9 @@ pub async fn register_correspondence(registration: Registration) -> Result<Regis
 }
 
 #[server(endpoint = "list_correspondence")]
-pub async fn list_correspondence(#[server(default)] before: Option<i64>) -> Result<Vec<ListedItem>> {
+pub async fn list_correspondence(
+    #[server(default)] before: Option<i64>,
+) -> Result<Vec<ListedItem>> {
     crate::error::respond(async move {
         let operator = crate::auth::ssr::require_operator()?;
         ssr::list(&crate::ssr::app_state().db, operator.company_id, before).await

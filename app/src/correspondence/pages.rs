@@ -181,7 +181,10 @@ pub fn CorrespondencePage() -> impl IntoView {
     let before = Memo::new(move |_| query.with(|q| q.get("before").and_then(|b| b.parse().ok())));
     let registered = RwSignal::new(0u32);
     let settings = Resource::new(|| (), |_| load_notification_settings());
-    let list = Resource::new(move || (before.get(), registered.get()), |(before, _)| list_correspondence(before));
+    let list = Resource::new(
+        move || (before.get(), registered.get()),
+        |(before, _)| list_correspondence(before),
+    );
     view! {
         <h1>{t.title}</h1>
         <Suspense fallback=|| ()>

@@ -53,7 +53,11 @@ async fn senders(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<String
 pub async fn settings_view(db: &Db, operator: &Operator, now: i64) -> Result<SettingsView> {
     let mut conn = db.pool.acquire().await?;
     let settings = settings(&mut conn, operator.company_id).await?;
-    let sample = fill(&settings.text, "Przykładowy Klient Sp. z o.o.", &["Urząd Skarbowy"]);
+    let sample = fill(
+        &settings.text,
+        "Przykładowy Klient Sp. z o.o.",
+        &["Urząd Skarbowy"],
+    );
     let parts = sms::analyze(&sample, &crate::composer::sending_options()).segments;
     Ok(SettingsView {
         senders: senders(&mut conn, operator.account_id).await?,
@@ -75,38 +79,31 @@ pub async fn save_settings(
 ) -> Result<()> {
     let mut tx = db.begin_write().await?;
     if let Some(sender) = &settings.sender {
-        if !senders(&mut tx, operator.account_id).await?.contains(sender) {
+        if !senders(&mut tx, operator.account_id)
+            .await?
+            .contains(sender)
+        {
             return Err(AppError::invalid(Field::SenderName, Problem::NotAuthorised));
         }
     }
-    let now = crate::ssr::now_ms();
-    let updated = sqlx::query(
-        "UPDATE notification_settings SET enabled = $2, sender = $3, text = $4, updated_at = $5 \
-         WHERE company_id = $1",
+    sqlx::query(
+        "INSERT INTO notification_settings (company_id, enabled, sender, text, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (company_id) DO UPDATE \
+         SET enabled = $2, sender = $3, text = $4, updated_at = $5",
     )
     .bind(operator.company_id)
     .bind(i64::from(settings.enabled))
     .bind(&settings.sender)
     .bind(&settings.text)
-    .bind(now)
+    .bind(crate::ssr::now_ms())
     .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        sqlx::query(
-            "INSERT INTO notification_settings (company_id, enabled, sender, text, updated_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(operator.company_id)
-        .bind(i64::from(settings.enabled))
-        .bind(&settings.sender)
-        .bind(&settings.text)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
+    .await?;
     tx.commit().await?;
-    tracing::info!(company_id = operator.company_id, enabled = settings.enabled, "notification settings saved");
+    tracing::info!(
+        company_id = operator.company_id,
+        enabled = settings.enabled,
+        "notification settings saved"
+    );
     Ok(())
 }
 

@@ -47,7 +47,9 @@ pub static PL: Texts = Texts {
     sender: "Nazwa nadawcy SMS",
     sender_usual: "— zwykła nazwa nadawcy firmy —",
     sender_hint: "Nowa nazwa nadawcy wymaga autoryzacji (Nazwy nadawcy w formularzu SMS).",
-    cost: |parts, left| format!("Koszt jednego powiadomienia: {parts} SMS z puli na numer (zostało {left})."),
+    cost: |parts, left| {
+        format!("Koszt jednego powiadomienia: {parts} SMS z puli na numer (zostało {left}).")
+    },
     text: "Treść powiadomienia",
     text_hint: "Zmienne: [klient] — nazwa klienta, [nadawca] — nadawcy korespondencji (kilku \
                 naraz: wszyscy). Bez polskich znaków; zmienne zajmują dodatkowe znaki.",
@@ -94,7 +96,9 @@ pub static EN: Texts = Texts {
     sender: "SMS sender name",
     sender_usual: "— the company's usual sender name —",
     sender_hint: "A new sender name needs authorisation (Sender names in the SMS form).",
-    cost: |parts, left| format!("One notification costs {parts} SMS from the pool per number ({left} left)."),
+    cost: |parts, left| {
+        format!("One notification costs {parts} SMS from the pool per number ({left} left).")
+    },
     text: "Notification text",
     text_hint: "Variables: [klient] — the client's name, [nadawca] — the senders of the items \
                 (several at once: all of them). No Polish letters; variables take extra \

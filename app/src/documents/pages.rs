@@ -160,7 +160,9 @@ fn DocumentView(row: ListedDocument) -> impl IntoView {
         attributes,
         ..
     } = d;
-    let subject_query = (subject.as_ref()).map(|s| format!("&subject={}", s.id)).unwrap_or_default();
+    let subject_query = (subject.as_ref())
+        .map(|s| format!("&subject={}", s.id))
+        .unwrap_or_default();
     view! {
         <div class="title-row">
             <h1>{(t.document_kind)(kind)}" "{number}</h1>

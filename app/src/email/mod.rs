@@ -91,9 +91,15 @@ impl AccountInput {
         };
         let tls = Tls::parse(&self.tls).unwrap_or_default();
         let login = crate::input::text(&mut errors, Field::Login, &self.login, false, 200);
-        let from_name = crate::input::text(&mut errors, Field::FromName, &self.from_name, true, 100);
-        let from_address =
-            crate::input::text(&mut errors, Field::FromAddress, &self.from_address, true, 254);
+        let from_name =
+            crate::input::text(&mut errors, Field::FromName, &self.from_name, true, 100);
+        let from_address = crate::input::text(
+            &mut errors,
+            Field::FromAddress,
+            &self.from_address,
+            true,
+            254,
+        );
         if !from_address.is_empty() && !crate::input::looks_like_email(&from_address) {
             errors.push(FieldError::new(Field::FromAddress, Problem::InvalidEmail));
         }
@@ -263,10 +269,7 @@ pub async fn load_email_settings() -> Result<EmailSettings> {
 
 /// Saves the company's account (administrators) or, with `own`, the operator's own.
 #[server(endpoint = "save_email_account")]
-pub async fn save_email_account(
-    #[server(default)] own: bool,
-    account: AccountInput,
-) -> Result<()> {
+pub async fn save_email_account(#[server(default)] own: bool, account: AccountInput) -> Result<()> {
     crate::error::respond(async move {
         let operator = match own {
             true => crate::auth::ssr::require_operator()?,
@@ -275,7 +278,11 @@ pub async fn save_email_account(
         let valid = account.validate().map_err(AppError::InvalidFields)?;
         let state = crate::ssr::app_state();
         ssr::save_account(&state.db, &state.sealing_key, &operator, own, &valid).await?;
-        tracing::info!(company_id = operator.company_id, own, "e-mail account saved");
+        tracing::info!(
+            company_id = operator.company_id,
+            own,
+            "e-mail account saved"
+        );
         Ok(())
     })
     .await

@@ -141,13 +141,9 @@ fn TemplateFiles(template_id: i64, files: Vec<FileRef>, changed: RwSignal<u32>) 
     let on_file = move |ev: web_sys::Event| {
         let read = crate::layout::file::read_chosen(&ev, move |file| {
             leptos::task::spawn_local(async move {
-                let added = add_email_template_file(
-                    template_id,
-                    file.name,
-                    file.content_type,
-                    file.base64,
-                )
-                .await;
+                let added =
+                    add_email_template_file(template_id, file.name, file.content_type, file.base64)
+                        .await;
                 match added {
                     Ok(()) => changed.update(|n| *n += 1),
                     Err(e) => error.set(Some(e)),
@@ -155,7 +151,10 @@ fn TemplateFiles(template_id: i64, files: Vec<FileRef>, changed: RwSignal<u32>) 
             });
         });
         if !read {
-            error.set(Some(AppError::invalid(Field::File, Problem::UnreadableFile)));
+            error.set(Some(AppError::invalid(
+                Field::File,
+                Problem::UnreadableFile,
+            )));
         }
     };
     view! {
@@ -367,7 +366,12 @@ fn ComposeForm(start: EmailStart, about: About) -> impl IntoView {
         }
     });
     let send = Action::new(move |_: &()| {
-        let kept = files.with_untracked(|f| (f.iter()).filter(|(_, keep)| *keep).map(|(f, _)| f.id).collect());
+        let kept = files.with_untracked(|f| {
+            (f.iter())
+                .filter(|(_, keep)| *keep)
+                .map(|(f, _)| f.id)
+                .collect()
+        });
         send_email(
             to.get_untracked(),
             title.get_untracked(),
@@ -378,7 +382,8 @@ fn ComposeForm(start: EmailStart, about: About) -> impl IntoView {
         )
     });
     let sent = move || matches!(send.value().get(), Some(Ok(_)));
-    let send_error = Signal::derive(move || send.value().get().and_then(Result::err).or(error.get()));
+    let send_error =
+        Signal::derive(move || send.value().get().and_then(Result::err).or(error.get()));
     view! {
         {start.about_label.map(|label| view! { <p class="topic">{t.about}": "<strong>{label}</strong></p> })}
         <p class="hint">{t.from}": "{start.from.clone().unwrap_or_else(|| t.no_account.to_string())}</p>

@@ -40,7 +40,11 @@ impl SealingKey {
             .expect("the system's random source");
         let mut sealed = plain.as_bytes().to_vec();
         self.0
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::empty(), &mut sealed)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::empty(),
+                &mut sealed,
+            )
             .expect("sealing a short text");
         let mut out = nonce.to_vec();
         out.extend(sealed);
@@ -90,7 +94,8 @@ impl From<AccountRow> for AccountView {
     }
 }
 
-const ACCOUNT: &str = "SELECT id, host, port, tls, login, password_sealed, from_name, from_address \
+const ACCOUNT: &str =
+    "SELECT id, host, port, tls, login, password_sealed, from_name, from_address \
                        FROM email_accounts";
 
 /// The company's account (`operator_id` None) or the operator's own in the company.
@@ -99,25 +104,13 @@ async fn account(
     company_id: i64,
     operator_id: Option<i64>,
 ) -> Result<Option<AccountRow>> {
-    let row = match operator_id {
-        None => {
-            sqlx::query_as(&format!(
-                "{ACCOUNT} WHERE company_id = $1 AND operator_id IS NULL"
-            ))
-            .bind(company_id)
-            .fetch_optional(conn)
-            .await?
-        }
-        Some(operator_id) => {
-            sqlx::query_as(&format!(
-                "{ACCOUNT} WHERE company_id = $1 AND operator_id = $2"
-            ))
-            .bind(company_id)
-            .bind(operator_id)
-            .fetch_optional(conn)
-            .await?
-        }
-    };
+    let row = sqlx::query_as(&format!(
+        "{ACCOUNT} WHERE company_id = $1 AND COALESCE(operator_id, 0) = $2"
+    ))
+    .bind(company_id)
+    .bind(operator_id.unwrap_or(0))
+    .fetch_optional(conn)
+    .await?;
     Ok(row)
 }
 
@@ -130,14 +123,16 @@ pub async fn account_of(
     if let Some(own) = account(&mut *conn, company_id, Some(operator_id)).await? {
         return Ok(Some(own.into()));
     }
-    Ok(account(conn, company_id, None).await?.map(AccountView::from))
+    company_account(conn, company_id).await
 }
 
 pub async fn company_account(
     conn: &mut AnyConnection,
     company_id: i64,
 ) -> Result<Option<AccountView>> {
-    Ok(account(conn, company_id, None).await?.map(AccountView::from))
+    Ok(account(conn, company_id, None)
+        .await?
+        .map(AccountView::from))
 }
 
 /// The company's account with this id (the company's or one of its operators').
@@ -156,7 +151,10 @@ pub async fn account_by_id(
 }
 
 /// Every account of the company, the company's first, with whose it is.
-pub async fn accounts(conn: &mut AnyConnection, company_id: i64) -> Result<Vec<(AccountView, Option<String>)>> {
+pub async fn accounts(
+    conn: &mut AnyConnection,
+    company_id: i64,
+) -> Result<Vec<(AccountView, Option<String>)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -255,8 +253,10 @@ pub async fn save_account(
 pub async fn remove_account(db: &Db, operator: &Operator, own: bool) -> Result<()> {
     let sql = match own {
         true => "DELETE FROM email_accounts WHERE company_id = $1 AND operator_id = $2",
-        false => "DELETE FROM email_accounts WHERE company_id = $1 AND operator_id IS NULL \
-                  AND $2 = $2",
+        false => {
+            "DELETE FROM email_accounts WHERE company_id = $1 AND operator_id IS NULL \
+                  AND $2 = $2"
+        }
     };
     sqlx::query(sql)
         .bind(operator.company_id)
@@ -402,11 +402,7 @@ async fn template_files(conn: &mut AnyConnection, template_id: i64) -> Result<Ve
 }
 
 /// The company's template by id.
-pub async fn template(
-    conn: &mut AnyConnection,
-    company_id: i64,
-    id: i64,
-) -> Result<EmailTemplate> {
+pub async fn template(conn: &mut AnyConnection, company_id: i64, id: i64) -> Result<EmailTemplate> {
     (templates(conn, company_id, None).await?.into_iter())
         .find(|t| t.id == id)
         .ok_or(AppError::NotFound)
@@ -433,7 +429,10 @@ pub async fn insert_file(
         errors.push(FieldError::new(Field::File, Problem::EmptyFile));
     } else if file.content.len() > MAX_FILE_BYTES {
         let max_mb = (MAX_FILE_BYTES / 1024 / 1024) as u32;
-        errors.push(FieldError::new(Field::File, Problem::FileTooLarge { max_mb }));
+        errors.push(FieldError::new(
+            Field::File,
+            Problem::FileTooLarge { max_mb },
+        ));
     }
     if !errors.is_empty() {
         return Err(AppError::InvalidFields(errors));
@@ -502,14 +501,13 @@ pub async fn set_printout(
     file: &NewFile<'_>,
 ) -> Result<i64> {
     let mut tx = db.begin_write().await?;
-    let document_id: i64 = sqlx::query_scalar(
-        "SELECT id FROM documents WHERE company_id = $1 AND external_id = $2",
-    )
-    .bind(company_id)
-    .bind(external_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    let document_id: i64 =
+        sqlx::query_scalar("SELECT id FROM documents WHERE company_id = $1 AND external_id = $2")
+            .bind(company_id)
+            .bind(external_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
     let file_id = insert_file(&mut tx, company_id, file).await?;
     sqlx::query("UPDATE documents SET printout_file_id = $1 WHERE id = $2")
         .bind(file_id)
@@ -546,13 +544,12 @@ pub async fn start(db: &Db, operator: &Operator, about: super::About) -> Result<
     let (procedure, label) = procedure_of(&mut conn, operator.company_id, about).await?;
     let to = match about.subject_id {
         Some(id) => {
-            let email: Option<Option<String>> = sqlx::query_scalar(
-                "SELECT email FROM subjects WHERE company_id = $1 AND id = $2",
-            )
-            .bind(operator.company_id)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+            let email: Option<Option<String>> =
+                sqlx::query_scalar("SELECT email FROM subjects WHERE company_id = $1 AND id = $2")
+                    .bind(operator.company_id)
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
             email.ok_or(AppError::NotFound)?.unwrap_or_default()
         }
         None => String::new(),
@@ -619,7 +616,10 @@ pub async fn render(
             .into_result()
             .map_err(|e| AppError::invalid(field, Problem::UnfilledMacros(e.problems)))
     };
-    Ok((fill(Field::EmailTitle, &template.title)?, fill(Field::Body, &template.body)?))
+    Ok((
+        fill(Field::EmailTitle, &template.title)?,
+        fill(Field::Body, &template.body)?,
+    ))
 }
 
 pub async fn fill_template(
@@ -824,18 +824,6 @@ pub async fn list(db: &Db, company_id: i64, before: Option<i64>) -> Result<Vec<S
     Ok(emails)
 }
 
-/// An SMTP account with its password opened, for the outbox only.
-#[derive(Clone)]
-pub struct Smtp {
-    pub host: String,
-    pub port: u16,
-    pub tls: Tls,
-    pub login: String,
-    pub password: String,
-    pub from_name: String,
-    pub from_address: String,
-}
-
 /// An attachment as it is sent.
 pub struct Attachment {
     pub name: String,
@@ -847,7 +835,8 @@ pub struct Attachment {
 pub struct Due {
     pub id: i64,
     pub attempts: i64,
-    pub smtp: Option<Smtp>,
+    /// The account it goes from, its password opened (for the outbox only).
+    pub smtp: Option<ValidAccount>,
     pub to: String,
     pub title: String,
     pub body: String,
@@ -915,7 +904,7 @@ pub async fn claim_due(db: &Db, key: &SealingKey, now: i64, limit: i64) -> Resul
         .fetch_all(&mut *tx)
         .await?;
         let smtp = match (row.host, row.from_address) {
-            (Some(host), Some(from_address)) => Some(Smtp {
+            (Some(host), Some(from_address)) => Some(ValidAccount {
                 host,
                 port: row.port.unwrap_or(587) as u16,
                 tls: Tls::parse(row.tls.as_deref().unwrap_or_default()).unwrap_or_default(),

@@ -327,7 +327,11 @@ pub async fn save_reminder_settings(
             operator,
         };
         ssr::save_settings(&crate::ssr::app_state().db, admin.company_id, &settings).await?;
-        tracing::info!(company_id = admin.company_id, enabled, "reminder settings saved");
+        tracing::info!(
+            company_id = admin.company_id,
+            enabled,
+            "reminder settings saved"
+        );
         Ok(())
     })
     .await

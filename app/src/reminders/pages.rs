@@ -299,7 +299,8 @@ fn LogTable(entries: Vec<LogEntry>) -> impl IntoView {
                         <td data-label=t.col_outcome>
                             {match e.outcome { Outcome::Sent => t.sent, Outcome::Skipped => t.skipped }}
                             {e.skip.map(|s| view! { ": "{(t.skip)(&s)} })}
-                            {e.status.map(|s| view! { " "<span class="hint">"("{s}")"</span> })}
+                            {e.status.map(|s| (t.status)(&s)).filter(|s| !s.is_empty())
+                                .map(|s| view! { " "<span class="hint">"("{s}")"</span> })}
                         </td>
                     </tr>
                 }).collect_view()}
@@ -315,7 +316,10 @@ pub fn TaskReminders(task_id: i64) -> impl IntoView {
     let t = use_texts();
     let lang = use_language();
     let save = ServerAction::<SaveTaskReminders>::new();
-    let view = Resource::new(move || save.version().get(), move |_| load_task_reminders(task_id));
+    let view = Resource::new(
+        move || save.version().get(),
+        move |_| load_task_reminders(task_id),
+    );
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     view! {
         <section class="task-reminders" aria-labelledby="task-reminders-title">

@@ -10,7 +10,7 @@ use sqlx::AnyConnection;
 
 use super::{
     Audience, Channel, Day, DryRun, LogEntry, Outcome, Planned, Rule, ServiceState, Settings,
-    SettingsView, Skip, TaskRemindersView, MAX_MINUTES_BEFORE,
+    SettingsView, Skip, TaskRemindersView,
 };
 use crate::auth::ssr::Operator;
 use crate::composer::ssr::{MessageLinks, NewMessage, Timing};
@@ -163,7 +163,10 @@ pub async fn save_settings(db: &Db, company_id: i64, settings: &Settings) -> Res
     if let Some(id) = settings.operator_id {
         let acting = crate::auth::ssr::acting_operator(&mut tx, company_id, Some(id)).await?;
         if acting.id != id {
-            return Err(AppError::invalid(Field::OperatorLogin, Problem::UnknownOperator));
+            return Err(AppError::invalid(
+                Field::OperatorLogin,
+                Problem::UnknownOperator,
+            ));
         }
     }
     if let Some(id) = settings.email_account_id {
@@ -172,33 +175,25 @@ pub async fn save_settings(db: &Db, company_id: i64, settings: &Settings) -> Res
             .ok_or_else(|| AppError::invalid(Field::FromAddress, Problem::UnknownRecord))?;
     }
     let client = &settings.client;
-    write_rules(&mut tx, company_id, None, Some((client, &settings.operator))).await?;
-    let now = crate::ssr::now_ms();
-    let updated = sqlx::query(
-        "UPDATE reminder_settings SET enabled = $2, operator_id = $3, email_account_id = $4, \
-                updated_at = $5 WHERE company_id = $1",
+    write_rules(
+        &mut tx,
+        company_id,
+        None,
+        Some((client, &settings.operator)),
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO reminder_settings (company_id, enabled, operator_id, email_account_id, \
+                updated_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (company_id) DO UPDATE \
+         SET enabled = $2, operator_id = $3, email_account_id = $4, updated_at = $5",
     )
     .bind(company_id)
     .bind(i64::from(settings.enabled))
     .bind(settings.operator_id)
     .bind(settings.email_account_id)
-    .bind(now)
+    .bind(crate::ssr::now_ms())
     .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        sqlx::query(
-            "INSERT INTO reminder_settings (company_id, enabled, operator_id, email_account_id, \
-                    updated_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(company_id)
-        .bind(i64::from(settings.enabled))
-        .bind(settings.operator_id)
-        .bind(settings.email_account_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -239,7 +234,8 @@ async fn email_templates(conn: &mut AnyConnection, company_id: i64) -> Result<Ve
 }
 
 pub async fn service_state(conn: &mut AnyConnection, now: i64) -> Result<ServiceState> {
-    let row: Option<(i64, Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
+    type Row = (i64, Option<i64>, Option<i64>, Option<String>);
+    let row: Option<Row> = sqlx::query_as(
         "SELECT started_at, finished_at, next_at, error FROM service_cycles WHERE service = $1",
     )
     .bind(SERVICE)
@@ -605,20 +601,38 @@ impl Planner {
     }
 }
 
-/// Every reminder of the company due from `from` (inclusive) to `to` (exclusive), by due
-/// time, whether the automaton is on or not; with `task_id`, that task's alone. Each says
-/// whether the service already took it.
+/// Which reminders a plan holds: those due from `from` (inclusive) to `to` (exclusive) whose
+/// occurrence starts after `after`; with `pending`, only those the service has not taken.
+struct Window {
+    from: i64,
+    to: i64,
+    after: i64,
+    pending: bool,
+}
+
+/// Every reminder of the company in `window`, by due time, whether the automaton is on or not;
+/// with `task_id`, that task's alone. Each says whether the service already took it; one it
+/// took is looked up before its text is made, so a cycle reads little for what is done.
 async fn plan(
     conn: &mut AnyConnection,
     company_id: i64,
-    from: i64,
-    to: i64,
+    window: Window,
     task_id: Option<i64>,
 ) -> Result<(Planner, Vec<Reminder>)> {
     let planner = Planner::new(&mut *conn, company_id).await?;
     let mut rules = rules(&mut *conn, company_id, task_id).await?;
     let defaults = rules.remove(&None).unwrap_or_default();
-    let latest = to + MAX_MINUTES_BEFORE * 60_000;
+    // Only tasks starting where some enabled rule's reminder can fall in the window are read.
+    let befores: Vec<i64> = (rules.values().chain([&defaults]))
+        .flat_map(|(client, operator)| [client, operator])
+        .filter(|rule| rule.enabled)
+        .map(|rule| rule.minutes_before() * 60_000)
+        .collect();
+    let (Some(&shortest), Some(&longest)) = (befores.iter().min(), befores.iter().max()) else {
+        return Ok((planner, Vec::new()));
+    };
+    let earliest = (window.from + shortest).max(window.after + 1);
+    let latest = window.to + longest;
     let tasks: Vec<TaskRow> = sqlx::query_as(
         "SELECT id, title, subject_id, operator_id, starts_at, recurrence, recurrence_until \
          FROM tasks WHERE company_id = $1 AND done = 0 AND starts_at < $3 \
@@ -627,7 +641,7 @@ async fn plan(
          AND ($4 = 0 OR id = $4) ORDER BY starts_at, id",
     )
     .bind(company_id)
-    .bind(from)
+    .bind(earliest)
     .bind(latest)
     .bind(task_id.unwrap_or(0))
     .fetch_all(&mut *conn)
@@ -639,41 +653,72 @@ async fn plan(
             if !rule.enabled {
                 continue;
             }
-            let Some(person) = person(&mut *conn, task, audience).await? else {
-                continue;
-            };
             let before = rule.minutes_before() * 60_000;
             let recurring = Recurring {
                 starts_at: task.starts_at,
                 recurrence: task.recurrence.as_deref().and_then(Recurrence::parse),
                 recurrence_until: task.recurrence_until,
             };
-            for occurrence in occurrences(&recurring, from + before, to + before - 1) {
-                let reminder = (planner.reminder(&mut *conn, task, &person, rule, audience, occurrence))
-                    .await?;
+            let first = (window.from + before).max(window.after + 1);
+            let starts = occurrences(&recurring, first, window.to + before - 1);
+            if starts.is_empty() {
+                continue;
+            }
+            let Some(person) = person(&mut *conn, task, audience).await? else {
+                continue;
+            };
+            for occurrence in starts {
+                let key = Key {
+                    task_id: task.id,
+                    occurrence_at: occurrence,
+                    recipient: &person.key,
+                    channel: rule.channel,
+                    minutes_before: rule.minutes_before(),
+                };
+                let done = key.taken(&mut *conn).await?;
+                if window.pending && done.is_some() {
+                    continue;
+                }
+                let mut reminder = (planner
+                    .reminder(&mut *conn, task, &person, rule, audience, occurrence))
+                .await?;
+                reminder.planned.done = done;
                 reminders.push(reminder);
             }
         }
     }
-    for reminder in &mut reminders {
+    reminders.sort_by_key(|r| (r.due_at, r.task_id, r.planned.audience.as_str()));
+    Ok((planner, reminders))
+}
+
+/// What makes a reminder once: its task, occurrence, recipient, channel and offset.
+struct Key<'a> {
+    task_id: i64,
+    occurrence_at: i64,
+    recipient: &'a str,
+    channel: Channel,
+    minutes_before: i64,
+}
+
+impl Key<'_> {
+    /// How the service ended the reminder, if it took it.
+    async fn taken(&self, conn: &mut AnyConnection) -> Result<Option<Outcome>> {
         let outcome: Option<String> = sqlx::query_scalar(
             "SELECT outcome FROM reminders WHERE task_id = $1 AND occurrence_at = $2 \
              AND recipient = $3 AND channel = $4 AND minutes_before = $5",
         )
-        .bind(reminder.task_id)
-        .bind(reminder.occurrence_at)
-        .bind(&reminder.recipient)
-        .bind(reminder.planned.channel.as_str())
-        .bind(reminder.planned.minutes_before)
-        .fetch_optional(&mut *conn)
+        .bind(self.task_id)
+        .bind(self.occurrence_at)
+        .bind(self.recipient)
+        .bind(self.channel.as_str())
+        .bind(self.minutes_before)
+        .fetch_optional(conn)
         .await?;
-        reminder.planned.done = outcome.map(|o| match o.as_str() {
+        Ok(outcome.map(|o| match o.as_str() {
             "sent" => Outcome::Sent,
             _ => Outcome::Skipped,
-        });
+        }))
     }
-    reminders.sort_by_key(|r| (r.due_at, r.task_id, r.planned.audience.as_str()));
-    Ok((planner, reminders))
 }
 
 /// The reminders due on the company's day.
@@ -691,9 +736,15 @@ pub async fn dry_run(db: &Db, operator: &Operator, day: Day, now: i64) -> Result
     let from = crate::ssr::start_of_day(day);
     let to = crate::ssr::start_of_day(day.succ_opt().ok_or(AppError::Internal)?);
     let mut conn = db.pool.acquire().await?;
-    let (planner, reminders) = plan(&mut conn, operator.company_id, from, to, None).await?;
-    let credits_left = (crate::credits::ssr::balance(&mut conn, operator.account_id).await?)
-        .available;
+    let window = Window {
+        from,
+        to,
+        after: i64::MIN + 1,
+        pending: false,
+    };
+    let (planner, reminders) = plan(&mut conn, operator.company_id, window, None).await?;
+    let credits_left =
+        (crate::credits::ssr::balance(&mut conn, operator.account_id).await?).available;
     let reminders: Vec<Planned> = reminders.into_iter().map(|r| r.planned).collect();
     let credits_needed = (reminders.iter())
         .filter(|r| r.done.is_none() && r.skip.is_none())
@@ -747,13 +798,15 @@ async fn cycle(db: &Db, now: i64) -> Result<Cycle> {
     let mut done = Cycle::default();
     for company_id in companies {
         let mut conn = db.pool.acquire().await?;
-        let (planner, reminders) =
-            plan(&mut conn, company_id, now - LOOKBACK_MS, now + 1, None).await?;
+        let window = Window {
+            from: now - LOOKBACK_MS,
+            to: now + 1,
+            after: now,
+            pending: true,
+        };
+        let (planner, reminders) = plan(&mut conn, company_id, window, None).await?;
         drop(conn);
         for reminder in reminders {
-            if reminder.planned.done.is_some() || reminder.occurrence_at <= now {
-                continue;
-            }
             match take(db, &planner, &reminder, now).await? {
                 Some(Outcome::Sent) => done.sent += 1,
                 Some(Outcome::Skipped) => done.skipped += 1,
@@ -766,7 +819,12 @@ async fn cycle(db: &Db, now: i64) -> Result<Cycle> {
 
 /// Takes one reminder: its key is inserted first, so a reminder another server (or an earlier
 /// run) took is left (`None`); then its message or e-mail is made in the same transaction.
-async fn take(db: &Db, planner: &Planner, reminder: &Reminder, now: i64) -> Result<Option<Outcome>> {
+async fn take(
+    db: &Db,
+    planner: &Planner,
+    reminder: &Reminder,
+    now: i64,
+) -> Result<Option<Outcome>> {
     let planned = &reminder.planned;
     let mut tx = db.begin_write().await?;
     let id: Option<i64> = sqlx::query_scalar(
@@ -799,19 +857,16 @@ async fn take(db: &Db, planner: &Planner, reminder: &Reminder, now: i64) -> Resu
             if left.available < i64::from(parts) {
                 (Some(Skip::NoCredit), None, None)
             } else {
-                let goes = planner.goes_at(
-                    Channel::Sms,
-                    reminder.due_at,
-                    reminder.occurrence_at,
-                    now,
-                );
+                let goes =
+                    planner.goes_at(Channel::Sms, reminder.due_at, reminder.occurrence_at, now);
                 let timing = Timing {
                     category: Category::Transactional,
                     send_at: (goes > now).then_some(goes),
                     now,
                     ..Timing::default()
                 };
-                let sender = crate::sender_names::ssr::sender_of(&mut tx, reminder.company_id).await?;
+                let sender =
+                    crate::sender_names::ssr::sender_of(&mut tx, reminder.company_id).await?;
                 let new = NewMessage {
                     company_id: reminder.company_id,
                     operator_id: acting.id,
@@ -845,7 +900,9 @@ async fn take(db: &Db, planner: &Planner, reminder: &Reminder, now: i64) -> Resu
                 operator_id: Some(acting.id),
                 account_id: *account_id,
                 to: &planned.to,
-                subject_id: reminder.subject_id.filter(|_| planned.audience == Audience::Client),
+                subject_id: reminder
+                    .subject_id
+                    .filter(|_| planned.audience == Audience::Client),
                 document_id: None,
                 task_id: Some(reminder.task_id),
                 template_id: *template_id,
@@ -959,7 +1016,13 @@ pub async fn task_view(
     let own = all.remove(&Some(task_id));
     let defaults = all.remove(&None).unwrap_or_default();
     let horizon = now + 30 * 24 * 60 * 60_000;
-    let (planner, coming) = plan(&mut conn, company_id, now, horizon, Some(task_id)).await?;
+    let window = Window {
+        from: now,
+        to: horizon,
+        after: now,
+        pending: false,
+    };
+    let (planner, coming) = plan(&mut conn, company_id, window, Some(task_id)).await?;
     let (client, operator_rule) = own.clone().unwrap_or(defaults);
     Ok(TaskRemindersView {
         own: own.is_some(),

@@ -97,7 +97,10 @@ pub fn validate(input: &TaskInput) -> Result<ValidTask, Vec<FieldError>> {
     let until = (input.recurrence_until.as_deref())
         .map(|t| input::instant(&mut errors, Field::RecurrenceUntil, t));
     if errors.is_empty() && until.is_some_and(|until| until < starts_at) {
-        errors.push(FieldError::new(Field::RecurrenceUntil, Problem::EndsBeforeStart));
+        errors.push(FieldError::new(
+            Field::RecurrenceUntil,
+            Problem::EndsBeforeStart,
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -115,7 +115,9 @@ fn TaskView(row: ListedTask) -> impl IntoView {
         ends,
         until,
     } = row;
-    let subject_query = (subject.as_ref()).map(|s| format!("&subject={}", s.id)).unwrap_or_default();
+    let subject_query = (subject.as_ref())
+        .map(|s| format!("&subject={}", s.id))
+        .unwrap_or_default();
     view! {
         <div class="title-row">
             <h1>{task.title}</h1>

@@ -289,7 +289,11 @@ pub struct Recurring {
 pub fn occurrences(task: &Recurring, from: i64, to: i64) -> Vec<i64> {
     use chrono::{Months, TimeZone};
     let Some(recurrence) = task.recurrence else {
-        return (from..=to).contains(&task.starts_at).then_some(task.starts_at).into_iter().collect();
+        return (from..=to)
+            .contains(&task.starts_at)
+            .then_some(task.starts_at)
+            .into_iter()
+            .collect();
     };
     let tz = crate::ssr::TIME_ZONE;
     let Some(first) = tz.timestamp_millis_opt(task.starts_at).single() else {
@@ -306,8 +310,10 @@ pub fn occurrences(task: &Recurring, from: i64, to: i64) -> Vec<i64> {
         };
         // A time in the spring-forward gap is an hour later, as quiet hours do.
         let Some(at) = wall.and_then(|wall| {
-            (tz.from_local_datetime(&wall).earliest())
-                .or_else(|| tz.from_local_datetime(&(wall + chrono::Duration::hours(1))).earliest())
+            (tz.from_local_datetime(&wall).earliest()).or_else(|| {
+                tz.from_local_datetime(&(wall + chrono::Duration::hours(1)))
+                    .earliest()
+            })
         }) else {
             break;
         };
@@ -340,10 +346,17 @@ mod tests {
             recurrence_until: None,
         };
         // Across the change to summer time the visit stays at 09:00 on the clock.
-        let starts = occurrences(&daily, at("2026-03-28T00:00:00+01:00"), at("2026-03-30T00:00:00+02:00"));
+        let starts = occurrences(
+            &daily,
+            at("2026-03-28T00:00:00+01:00"),
+            at("2026-03-30T00:00:00+02:00"),
+        );
         assert_eq!(
             starts,
-            [at("2026-03-28T09:00:00+01:00"), at("2026-03-29T09:00:00+02:00")]
+            [
+                at("2026-03-28T09:00:00+01:00"),
+                at("2026-03-29T09:00:00+02:00")
+            ]
         );
         let monthly = Recurring {
             starts_at: at("2027-01-31T10:00:00+01:00"),
@@ -363,6 +376,9 @@ mod tests {
             recurrence: None,
             ..monthly
         };
-        assert_eq!(occurrences(&once, 0, at("2027-01-31T09:00:00+01:00")), Vec::<i64>::new());
+        assert_eq!(
+            occurrences(&once, 0, at("2027-01-31T09:00:00+01:00")),
+            Vec::<i64>::new()
+        );
     }
 }

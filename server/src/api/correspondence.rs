@@ -45,18 +45,14 @@ pub async fn register(
         notify: input.notify,
     };
     app::correspondence::validate(&registration).map_err(app::error::AppError::InvalidFields)?;
-    let subject_id = app::correspondence::ssr::subject_id(
-        &state.db,
-        company.id,
-        &input.subject_external_id,
-    )
-    .await?;
+    let subject_id =
+        app::correspondence::ssr::subject_id(&state.db, company.id, &input.subject_external_id)
+            .await?;
     let registration = Registration {
         subject_id,
         ..registration
     };
-    let operator =
-        app::api_sending::operator_for(&state.db, company.token_id, company.id).await?;
+    let operator = app::api_sending::operator_for(&state.db, company.token_id, company.id).await?;
     let now = state.clock.now_ms();
     let registered =
         app::correspondence::ssr::register(&state.db, &operator, &registration, now).await?;

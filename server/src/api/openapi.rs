@@ -252,8 +252,11 @@ fn message_paths(paths: &mut serde_json::Map<String, Value>) {
     let mut printout_responses = errors(&["400", "401", "404", "413", "422"]);
     printout_responses.insert(
         "200".into(),
-        ok("The printout is stored", json!({ "type": "object", "required": ["file_id"],
-            "properties": { "file_id": { "type": "integer" } } })),
+        ok(
+            "The printout is stored",
+            json!({ "type": "object", "required": ["file_id"],
+            "properties": { "file_id": { "type": "integer" } } }),
+        ),
     );
     paths.insert(
         "/companies/{company_id}/documents/{external_id}/printout".into(),
@@ -272,7 +275,10 @@ fn message_paths(paths: &mut serde_json::Map<String, Value>) {
     let mut correspondence_responses = errors(&["400", "401", "404", "413", "422"]);
     correspondence_responses.insert(
         "201".into(),
-        ok("The items are registered; the notification's outcome", schema("Registered")),
+        ok(
+            "The items are registered; the notification's outcome",
+            schema("Registered"),
+        ),
     );
     paths.insert(
         "/companies/{company_id}/correspondence".into(),

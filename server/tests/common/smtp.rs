@@ -45,20 +45,12 @@ impl Smtp {
             .kill_on_drop(true)
             .spawn()
             .expect("aiosmtpd (make test-tools installs it into .tools/smtp)");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                return Smtp {
-                    _child: child,
-                    port,
-                    maildir,
-                };
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        listening(port).await;
+        Smtp {
+            _child: child,
+            port,
+            maildir,
         }
-        panic!("aiosmtpd did not start");
     }
 
     pub fn url(&self) -> String {
@@ -87,7 +79,11 @@ impl Smtp {
                 };
                 let files = (mail.subparts.iter().skip(1))
                     .map(|part| {
-                        let name = part.get_content_disposition().params.get("filename").cloned();
+                        let name = part
+                            .get_content_disposition()
+                            .params
+                            .get("filename")
+                            .cloned();
                         (name.unwrap_or_default(), part.get_body_raw().unwrap().len())
                     })
                     .collect();
@@ -107,7 +103,10 @@ impl Smtp {
 /// refuses every recipient with `answer`; its process and port.
 pub async fn refusing(answer: &str) -> (Child, u16) {
     let python = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools/smtp/bin/python");
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/refusing_smtp.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/refusing_smtp.py"
+    );
     let port = super::free_port();
     let child = Command::new(python)
         .arg(script)
@@ -118,13 +117,22 @@ pub async fn refusing(answer: &str) -> (Child, u16) {
         .kill_on_drop(true)
         .spawn()
         .expect("aiosmtpd (make test-tools installs it into .tools/smtp)");
+    listening(port).await;
+    (child, port)
+}
+
+/// Waits (up to 10 s) until a server listens on `port`.
+async fn listening(port: u16) {
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return (child, port);
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the refusing SMTP server did not start");
+    panic!("no SMTP server on port {port}");
 }
 
 /// An SMTP server and a mailer sending through it.
