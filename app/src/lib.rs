@@ -28,6 +28,8 @@ pub mod phone;
 pub mod reminders;
 pub mod replies;
 pub mod reports;
+#[cfg(feature = "ssr")]
+pub mod sealing;
 pub mod sender_names;
 #[cfg(feature = "ssr")]
 pub mod spreadsheet;

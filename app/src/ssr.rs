@@ -27,7 +27,7 @@ pub struct AppState {
     pub payments: crate::payments::provider::Payments,
     /// Seals the secrets stored in the database (SMTP passwords).
     #[from_ref(skip)]
-    pub sealing_key: crate::email::ssr::SealingKey,
+    pub sealing_key: crate::sealing::SealingKey,
     /// Wakes the e-mail outbox when an e-mail is queued.
     #[from_ref(skip)]
     pub email_outbox: Arc<Notify>,

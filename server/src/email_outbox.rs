@@ -7,8 +7,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::email::ssr::{self as email, Attempt, Due, SealingKey};
+use app::email::ssr::{self as email, Attempt, Due};
 use app::email::{Tls, ValidAccount as Smtp};
+use app::sealing::SealingKey;
 use app::ssr::Db;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};

@@ -65,7 +65,9 @@ fn RegisterForm(view: SettingsView, registered: RwSignal<u32>) -> impl IntoView 
     let text = RwSignal::new(view.settings.text.clone());
     let notify = RwSignal::new(view.settings.enabled);
     let preview = RwSignal::new(None::<Preview>);
-    // The notification as it would go, asked again as the client, senders or text change.
+    // The notification as it would go, asked again as the client, senders or text change; an
+    // answer to an older question (typing is faster than the server) is dropped.
+    let latest = StoredValue::new(0u64);
     Effect::new(move |_| {
         let Some(chosen) = client.get() else {
             preview.set(None);
@@ -73,8 +75,11 @@ fn RegisterForm(view: SettingsView, registered: RwSignal<u32>) -> impl IntoView 
         };
         let senders: Vec<String> = items.with(|i| i.iter().map(|i| i.sender.clone()).collect());
         let text = text.get();
+        let asked = latest.get_value() + 1;
+        latest.set_value(asked);
         leptos::task::spawn_local(async move {
-            if let Ok(shown) = preview_notification(chosen.subject_id, senders, text).await {
+            let shown = preview_notification(chosen.subject_id, senders, text).await;
+            if let (Ok(shown), true) = (shown, latest.get_value() == asked) {
                 preview.set(Some(shown));
             }
         });

@@ -112,7 +112,7 @@ pub async fn save_settings(
 /// (the text itself has none), so it goes in the GSM alphabet.
 pub fn fill(text: &str, client: &str, senders: &[&str]) -> String {
     let mut unique: Vec<&str> = Vec::new();
-    for sender in senders.iter().map(|s| s.trim()) {
+    for sender in senders.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
         if !unique.contains(&sender) {
             unique.push(sender);
         }

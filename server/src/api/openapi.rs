@@ -267,7 +267,9 @@ fn message_paths(paths: &mut serde_json::Map<String, Value>) {
                 { "name": "name", "in": "query", "required": false,
                   "schema": { "type": "string", "maxLength": 200 },
                   "description": "The file's name (default: the document's number, .pdf)" }],
-            "requestBody": { "required": true, "content": { "application/pdf": { "schema": {
+            "requestBody": { "required": true, "description": "The file's bytes (at most 8 MB); \
+                its Content-Type, e.g. application/pdf, is kept with it",
+                "content": { "application/octet-stream": { "schema": {
                 "type": "string", "format": "binary" } } } },
             "responses": printout_responses
         }}),

@@ -134,8 +134,8 @@ pub fn app_state(db: Db, outbox: Arc<Notify>) -> AppState {
 }
 
 /// The tests' key for SMTP passwords.
-pub fn sealing_key() -> app::email::ssr::SealingKey {
-    app::email::ssr::SealingKey::new(&[42; 32]).unwrap()
+pub fn sealing_key() -> app::sealing::SealingKey {
+    app::sealing::SealingKey::new(&[42; 32]).unwrap()
 }
 
 pub const ADMIN_PASSWORD: &str = "test-Haslo-1";
