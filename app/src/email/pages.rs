@@ -337,6 +337,7 @@ fn ComposeForm(start: EmailStart, about: About) -> impl IntoView {
             .collect::<Vec<_>>(),
     );
     let printout = start.printout.clone();
+    let printout_id = start.printout.as_ref().map(|p| p.id);
     let error = RwSignal::new(None::<AppError>);
     let choose = Callback::new(move |id: Option<i64>| {
         template_id.set(id);
@@ -401,10 +402,11 @@ fn ComposeForm(start: EmailStart, about: About) -> impl IntoView {
             <input id="email-title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
             <label for="email-body">{t.body}</label>
             <textarea id="email-body" rows="10" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+            {move || (!files.with(Vec::is_empty)).then(|| view! {
             <fieldset class="attachments">
                 <legend>{t.attachments}</legend>
                 {move || files.get().into_iter().enumerate().map(|(i, (file, keep))| {
-                    let is_printout = start.printout.as_ref().is_some_and(|p| p.id == file.id);
+                    let is_printout = printout_id == Some(file.id);
                     view! {
                         <label class="checkbox">
                             <input type="checkbox" prop:checked=keep
@@ -415,6 +417,7 @@ fn ComposeForm(start: EmailStart, about: About) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
+            })}
             <button type="submit" class="primary" disabled=move || send.pending().get() || sent()>{t.send}</button>
         </form>
         {move || sent().then(|| view! { <p class="notice" role="status">{t.queued}" "<a href="/email">{t.back_to_list}</a></p> })}
