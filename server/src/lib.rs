@@ -36,7 +36,12 @@ pub fn app(state: AppState) -> Router {
 /// The app with `gateway_routes` beside it: the callbacks of the gateway drivers (Kannel's
 /// delivery reports), which authenticate by their own token and need no session.
 pub fn app_with(state: AppState, gateway_routes: Router) -> Router {
-    let routes = generate_route_list(App);
+    // Once per process: while the list is generated Leptos holds back every resource's first
+    // load process-wide, and a page rendering meanwhile (another app in the same process, as
+    // in the tests) would wait for ever.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     Router::new()
         .route("/health", get(health))
         .route("/lang/{code}", get(set_language))
