@@ -26,6 +26,10 @@ test("an e-mail about an invoice proposes the template's file and the invoice's 
 
   await logIn(page);
   await setUpCompanyMail(page);
+  // The settings are a page of the "E-mail" section.
+  const menu = page.getByRole("navigation", { name: "Menu główne" });
+  await expect(menu.getByRole("link", { name: "E-mail" })).toHaveAttribute("aria-current", "page");
+  await expect(menu.getByRole("link", { name: "Nowy SMS" })).not.toHaveAttribute("aria-current", "page");
   // A template for invoices, with the terms of payment attached.
   const template = `Faktura ${tag}`;
   await page.locator("details.new-template > summary").click();

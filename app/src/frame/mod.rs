@@ -18,7 +18,18 @@ pub fn Frame() -> impl IntoView {
     let t = texts::use_texts();
     let operator = Resource::new(|| (), |_| current_operator());
     let path = use_location().pathname;
-    let current = move |href: &'static str| move || (path.get() == href).then_some("page");
+    // A section is current on its own pages too (`/email/settings` is in "E-mail").
+    let current = move |href: &'static str| {
+        move || {
+            path.with(|path| {
+                let below = href != "/"
+                    && path
+                        .strip_prefix(href)
+                        .is_some_and(|rest| rest.starts_with('/'));
+                (path == href || below).then_some("page")
+            })
+        }
+    };
     // On a phone the navigation is a row that scrolls sideways: show the current section.
     let nav = NodeRef::<leptos::html::Nav>::new();
     Effect::new(move |_| {

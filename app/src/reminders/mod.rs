@@ -258,6 +258,8 @@ pub struct DryRun {
     pub credits_needed: u32,
     pub credits_left: i64,
     pub enabled: bool,
+    /// Clients or operators are reminded by default (else only tasks with their own settings).
+    pub defaults_on: bool,
 }
 
 /// One entry of the service's log.

@@ -246,7 +246,8 @@ pub fn RemindersPage() -> impl IntoView {
                         Ok(run) => view! {
                             {(!run.enabled && !run.reminders.is_empty()).then(|| view! { <p class="warning">{t.automaton_off}</p> })}
                             {if run.reminders.is_empty() {
-                                view! { <p class="empty">{t.nothing_due}</p> }.into_any()
+                                let empty = if run.defaults_on { t.nothing_due } else { t.no_rules };
+                                view! { <p class="empty">{empty}</p> }.into_any()
                             } else {
                                 view! {
                                     <p class="credits-needed">{(t.credits)(run.credits_needed, run.credits_left)}</p>

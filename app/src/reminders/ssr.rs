@@ -755,6 +755,7 @@ pub async fn dry_run(db: &Db, operator: &Operator, day: Day, now: i64) -> Result
         credits_needed,
         credits_left,
         enabled: planner.settings.enabled,
+        defaults_on: planner.settings.client.enabled || planner.settings.operator.enabled,
     })
 }
 

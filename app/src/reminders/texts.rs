@@ -36,6 +36,7 @@ pub struct Texts {
     pub tomorrow: &'static str,
     pub automaton_off: &'static str,
     pub nothing_due: &'static str,
+    pub no_rules: &'static str,
     pub col_goes: &'static str,
     pub col_task: &'static str,
     pub col_recipient: &'static str,
@@ -143,6 +144,8 @@ pub static PL: Texts = Texts {
     automaton_off: "Automat jest wyłączony: poniższe przypomnienia pójdą dopiero po jego \
                     włączeniu.",
     nothing_due: "Tego dnia nie ma przypomnień.",
+    no_rules: "Tego dnia nie ma przypomnień: ani klientom, ani operatorom nie przypomina się \
+               domyślnie (zaznacz „Przypominaj klientom” lub „Przypominaj operatorom”).",
     col_goes: "Kiedy",
     col_task: "Zadanie",
     col_recipient: "Do kogo",
@@ -234,6 +237,8 @@ pub static EN: Texts = Texts {
     tomorrow: "Preview for tomorrow",
     automaton_off: "The automaton is off: these reminders go only once it is on.",
     nothing_due: "No reminders that day.",
+    no_rules: "No reminders that day: neither clients nor operators are reminded by default \
+               (tick “Remind clients” or “Remind operators”).",
     col_goes: "When",
     col_task: "Task",
     col_recipient: "To",
