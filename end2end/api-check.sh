@@ -10,7 +10,8 @@ port=${ESEMES_API_CHECK_PORT:-3108}
 work="$root/target/api-check"
 rm -rf "$work" && mkdir -p "$work"
 export DATABASE_URL="sqlite://$work/esemes.db" ESEMES_BIND="127.0.0.1:$port" \
-    ESEMES_ADMIN_PASSWORD="api-check-Haslo-1" LEPTOS_SITE_ROOT="$root/target/site" RUST_LOG=warn
+    ESEMES_ADMIN_PASSWORD="api-check-Haslo-1" LEPTOS_SITE_ROOT="$root/target/site" RUST_LOG=warn \
+    ESEMES_SECRET_KEY_FILE="$work/secret.key"
 "$root/target/debug/server" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null' EXIT

@@ -23,6 +23,8 @@ fn server(url: &str, gateways: &std::path::Path) -> Child {
         .env("ESEMES_GATEWAYS", gateways)
         .env("ESEMES_BIND", format!("127.0.0.1:{}", free_port()))
         .env("ESEMES_DEMO_DATA", "false")
+        // Not the working folder's key file: the test leaves nothing behind.
+        .env("ESEMES_SECRET_KEY", "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
